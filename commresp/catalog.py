@@ -1,0 +1,181 @@
+"""Mandates and agencies: the catalogs shipped in the package and the workspace's own.
+
+The packaged CSV files (``commresp/data``) seed a new workspace's database; from then on the
+workspace adds to and corrects its copy (``commresp mandates add/edit``, ``agencies add/edit``),
+and every such change is audited like any other.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import unicodedata
+from importlib import resources
+
+import sqlite_utils
+
+from commresp import store
+from commresp.errors import BadInput, UnknownAgency, UnknownMandate
+
+HOLDER_TYPES = ("Special Rapporteur", "Independent Expert", "Working Group", "Expert Mechanism")
+GENDERS = ("f", "m", "")
+AGENCY_LANGUAGES = ("fr", "nl", "en")
+
+
+def _packaged_csv(name: str) -> list[dict]:
+    text = resources.files("commresp").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def packaged_mandates() -> list[dict]:
+    """The mandate catalog shipped with commresp (47 Special Procedures mandates)."""
+    return _packaged_csv("mandates.csv")
+
+
+def packaged_agencies(state_code: str) -> list[dict]:
+    """The agency catalog shipped for a State (``agencies_bel.csv``), or none."""
+    name = f"agencies_{state_code.lower()}.csv"
+    if not resources.files("commresp").joinpath("data", name).is_file():
+        return []
+    return _packaged_csv(name)
+
+
+def seed(db: sqlite_utils.Database, state_code: str) -> None:
+    """Fill a new workspace's catalogs from the packaged ones."""
+    store.upsert_mandates(db, packaged_mandates())
+    store.upsert_agencies(db, packaged_agencies(state_code))
+
+
+def _fold(text: str) -> str:
+    """Lower-case without accents, so 'traite' finds 'Traité'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def search(rows: list[dict], words: str, fields: tuple[str, ...]) -> list[dict]:
+    """Rows whose fields contain every word (accent- and case-insensitive)."""
+    wanted = _fold(words).split()
+    if not wanted:
+        return rows
+    return [
+        row
+        for row in rows
+        if all(w in _fold(" ".join(str(row.get(f) or "") for f in fields)) for w in wanted)
+    ]
+
+
+MANDATE_SEARCH_FIELDS = ("slug", "holder_type", "title_en", "title_fr")
+AGENCY_SEARCH_FIELDS = ("slug", "name_en", "name_fr", "name_nl")
+
+
+def _suggest(slug: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(slug, known, n=3, cutoff=0.5)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def mandate(db: sqlite_utils.Database, slug: str) -> dict:
+    """A mandate by slug, or :class:`UnknownMandate` with suggestions."""
+    row = store.get_mandate(db, slug)
+    if row is None:
+        known = [m["slug"] for m in store.all_mandates(db)]
+        raise UnknownMandate(
+            f"unknown mandate {slug!r}{_suggest(slug, known)}; "
+            "see 'commresp mandates WORDS' or add it with 'commresp mandates add'"
+        )
+    return row
+
+
+def agency(db: sqlite_utils.Database, slug: str) -> dict:
+    """An agency by slug, or :class:`UnknownAgency` with suggestions."""
+    row = store.get_agency(db, slug)
+    if row is None:
+        known = [a["slug"] for a in store.all_agencies(db)]
+        raise UnknownAgency(
+            f"unknown agency {slug!r}{_suggest(slug, known)}; "
+            "see 'commresp agencies' or add it with 'commresp agencies add'"
+        )
+    return row
+
+
+def check_slug(slug: str) -> str:
+    """Catalog slugs are lower-case words joined by hyphens: they become file names."""
+    import re
+
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug or "") or len(slug) > 60:
+        raise BadInput(
+            f"{slug!r} is not a valid slug: use lower-case letters, digits and hyphens "
+            "(e.g. federal-police), at most 60 characters"
+        )
+    return slug
+
+
+def check_choice(value: str, choices: tuple[str, ...], what: str) -> str:
+    if value not in choices:
+        raise BadInput(f"{what} must be one of {', '.join(c or '(empty)' for c in choices)}")
+    return value
+
+
+# --- workspace changes to the catalogs (audited) -----------------------------------------
+
+MANDATE_FIELDS = ("holder_type", "title_en", "title_fr", "holder_gender", "notes", "source")
+AGENCY_FIELDS = ("name_en", "name_fr", "name_nl", "language", "email", "notes")
+
+
+def _check_mandate_fields(fields: dict) -> None:
+    if "holder_type" in fields:
+        check_choice(fields["holder_type"], HOLDER_TYPES, "--holder-type")
+    if "holder_gender" in fields:
+        check_choice(fields["holder_gender"], GENDERS, "--gender")
+    for key in ("title_en", "title_fr"):
+        if key in fields and not fields[key].strip():
+            raise BadInput(f"--{key.replace('_', '-')} cannot be empty")
+
+
+def _check_agency_fields(fields: dict) -> None:
+    if "language" in fields:
+        check_choice(fields["language"], AGENCY_LANGUAGES, "--language")
+    if "name_en" in fields and not fields["name_en"].strip():
+        raise BadInput("--name-en cannot be empty")
+    email = fields.get("email")
+    if email:
+        from email.utils import parseaddr
+
+        if "@" not in parseaddr(email)[1] or any(c.isspace() for c in email.strip()):
+            raise BadInput(f"{email!r} is not an e-mail address")
+
+
+def add_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
+    """Add a mandate or an agency to the workspace's catalog."""
+    db = ctx.db
+    check_slug(slug)
+    if kind == "mandate":
+        _check_mandate_fields(fields)
+        exists = store.get_mandate(db, slug)
+    else:
+        _check_agency_fields(fields)
+        exists = store.get_agency(db, slug)
+    if exists:
+        raise BadInput(f"{kind} {slug!r} exists already; change it with '{kind}s edit'"
+                       .replace("agencys", "agencies"))
+    row = {"slug": slug, **fields}
+    with store.transaction(db):
+        db["mandates" if kind == "mandate" else "agencies"].insert(row)
+        store.add_event(db, actor=ctx.actor, action=f"{kind}-add", details=row)
+    return row
+
+
+def edit_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
+    """Correct a mandate or an agency in the workspace's catalog."""
+    db = ctx.db
+    current = mandate(db, slug) if kind == "mandate" else agency(db, slug)
+    fields = {k: v for k, v in fields.items() if v is not None}
+    if not fields:
+        raise BadInput("nothing to change: give at least one option")
+    (_check_mandate_fields if kind == "mandate" else _check_agency_fields)(fields)
+    with store.transaction(db):
+        db["mandates" if kind == "mandate" else "agencies"].update(slug, fields)
+        store.add_event(db, actor=ctx.actor, action=f"{kind}-edit",
+                        details={"slug": slug, "before": {k: current[k] for k in fields},
+                                 "after": fields})
+    return {**current, **fields}

@@ -1,0 +1,89 @@
+"""The ``commresp`` command line: parse, call the core, print.
+
+Commands live in ``commresp/commands/`` by subject and are registered here.  No SQL, .docx
+or business rules in the command layer; heavy modules are imported inside the commands
+that need them, so ``commresp --help`` and ``commresp list`` start fast.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import click
+
+from commresp import __version__
+from commresp.errors import CommrespError
+
+
+class _Failure(click.ClickException):
+    """A :class:`CommrespError` shown as click shows errors: one line, right exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class CommrespGroup(click.Group):
+    """Turns commresp's own errors into one line on stderr instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CommrespError as exc:
+            raise _Failure(str(exc), exc.exit_code) from None
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _Failure(
+                    "the workspace database is busy (another commresp is writing); "
+                    "nothing was changed, try again",
+                    1,
+                ) from None
+            raise
+        except OSError as exc:
+            if exc.filename:
+                raise _Failure(f"{exc.strerror}: {exc.filename}", 1) from None
+            raise
+
+
+@click.group(cls=CommrespGroup)
+@click.version_option(__version__, prog_name="commresp")
+@click.option(
+    "--workspace",
+    "-w",
+    metavar="PATH",
+    envvar="COMMRESP_WORKSPACE",
+    help="Workspace folder (default: the current folder or the nearest parent with "
+    "commresp.toml; also COMMRESP_WORKSPACE).",
+)
+@click.option(
+    "--actor",
+    metavar="NAME",
+    envvar="COMMRESP_ACTOR",
+    help="Who is acting, for the audit log (default: the profile's [actor] name, or your "
+    "login; also COMMRESP_ACTOR).",
+)
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None, actor: str | None) -> None:
+    """Answer communications from UN human-rights Special Procedures.
+
+    Log a letter, ask national agencies for findings, collect their answers, draft the
+    note verbale and the response in French and English, render and send them.
+
+    \b
+    Example:
+        commresp init --profile belgium
+        commresp register "AL BEL 1/2025" --date 2025-07-22 --mandate trafficking:f
+        commresp status
+    """
+    ctx.obj = {"workspace": workspace, "actor": actor}
+
+
+def _register_commands() -> None:
+    from commresp.commands import catalog_cmds, communications_cmds, workspace_cmds
+
+    for module in (workspace_cmds, communications_cmds, catalog_cmds):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register_commands()

@@ -1,0 +1,63 @@
+"""The commands of ``commresp``, one module per subject, and what they share."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+
+import click
+
+
+def pass_context(func: Callable) -> Callable:
+    """Open the workspace (lazily) and pass it as the first argument."""
+
+    @functools.wraps(func)
+    @click.pass_obj
+    def wrapper(obj: dict, *args, **kwargs):
+        from commresp.context import open_context
+
+        return func(open_context(obj["workspace"], obj["actor"]), *args, **kwargs)
+
+    return wrapper
+
+
+def json_option(func: Callable) -> Callable:
+    """``--json``: the same data as the table, as JSON for scripts."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(
+        func
+    )
+
+
+class DateType(click.ParamType):
+    """A calendar date written YYYY-MM-DD."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-07-22",
+                      param, ctx)
+
+
+DATE = DateType()
+
+
+def pairs_option(name: str, help_text: str) -> Callable:
+    """A repeatable ``SLUG=TEXT`` option collected into a dict."""
+
+    def convert(ctx, param, values) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for value in values:
+            slug, sep, text = value.partition("=")
+            if not sep or not slug.strip() or not text.strip():
+                raise click.BadParameter(f"{value!r}: write SLUG=TEXT", ctx, param)
+            result[slug.strip().lower()] = text.strip()
+        return result
+
+    return click.option(name, multiple=True, metavar="SLUG=TEXT", callback=convert,
+                        help=help_text)

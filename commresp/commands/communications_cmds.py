@@ -1,0 +1,220 @@
+"""Register, show, list, status, edit, close: the register of communications."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from commresp.commands import DATE, json_option, pairs_option, pass_context
+from commresp.output import clean, emit_json, key_values, table
+
+LIST_COLUMNS = [
+    ("ref", "Reference"),
+    ("letter_date", "Letter"),
+    ("status", "State"),
+    ("reply_due", "Reply due"),
+    ("days_left", "Days left"),
+    ("mandates", "Mandates"),
+    ("subject", "Subject"),
+]
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--date", "letter_date", type=DATE, required=True, help="Date of the letter.")
+@click.option("--received", type=DATE, help="Date the mission received it (default: today).")
+@click.option("--mandate", "mandates", multiple=True, metavar="SLUG[:f|:m]", required=True,
+              help="A mandate that signed the letter, in the letter's order; ':f'/':m' is the "
+              "holder's gender (default: the catalog's current holder). Repeat for each.")
+@pairs_option("--title-fr", "The mandate's French title as the letter words it.")
+@pairs_option("--title-en", "The mandate's English title as the letter words it.")
+@click.option("--subject", default="", help="What the letter is about, in a few words.")
+@click.option("--summary", default="", help="A short summary of the allegations.")
+@click.option("--letter", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The letter as received (PDF, .docx, .txt); copied to incoming/.")
+@json_option
+@pass_context
+def register(ctx, ref, letter_date, received, mandates, title_fr, title_en, subject, summary,
+             letter, as_json):
+    """Log a communication received from the Special Procedures.
+
+    REF is the letter's reference, written loosely if you like ("al bel 1/2025",
+    "AL-BEL-1-2025"). The reply date is the letter date plus the reply period of its type.
+
+    \b
+    Example:
+        commresp register "AL BEL 1/2025" --date 2025-07-22 --received 2025-07-24 \\
+            --mandate mercenaries --mandate minorities --mandate slavery \\
+            --mandate trafficking:f --subject "Trafficking of Sri Lankan nationals" \\
+            --letter AL-BEL-1-2025.pdf
+    """
+    from commresp import communications
+
+    choices = [communications.MandateChoice.parse(m) for m in mandates]
+    result = communications.register(
+        ctx, ref, letter_date=letter_date, received_on=received, mandates=choices,
+        titles_fr=title_fr, titles_en=title_en, subject=subject, summary=summary, letter=letter,
+    )
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(f"Registered {result['ref']}: reply due {result['reply_due']} "
+                   f"({result['days_left']} days left)")
+
+
+@click.command()
+@click.argument("ref")
+@json_option
+@pass_context
+def show(ctx, ref, as_json):
+    """Show everything about one communication, with its timeline.
+
+    \b
+    Example:
+        commresp show al-bel-1-2025 --json
+    """
+    from commresp import communications
+
+    result = communications.show(ctx, ref)
+    if as_json:
+        emit_json(result)
+        return
+    key_values([
+        ("Reference", result["ref"]),
+        ("State", result["status"]),
+        ("Letter date", result["letter_date"]),
+        ("Received", result["received_on"]),
+        ("Reply due", f"{result['reply_due']}"
+         + (f" ({result['days_left']} days left)" if result["days_left"] is not None else "")),
+        ("Subject", result["subject"]),
+        ("Outgoing ref", result["outgoing_ref"] or "-"),
+        ("Letter", result["letter_files"] or "-"),
+    ])
+    click.echo("\nMandates")
+    for m in result["mandates"]:
+        gender = f" ({m['holder_gender']})" if m["holder_gender"] else ""
+        click.echo(f"  {m['position']}. {clean(m['mandate'])}{gender}")
+        click.echo(f"     en: {clean(m['title_en'])}")
+        click.echo(f"     fr: {clean(m['title_fr'])}")
+    if result.get("summary"):
+        click.echo(f"\nSummary\n  {clean(result['summary'])}")
+    click.echo("\nTimeline")
+    for e in result["events"]:
+        click.echo(f"  {e['at']}  {clean(e['actor'])}  {e['action']}")
+
+
+@click.command(name="list")
+@click.option("--status", help="Only communications in this state (e.g. enquiring).")
+@click.option("--year", type=int, help="Only references of this year.")
+@click.option("--mandate", help="Only communications signed by this mandate.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
+              help="Rows per page.")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Every row, no paging.")
+@json_option
+@pass_context
+def list_(ctx, status, year, mandate, limit, page, show_all, as_json):
+    """List communications, newest letter first, a page at a time.
+
+    \b
+    Example:
+        commresp list --year 2025 --mandate trafficking
+        commresp list --status enquiring --json
+    """
+    from commresp import communications
+
+    rows, total = communications.list_page(
+        ctx, status=status, year=year, mandate=mandate,
+        limit=None if show_all else limit, offset=0 if show_all else (page - 1) * limit,
+    )
+    if as_json:
+        emit_json({"total": total, "page": 1 if show_all else page, "communications": rows})
+        return
+    table(rows, LIST_COLUMNS)
+    if not show_all and total > len(rows):
+        first = (page - 1) * limit + 1
+        click.echo(f"{first}–{first + len(rows) - 1} of {total}; --page {page + 1} for more, "
+                   "--all for everything")
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
+              help="Show at most this many open communications.")
+@json_option
+@pass_context
+def status(ctx, limit, as_json):
+    """The dashboard: open communications, overdue first, then by reply date.
+
+    \b
+    Example:
+        commresp status
+        commresp status --json
+    """
+    from commresp import communications
+
+    result = communications.dashboard(ctx, limit=limit)
+    if as_json:
+        emit_json(result)
+        return
+    counts = ", ".join(f"{n} {s}" for s, n in result["by_status"].items() if n)
+    click.echo(f"{result['open']} open ({counts or 'nothing registered'}) as of "
+               f"{result['today']}")
+    table(result["communications"], LIST_COLUMNS)
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--date", "letter_date", type=DATE, help="Correct the letter date.")
+@click.option("--received", type=DATE, help="Correct the date of receipt.")
+@click.option("--subject", help="New subject.")
+@click.option("--summary", help="New summary.")
+@pairs_option("--title-fr", "Correct a mandate's French title as the letter words it.")
+@pairs_option("--title-en", "Correct a mandate's English title as the letter words it.")
+@pairs_option("--gender", "Correct a holder's gender: SLUG=f or SLUG=m.")
+@json_option
+@pass_context
+def edit(ctx, ref, letter_date, received, subject, summary, title_fr, title_en, gender,
+         as_json):
+    """Correct a communication; the audit log keeps the old values.
+
+    \b
+    Example:
+        commresp edit "AL BEL 1/2025" --received 2025-07-23 --gender trafficking=f
+    """
+    from commresp import communications
+
+    result = communications.edit(
+        ctx, ref,
+        changes={"letter_date": letter_date, "received_on": received, "subject": subject,
+                 "summary": summary},
+        titles_fr=title_fr, titles_en=title_en, genders=gender,
+    )
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(f"Updated {result['ref']}")
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--reason", required=True, help="Why no reply is needed.")
+@json_option
+@pass_context
+def close(ctx, ref, reason, as_json):
+    """Close a communication that needs no reply.
+
+    \b
+    Example:
+        commresp close "UA BEL 3/2025" --reason "joined to AL BEL 1/2025"
+    """
+    from commresp import communications
+
+    result = communications.close(ctx, ref, reason=reason)
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(f"Closed {result['ref']}")
+
+
+COMMANDS = [register, show, list_, status, edit, close]

@@ -1,0 +1,308 @@
+"""Registering communications, correcting them, closing them, and seeing where they stand.
+
+Each operation is one database transaction with its audit event; files it copies into the
+workspace are written atomically and removed again if the transaction fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from commresp import catalog, deadlines, files, states, store
+from commresp.context import Context
+from commresp.errors import BadInput, DuplicateReference, UnknownReference
+from commresp.references import Reference, parse_reference
+
+
+@dataclass(frozen=True)
+class MandateChoice:
+    """A mandate named on the command line: ``trafficking:f`` → slug and holder gender."""
+
+    slug: str
+    gender: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> MandateChoice:
+        slug, _, gender = text.strip().partition(":")
+        gender = gender.strip().lower() or None
+        if gender not in (None, "f", "m"):
+            raise BadInput(
+                f"{text!r}: the holder's gender after ':' must be f or m (e.g. trafficking:f)"
+            )
+        return cls(slug.strip().lower(), gender)
+
+
+def parse_ref(ctx: Context, text: str) -> Reference:
+    """A reference checked against the letter types and addressee codes of the profile."""
+    return parse_reference(
+        text,
+        types=ctx.profile.letter_types,
+        other_addressees=ctx.profile.other_addressees,
+        today=ctx.today,
+    )
+
+
+def get(ctx: Context, text: str) -> dict:
+    """The communication row for a loosely written reference, or :class:`UnknownReference`."""
+    ref = parse_ref(ctx, text)
+    row = store.get_communication(ctx.db, str(ref))
+    if row is None:
+        raise UnknownReference(
+            f"{ref} is not registered in this workspace; see 'commresp list' "
+            f"or register it with 'commresp register \"{ref}\" --date …'"
+        )
+    return row
+
+
+def _mandate_rows(
+    ctx: Context,
+    choices: Sequence[MandateChoice],
+    titles_fr: Mapping[str, str],
+    titles_en: Mapping[str, str],
+) -> list[dict]:
+    from commresp.language import feminine_title_fr
+
+    if not choices:
+        raise BadInput("name at least one mandate with --mandate (see 'commresp mandates')")
+    slugs = [c.slug for c in choices]
+    repeated = sorted({s for s in slugs if slugs.count(s) > 1})
+    if repeated:
+        raise BadInput(f"mandate named twice: {', '.join(repeated)}")
+    for slug in [*titles_fr, *titles_en]:
+        if slug not in slugs:
+            raise BadInput(f"--title-fr/--title-en name {slug!r}, which is not among --mandate")
+    rows = []
+    for choice in choices:
+        entry = catalog.mandate(ctx.db, choice.slug)
+        personal = entry["holder_type"] in ("Special Rapporteur", "Independent Expert")
+        gender = (choice.gender or entry["holder_gender"] or "m") if personal else ""
+        title_fr = titles_fr.get(choice.slug) or entry["title_fr"]
+        if gender == "f" and choice.slug not in titles_fr:
+            title_fr = feminine_title_fr(title_fr)
+        rows.append(
+            {
+                "mandate": choice.slug,
+                "holder_gender": gender,
+                "title_en": titles_en.get(choice.slug) or entry["title_en"],
+                "title_fr": title_fr,
+            }
+        )
+    return rows
+
+
+def _check_dates(ctx: Context, letter_date: date, received_on: date) -> None:
+    if letter_date > ctx.today:
+        raise BadInput(f"the letter date {letter_date} is in the future; check --date")
+    if received_on < letter_date:
+        raise BadInput(
+            f"received on {received_on}, before the letter's date {letter_date}; "
+            "check --received"
+        )
+
+
+def register(
+    ctx: Context,
+    ref_text: str,
+    *,
+    letter_date: date,
+    received_on: date | None = None,
+    mandates: Sequence[MandateChoice],
+    titles_fr: Mapping[str, str] | None = None,
+    titles_en: Mapping[str, str] | None = None,
+    subject: str = "",
+    summary: str = "",
+    letter: Path | None = None,
+) -> dict:
+    """Log a new communication; returns it as :func:`show` does."""
+    ref = parse_ref(ctx, ref_text)
+    received_on = received_on or ctx.today
+    _check_dates(ctx, letter_date, received_on)
+    if letter is not None and not letter.is_file():
+        raise BadInput(f"letter file {letter} does not exist")
+    db = ctx.db
+    if store.get_communication(db, str(ref)) is not None:
+        raise DuplicateReference(f"{ref} is already registered; see 'commresp show \"{ref}\"'")
+    mandate_rows = _mandate_rows(ctx, mandates, titles_fr or {}, titles_en or {})
+    due = deadlines.reply_due(letter_date, ctx.profile.reply_days(ref.type))
+    stamp = store.now()
+    row = {
+        "ref": str(ref),
+        "slug": ref.slug,
+        "type": ref.type,
+        "addressee": ref.addressee,
+        "number": ref.number,
+        "year": ref.year,
+        "letter_date": letter_date.isoformat(),
+        "received_on": received_on.isoformat(),
+        "subject": subject.strip(),
+        "summary": summary.strip(),
+        "status": "received",
+        "reply_due": due.isoformat(),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    copied: Path | None = None
+    try:
+        with store.transaction(db):
+            comm_id = store.insert_communication(db, row, mandate_rows)
+            details = {"ref": str(ref), "mandates": [m["mandate"] for m in mandate_rows]}
+            if letter is not None:
+                incoming = ctx.workspace.folder(ref.slug, "incoming")
+                incoming.mkdir(parents=True, exist_ok=True)
+                copied = files.new_path(incoming, files.safe_filename(letter.name, "letter"))
+                with files.atomic_writer(copied) as out, open(letter, "rb") as src:
+                    shutil.copyfileobj(src, out)
+                details["letter"] = copied.name
+                details["letter_sha256"] = files.sha256_file(copied)
+            store.add_event(db, actor=ctx.actor, action="register",
+                            communication_id=comm_id, details=details)
+    except BaseException:
+        if copied is not None:
+            copied.unlink(missing_ok=True)
+        raise
+    return show(ctx, str(ref))
+
+
+def show(ctx: Context, ref_text: str) -> dict:
+    """Everything about one communication: fields, mandates, letter files, timeline."""
+    import json
+
+    row = get(ctx, ref_text)
+    result = {k: v for k, v in row.items() if k != "id"}
+    result["days_left"] = days_left(ctx, row)
+    result["mandates"] = store.communication_mandates(ctx.db, row["id"])
+    incoming = ctx.workspace.folder(row["slug"], "incoming")
+    result["letter_files"] = sorted(p.name for p in incoming.glob("*")) if incoming.is_dir() \
+        else []
+    result["events"] = [
+        {**e, "details": json.loads(e["details"] or "{}")} for e in store.events_for(ctx.db,
+                                                                                      row["id"])
+    ]
+    return result
+
+
+def days_left(ctx: Context, row: Mapping) -> int | None:
+    """Days from today to the reply date; negative when overdue, None once answered."""
+    if row["status"] not in states.OPEN_STATES:
+        return None
+    return (date.fromisoformat(row["reply_due"]) - ctx.today).days
+
+
+def list_page(
+    ctx: Context,
+    *,
+    status: str | None = None,
+    year: int | None = None,
+    mandate: str | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> tuple[list[dict], int]:
+    """One page of communications (newest first) and how many match in all."""
+    if status is not None and status not in states.STATES:
+        raise BadInput(f"unknown status {status!r}: use one of {', '.join(states.STATES)}")
+    if mandate is not None:
+        catalog.mandate(ctx.db, mandate)
+    rows, total = store.list_communications(
+        ctx.db, status=status, year=year, mandate=mandate, limit=limit, offset=offset
+    )
+    for r in rows:
+        r["days_left"] = days_left(ctx, r)
+        del r["id"]
+    return rows, total
+
+
+def dashboard(ctx: Context, *, limit: int | None = 50) -> dict:
+    """Open communications by urgency (overdue first, then soonest reply date)."""
+    rows, total = store.open_communications(ctx.db, states.OPEN_STATES, limit)
+    for r in rows:
+        r["days_left"] = days_left(ctx, r)
+        del r["id"]
+    counts = store.count_by_status(ctx.db)
+    return {
+        "today": ctx.today.isoformat(),
+        "open": total,
+        "overdue": sum(1 for r in rows if r["days_left"] is not None and r["days_left"] < 0),
+        "by_status": {s: counts.get(s, 0) for s in states.STATES},
+        "communications": rows,
+    }
+
+
+EDITABLE = ("letter_date", "received_on", "subject", "summary")
+
+
+def edit(
+    ctx: Context,
+    ref_text: str,
+    *,
+    changes: Mapping[str, object],
+    titles_fr: Mapping[str, str] | None = None,
+    titles_en: Mapping[str, str] | None = None,
+    genders: Mapping[str, str] | None = None,
+) -> dict:
+    """Correct fields of a communication; the audit event keeps the old and new values."""
+    row = get(ctx, ref_text)
+    updates: dict[str, object] = {}
+    for key, value in changes.items():
+        if key not in EDITABLE:
+            raise BadInput(f"{key} cannot be edited")
+        if value is None:
+            continue
+        updates[key] = value.isoformat() if isinstance(value, date) else str(value).strip()
+    letter_date = date.fromisoformat(str(updates.get("letter_date", row["letter_date"])))
+    received = date.fromisoformat(str(updates.get("received_on", row["received_on"])))
+    _check_dates(ctx, letter_date, received)
+    if "letter_date" in updates:
+        updates["reply_due"] = deadlines.reply_due(
+            letter_date, ctx.profile.reply_days(row["type"])
+        ).isoformat()
+    mandate_changes = _mandate_changes(ctx, row, titles_fr or {}, titles_en or {}, genders or {})
+    if not updates and not mandate_changes:
+        raise BadInput("nothing to change: give at least one option (see 'commresp edit --help')")
+    before = {k: row[k] for k in updates}
+    with store.transaction(ctx.db):
+        if updates:
+            store.update_communication(ctx.db, row["id"], updates)
+        for position, fields in mandate_changes.items():
+            ctx.db["communication_mandates"].update((row["id"], position), fields)
+        store.add_event(
+            ctx.db,
+            actor=ctx.actor,
+            action="edit",
+            communication_id=row["id"],
+            details={"before": before, "after": updates,
+                     "mandates": {str(k): v for k, v in mandate_changes.items()}},
+        )
+    return show(ctx, row["ref"])
+
+
+def _mandate_changes(ctx, row, titles_fr, titles_en, genders) -> dict[int, dict]:
+    current = {m["mandate"]: m for m in store.communication_mandates(ctx.db, row["id"])}
+    changes: dict[int, dict] = {}
+    for field, given in (("title_fr", titles_fr), ("title_en", titles_en),
+                         ("holder_gender", genders)):
+        for slug, value in given.items():
+            if slug not in current:
+                raise BadInput(f"{slug!r} is not a mandate of {row['ref']}")
+            if field == "holder_gender" and value not in ("f", "m"):
+                raise BadInput(f"gender for {slug} must be f or m")
+            changes.setdefault(current[slug]["position"], {})[field] = value.strip()
+    return changes
+
+
+def close(ctx: Context, ref_text: str, *, reason: str) -> dict:
+    """Close a communication that needs no reply, with the reason on record."""
+    if not reason.strip():
+        raise BadInput("say why with --reason (e.g. --reason 'addressed to another State')")
+    row = get(ctx, ref_text)
+    states.check_move(row["ref"], row["status"], "closed")
+    with store.transaction(ctx.db):
+        store.update_communication(
+            ctx.db, row["id"], {"status": "closed", "closed_reason": reason.strip()}
+        )
+        store.add_event(ctx.db, actor=ctx.actor, action="close", communication_id=row["id"],
+                        details={"from": row["status"], "reason": reason.strip()})
+    return show(ctx, row["ref"])

@@ -1,0 +1,341 @@
+"""Language rules for French, English and Dutch documents: dates, lists, articles, mandate titles.
+
+Everything locale-specific that babel (CLDR) knows — month names, list conjunctions — comes from
+babel; this module only adds the French grammar that CLDR does not cover (``1er``, article
+contraction and elision, agreement of mandate titles with the holder's gender).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from babel.dates import format_date
+from babel.lists import format_list
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr", "en", "nl")
+
+# Straight apostrophe in output: one spelling everywhere keeps generated text diffable and
+# searchable; documents that want typographic quotes can convert at render time.
+_APOSTROPHES = ("'", "\u2019")
+
+# Vowels after stripping accents. "y" is deliberately absent: French says "le Yémen", not
+# "l'Yémen". "h" is treated as mute (l'homme, d'Haïti); aspirated h (la Hongrie) must be
+# handled by passing the article explicitly.
+_ELIDING_INITIALS = frozenset("aeiouhœæ")
+
+# Heads of mandate titles whose grammatical gender is masculine regardless of who holds them.
+_MASCULINE_BODIES = frozenset({"groupe", "groupes", "mécanisme", "mécanismes"})
+
+
+def check_language(lang: str) -> str:
+    """Validate and lower-case a language code: ``check_language("FR")`` → ``"fr"``."""
+    code = lang.strip().lower() if isinstance(lang, str) else lang
+    if code not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of fr, en, nl")
+    return code
+
+
+def long_date(d: datetime.date, lang: str) -> str:
+    """Spell a date in full: ``long_date(date(2025, 10, 1), "fr")`` → ``"1er octobre 2025"``."""
+    lang = check_language(lang)
+    if lang == "fr" and d.day == 1:
+        # French writes the first day of a month as an ordinal (1er), which CLDR does not encode.
+        return "1er " + format_date(d, "MMMM y", locale=lang)
+    return format_date(d, "d MMMM y", locale=lang)
+
+
+def join_list(items: Sequence[str], lang: str) -> str:
+    """Join items with a conjunction: ``join_list(["A", "B", "C"], "en")`` → ``"A, B, and C"``."""
+    lang = check_language(lang)
+    # CLDR "en" (US-based) already uses the serial comma, and fr/nl use none, which is the house
+    # style; tests pin this so a CLDR change would be noticed rather than silently shipped.
+    return format_list(list(items), style="standard", locale=lang)
+
+
+def _strip_accents(text: str) -> str:
+    """Remove combining accents: ``_strip_accents("Élysée")`` → ``"Elysee"``."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _elides(word: str) -> bool:
+    """Whether French elides le/la/de before ``word``: ``_elides("Israël")`` → ``True``."""
+    word = word.lstrip()
+    return bool(word) and _strip_accents(word[0]).casefold() in _ELIDING_INITIALS
+
+
+def _normalise_article(article: str) -> str:
+    """Canonical form of a French definite article: ``_normalise_article("L’")`` → ``"l'"``."""
+    art = article.strip().lower()
+    for apostrophe in _APOSTROPHES:
+        art = art.replace(apostrophe, "'")
+    if art == "l":
+        art = "l'"
+    if art not in ("", "le", "la", "l'", "les"):
+        raise ValueError(f"unknown French article {article!r}: use le, la, l', les or ''")
+    return art
+
+
+def article_for(noun: str, gender: str) -> str:
+    """French definite article for a noun phrase: ``article_for("Espagne", "f")`` → ``"l'"``."""
+    if gender not in ("m", "f"):
+        raise ValueError(f"unknown gender {gender!r}: use 'm' or 'f'")
+    if _elides(noun):
+        return "l'"
+    return "le" if gender == "m" else "la"
+
+
+def contract(preposition: str, article: str, noun: str) -> str:
+    """French preposition + article + noun: ``contract("de", "le", "Canada")`` → ``"du Canada"``."""
+    art = _normalise_article(article)
+    prep = preposition.strip()
+    # Keep a capitalised preposition capitalised (sentence start: "Du Canada", "D'Israël").
+    capital = prep[:1].isupper()
+    prep_key = prep.lower()
+
+    if prep_key == "de" and art == "le":
+        head = "du "
+    elif prep_key == "de" and art == "les":
+        head = "des "
+    elif prep_key == "à" and art == "le":
+        head = "au "
+    elif prep_key == "à" and art == "les":
+        head = "aux "
+    elif prep_key == "de" and art == "" and _elides(noun):
+        head = "d'"
+    else:
+        # No contraction: "de la", "à l'", "de Myria", or any other preposition ("par le").
+        words = [w for w in (prep_key, art) if w]
+        head = " ".join(words)
+        if head and not head.endswith("'"):
+            head += " "
+    phrase = head + noun
+    if capital:
+        phrase = phrase[:1].upper() + phrase[1:]
+    return phrase
+
+
+# Agreement tables for the holder words at the start of French mandate titles, keyed by
+# (gender, plural). Each family lists every form so any form can be recognised and re-inflected.
+_Forms = dict[tuple[str, bool], str]
+_HOLDER_NOUNS: tuple[_Forms, ...] = (
+    {
+        ("m", False): "rapporteur",
+        ("f", False): "rapporteuse",
+        ("m", True): "rapporteurs",
+        ("f", True): "rapporteuses",
+    },
+    {
+        ("m", False): "expert",
+        ("f", False): "experte",
+        ("m", True): "experts",
+        ("f", True): "expertes",
+    },
+)
+_HOLDER_ADJECTIVES: tuple[_Forms, ...] = (
+    {
+        ("m", False): "spécial",
+        ("f", False): "spéciale",
+        ("m", True): "spéciaux",
+        ("f", True): "spéciales",
+    },
+    {
+        ("m", False): "indépendant",
+        ("f", False): "indépendante",
+        ("m", True): "indépendants",
+        ("f", True): "indépendantes",
+    },
+)
+_HOLDER_PARTICIPLES: tuple[_Forms, ...] = (
+    {
+        ("m", False): "chargé",
+        ("f", False): "chargée",
+        ("m", True): "chargés",
+        ("f", True): "chargées",
+    },
+)
+
+
+def _index(families: tuple[_Forms, ...]) -> dict[str, tuple[_Forms, str, bool]]:
+    """Map each form to (its family, gender, plural): ``_index(...)["experte"][1]`` → ``"f"``."""
+    return {
+        form: (family, gender, plural)
+        for family in families
+        for (gender, plural), form in family.items()
+    }
+
+
+_NOUN_INDEX = _index(_HOLDER_NOUNS)
+_ADJECTIVE_INDEX = _index(_HOLDER_ADJECTIVES)
+_PARTICIPLE_INDEX = _index(_HOLDER_PARTICIPLES)
+
+# Up to three leading words; (?!\w) is implicit because \w+ is greedy, so "Experts" is never
+# read as "Expert" + "s".
+_LEADING_WORDS = re.compile(r"(\s*)(\w+)(?:(\s+)(\w+))?(?:(\s+)(\w+))?")
+
+
+class _Holder(NamedTuple):
+    """The recognised holder words at the start of a title and where the rest begins."""
+
+    words: list[tuple[str, str, _Forms]]  # (leading whitespace, word as written, its family)
+    gender: str
+    plural: bool
+    end: int
+
+
+def _key(word: str) -> str:
+    """Lookup key for a word: ``_key("SPÉCIAL")`` → ``"spécial"``."""
+    return unicodedata.normalize("NFC", word).lower()
+
+
+def _parse_holder(title: str) -> _Holder | None:
+    """Leading holder words of a title: ``_parse_holder("Experte sur X").gender`` → ``"f"``."""
+    match = _LEADING_WORDS.match(title)
+    if match is None or _key(match.group(2)) not in _NOUN_INDEX:
+        return None
+    family, gender, plural = _NOUN_INDEX[_key(match.group(2))]
+    words = [(match.group(1), match.group(2), family)]
+    end = match.end(2)
+    # The adjective and participle agree with the noun; stop at the first word that is not one,
+    # so nothing beyond the holder phrase is ever touched.
+    for group, index in ((4, _ADJECTIVE_INDEX), (6, _PARTICIPLE_INDEX)):
+        word = match.group(group)
+        if word is None or _key(word) not in index:
+            break
+        words.append((match.group(group - 1), word, index[_key(word)][0]))
+        end = match.end(group)
+    return _Holder(words, gender, plural, end)
+
+
+def _match_case(template: str, word: str) -> str:
+    """Copy the capitals of ``template``: ``_match_case("Expert", "experte")`` → ``"Experte"``."""
+    if len(template) > 1 and template.isupper():
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _inflect_title(title: str, gender: str) -> str:
+    """Re-inflect the leading holder words of ``title`` for ``gender``, keeping number and case."""
+    holder = _parse_holder(title)
+    if holder is None:
+        return title
+    head = "".join(
+        space + _match_case(word, family[(gender, holder.plural)])
+        for space, word, family in holder.words
+    )
+    return head + title[holder.end :]
+
+
+def feminine_title_fr(title: str) -> str:
+    """Feminine French title: ``"Rapporteur spécial sur X"`` → ``"Rapporteuse spéciale sur X"``."""
+    return _inflect_title(title, "f")
+
+
+def masculine_title_fr(title: str) -> str:
+    """Masculine French title: ``"Experte indépendante sur X"`` → ``"Expert indépendant sur X"``."""
+    return _inflect_title(title, "m")
+
+
+def holder_gender_of_title_fr(title: str) -> str | None:
+    """Gender of the head of a French mandate title: ``"Rapporteuse spéciale sur X"`` → ``"f"``."""
+    holder = _parse_holder(title)
+    if holder is not None:
+        return holder.gender
+    match = _LEADING_WORDS.match(title)
+    if match is not None and _key(match.group(2)) in _MASCULINE_BODIES:
+        return "m"
+    return None
+
+
+def _check_gender(gender: str | None) -> None:
+    """Reject anything but None, "m" or "f": ``_check_gender("x")`` raises ValueError."""
+    if gender not in (None, "m", "f"):
+        raise ValueError(f"unknown gender {gender!r}: use 'm', 'f' or None")
+
+
+def _strip_leading(title: str, articles: tuple[str, ...]) -> tuple[str, str]:
+    """Split off a leading article: ``_strip_leading("the X", ("the ",))`` → ``("the ", "X")``."""
+    for article in articles:
+        if title[: len(article)].lower() == article:
+            return title[: len(article)], title[len(article) :]
+    return "", title
+
+
+def _words(*parts: str) -> str:
+    """Join the non-empty parts with spaces: ``_words("of", "", "X")`` → ``"of X"``."""
+    return " ".join(p for p in parts if p)
+
+
+def mandate_phrase(title: str, lang: str, gender: str | None, preposition: str = "") -> str:
+    """Title plus article: ``mandate_phrase("Groupe X", "fr", None, "de")`` → ``"du Groupe X"``."""
+    lang = check_language(lang)
+    _check_gender(gender)
+    title = title.strip()
+
+    if lang == "en":
+        # English titles are not gendered; only avoid "the the" when the title carries its own.
+        article, body = _strip_leading(title, ("the ",))
+        return _words(preposition.strip(), article.strip() or "the", body)
+
+    if lang == "nl":
+        article, body = _strip_leading(title, ("de ", "het "))
+        if not article:
+            # Almost every head takes "de" (de Werkgroep, de Speciaal Rapporteur); the -mechanisme
+            # compounds (het Expertmechanisme) are the neuter exception among mandate titles.
+            first = body.split(maxsplit=1)[0].lower() if body else ""
+            article = "het" if first.endswith("mechanisme") else "de"
+        return _words(preposition.strip(), article.strip(), body)
+
+    # French: drop any article the caller left on, then recompute it from the grammatical head.
+    _, body = _strip_leading(title, ("les ", "le ", "la ", "l'", "l\u2019"))
+    holder = _parse_holder(body)
+    if holder is not None:
+        # Rapporteur/Expert: the holder's gender decides, and the title must agree with it.
+        head_gender = "f" if gender == "f" else "m"
+        body = _inflect_title(body, head_gender)
+        article = "les" if holder.plural else article_for(body, head_gender)
+    elif holder_gender_of_title_fr(body) == "m":
+        # Groupe de travail, Mécanisme d'experts: masculine nouns whoever sits on them.
+        article = article_for(body, "m")
+    else:
+        # Unknown head: the caller's gender is the best information available.
+        article = article_for(body, gender or "m")
+    return contract(preposition, article, body)
+
+
+def mandates_phrase(
+    items: Sequence[tuple[str, str | None]], lang: str, preposition: str = ""
+) -> str:
+    """Titles with articles, joined: ``[("X", None), ("Y", "f")]`` (en) → ``"the X and the Y"``."""
+    return join_list(
+        [mandate_phrase(title, lang, gender, preposition) for title, gender in items], lang
+    )
+
+
+def communication_kind(n_mandates: int, lang: str) -> str:
+    """Name of the letter: ``communication_kind(2, "fr")`` → ``"communication conjointe"``."""
+    lang = check_language(lang)
+    if n_mandates < 1:
+        # A communication always comes from at least one mandate; zero means a data error upstream.
+        raise ValueError(f"a communication needs at least one mandate, got {n_mandates}")
+    joint = n_mandates >= 2
+    if lang == "fr":
+        return "communication conjointe" if joint else "communication"
+    if lang == "en":
+        return "joint communication" if joint else "communication"
+    return "gezamenlijke mededeling" if joint else "mededeling"
+
+
+def state_phrase(name: str, article: str, lang: str, preposition: str = "") -> str:
+    """A State with its article: ``state_phrase("Canada", "le", "fr", "de")`` → ``"du Canada"``."""
+    lang = check_language(lang)
+    if lang == "fr":
+        return contract(preposition, article, name)
+    # English and Dutch never contract: "of the Netherlands", "van het Koninkrijk".
+    return _words(preposition.strip(), article.strip(), name)

@@ -1,0 +1,55 @@
+"""``commresp init``: a new workspace with its profile, database, secret and folders."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from commresp import catalog, files, profiles, store, workspace
+from commresp.errors import BadInput, WorkspaceError
+
+
+def create(root: Path, *, profile: str | None = None, state: str | None = None,
+           actor: str | None = None) -> workspace.Workspace:
+    """Create a workspace in ``root``; refuse if one is there already."""
+    if profile and state:
+        raise BadInput("give either --profile or --state, not both")
+    if profile:
+        if profile not in profiles.PROFILES:
+            raise BadInput(
+                f"unknown profile {profile!r}: use one of {', '.join(profiles.PROFILES)}"
+            )
+        values = profiles.PROFILES[profile]
+    else:
+        values = profiles.values_for_state(state or "BEL")
+    ws = workspace.Workspace(root.resolve())
+    if ws.profile_path.exists() or ws.db_path.exists():
+        raise WorkspaceError(
+            f"{ws.root} already holds a commresp workspace; nothing was changed "
+            "(use another folder, or delete it yourself to start over)"
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    ws.correspondence.mkdir(exist_ok=True)
+    try:
+        # Per-workspace secret for form tokens (HMAC): readable by its owner only.
+        fd = os.open(ws.secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        db = store.connect(ws.db_path, create=True)
+        with store.transaction(db):
+            catalog.seed(db, values.state_code)
+            store.add_event(
+                db,
+                actor=workspace.actor(actor),
+                action="init",
+                details={"state": values.state_code, "profile": profile or ""},
+            )
+        db.close()
+        files.write_text(ws.profile_path, profiles.render_profile(values))
+    except BaseException:
+        for path in (ws.profile_path, ws.db_path, ws.secret_path,
+                     Path(f"{ws.db_path}-wal"), Path(f"{ws.db_path}-shm")):
+            path.unlink(missing_ok=True)
+        raise
+    return ws

@@ -1,0 +1,66 @@
+"""Printing results: JSON for scripts, aligned tables for people.
+
+Text from the record (subjects, names) may contain control characters; they are shown
+escaped so that nothing typed into a letter can move the cursor or recolour a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: Any) -> str:
+    """A value as safe terminal text: control and bidi characters escaped."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(v) for v in value)
+    text = str(value).replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def emit_json(data: Any) -> None:
+    """JSON on stdout (ensure_ascii keeps it safe to print anywhere, and exact to parse)."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def table(rows: Sequence[dict], columns: Sequence[tuple[str, str]], *, title: str = "") -> None:
+    """Rows as a table: rich on a terminal, plain aligned columns when piped."""
+    if not rows:
+        click.echo("(none)")
+        return
+    cells = [[clean(row.get(key)) for key, _ in columns] for row in rows]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        out = Table(title=title or None)
+        for _, header in columns:
+            out.add_column(header)
+        for line in cells:
+            # Text, not str: brackets in a subject are not rich markup.
+            out.add_row(*(Text(c) for c in line))
+        Console(highlight=False).print(out)
+        return
+    headers = [header for _, header in columns]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    if title:
+        click.echo(title)
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for line in cells:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+
+
+def key_values(pairs: Sequence[tuple[str, Any]]) -> None:
+    width = max(len(k) for k, _ in pairs)
+    for key, value in pairs:
+        click.echo(f"{key.ljust(width)}  {clean(value)}")

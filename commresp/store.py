@@ -1,0 +1,360 @@
+"""The workspace database: connection settings, numbered migrations, and every SQL query.
+
+All SQL lives here so that the rest of commresp deals in rows and dictionaries (and so that
+another backend could be put behind the same functions).  Schema changes happen only through
+the numbered migrations below, applied by sqlite-utils' ``Migrations``; a database made by any
+earlier release opens and upgrades, one made by a newer release is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from commresp.errors import WorkspaceError
+
+# How long a writer waits for another one before giving up (milliseconds).  Long enough for a
+# colleague's render to finish; an operation that still finds the database locked says so.
+BUSY_TIMEOUT_MS = 15_000
+
+migrations = Migrations("commresp")
+
+
+@migrations()
+def m001_register(db: sqlite_utils.Database) -> None:
+    """The register: communications, their mandates, the catalogs and the audit log."""
+    db["mandates"].create(
+        {
+            "slug": str,
+            "holder_type": str,
+            "title_en": str,
+            "title_fr": str,
+            "holder_gender": str,
+            "verified": str,
+            "notes": str,
+            "source": str,
+        },
+        pk="slug",
+        not_null={"holder_type", "title_en", "title_fr"},
+    )
+    db["agencies"].create(
+        {
+            "slug": str,
+            "name_en": str,
+            "name_fr": str,
+            "name_nl": str,
+            "language": str,
+            "email": str,
+            "notes": str,
+            "source": str,
+        },
+        pk="slug",
+        not_null={"name_en", "language"},
+    )
+    db["communications"].create(
+        {
+            "id": int,
+            "ref": str,
+            "slug": str,
+            "type": str,
+            "addressee": str,
+            "number": int,
+            "year": int,
+            "letter_date": str,
+            "received_on": str,
+            "subject": str,
+            "summary": str,
+            "status": str,
+            "reply_due": str,
+            "outgoing_ref": str,
+            "sent_on": str,
+            "published_on": str,
+            "closed_reason": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"ref", "slug", "type", "addressee", "number", "year", "letter_date", "status",
+                  "reply_due", "created_at", "updated_at"},
+    )
+    db["communications"].create_index(["ref"], unique=True)
+    db["communications"].create_index(["slug"], unique=True)
+    db["communications"].create_index(["outgoing_ref"], unique=True)
+    # list pages by letter date; status finds open ones by reply date.
+    db["communications"].create_index(["letter_date"])
+    db["communications"].create_index(["status", "reply_due"])
+    db["communications"].create_index(["year"])
+    db["communication_mandates"].create(
+        {
+            "communication_id": int,
+            "position": int,
+            "mandate": str,
+            "holder_gender": str,
+            "title_en": str,
+            "title_fr": str,
+        },
+        pk=("communication_id", "position"),
+        foreign_keys=[("communication_id", "communications", "id"),
+                      ("mandate", "mandates", "slug")],
+        not_null={"mandate", "title_en", "title_fr"},
+    )
+    db["communication_mandates"].create_index(["mandate"])
+    db["events"].create(
+        {
+            "id": int,
+            "at": str,
+            "actor": str,
+            "action": str,
+            "communication_id": int,
+            "details": str,
+        },
+        pk="id",
+        foreign_keys=[("communication_id", "communications", "id")],
+        not_null={"at", "actor", "action"},
+    )
+    db["events"].create_index(["communication_id"])
+
+
+def now() -> str:
+    """The current time as stored in the database: UTC ISO 8601 to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
+    """Open the workspace database with WAL, foreign keys and a busy timeout, migrated."""
+    if not create and not path.exists():
+        raise WorkspaceError(f"{path} is missing; run 'commresp init' to create the workspace")
+    try:
+        # isolation_level=None: transactions are explicit (see transaction()), never implicit.
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        db = sqlite_utils.Database(conn)
+        _migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise WorkspaceError(
+            f"{path.name} cannot be opened as a commresp database ({exc}); "
+            "restore it from a backup"
+        ) from None
+    return db
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    known = {m.name for m in migrations._migrations}
+    applied = {m.name for m in migrations.applied(db)}
+    if applied - known:
+        raise WorkspaceError(
+            "this database was written by a newer commresp (unknown migrations: "
+            f"{', '.join(sorted(applied - known))}); upgrade commresp to open it"
+        )
+    if applied != known:
+        # All pending steps in one write transaction (each step nests as a savepoint), so two
+        # processes opening an old database at once cannot both run the same step.
+        with transaction(db):
+            if migrations.pending(db):
+                migrations.apply(db)
+
+
+def pending_migrations(db: sqlite_utils.Database) -> list[str]:
+    return [m.name for m in migrations.pending(db)]
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction per operation; BEGIN IMMEDIATE so writers queue, never deadlock."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def add_event(
+    db: sqlite_utils.Database,
+    *,
+    actor: str,
+    action: str,
+    communication_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append one audit event; the audit log is never updated or deleted."""
+    db["events"].insert(
+        {
+            "at": now(),
+            "actor": actor,
+            "action": action,
+            "communication_id": communication_id,
+            "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True),
+        }
+    )
+
+
+# --- catalogs ---------------------------------------------------------------------------
+
+
+def upsert_mandates(db: sqlite_utils.Database, rows: Sequence[dict]) -> None:
+    db["mandates"].upsert_all(rows, pk="slug")
+
+
+def upsert_agencies(db: sqlite_utils.Database, rows: Sequence[dict]) -> None:
+    db["agencies"].upsert_all(rows, pk="slug")
+
+
+def get_mandate(db: sqlite_utils.Database, slug: str) -> dict | None:
+    rows = list(db.query("select * from mandates where slug = ?", [slug]))
+    return rows[0] if rows else None
+
+
+def get_agency(db: sqlite_utils.Database, slug: str) -> dict | None:
+    rows = list(db.query("select * from agencies where slug = ?", [slug]))
+    return rows[0] if rows else None
+
+
+def all_mandates(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("select * from mandates order by slug"))
+
+
+def all_agencies(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("select * from agencies order by slug"))
+
+
+# --- communications ---------------------------------------------------------------------
+
+
+def insert_communication(db: sqlite_utils.Database, row: dict, mandates: Sequence[dict]) -> int:
+    table = db["communications"]
+    table.insert(row)
+    comm_id = table.last_pk
+    db["communication_mandates"].insert_all(
+        [{"communication_id": comm_id, "position": i, **m} for i, m in enumerate(mandates, 1)]
+    )
+    return comm_id
+
+
+def get_communication(db: sqlite_utils.Database, ref: str) -> dict | None:
+    rows = list(db.query("select * from communications where ref = ?", [ref]))
+    return rows[0] if rows else None
+
+
+def update_communication(db: sqlite_utils.Database, comm_id: int, changes: dict) -> None:
+    db["communications"].update(comm_id, {**changes, "updated_at": now()})
+
+
+def communication_mandates(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
+    return list(
+        db.query(
+            """select cm.position, cm.mandate, cm.holder_gender, cm.title_en, cm.title_fr,
+                      m.holder_type
+               from communication_mandates cm join mandates m on m.slug = cm.mandate
+               where cm.communication_id = ? order by cm.position""",
+            [comm_id],
+        )
+    )
+
+
+def events_for(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
+    return list(
+        db.query(
+            "select at, actor, action, details from events where communication_id = ? "
+            "order by id",
+            [comm_id],
+        )
+    )
+
+
+_LIST_COLUMNS = """c.id, c.ref, c.slug, c.type, c.letter_date, c.received_on, c.subject,
+    c.status, c.reply_due, c.outgoing_ref, c.sent_on"""
+
+
+def _with_mandates(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
+    """Attach each row's mandate slugs with one query for the whole page (no N+1)."""
+    if not rows:
+        return rows
+    ids = [r["id"] for r in rows]
+    marks = ",".join("?" * len(ids))
+    by_id: dict[int, list[str]] = {}
+    for m in db.query(
+        f"select communication_id, mandate from communication_mandates "
+        f"where communication_id in ({marks}) order by communication_id, position",
+        ids,
+    ):
+        by_id.setdefault(m["communication_id"], []).append(m["mandate"])
+    for r in rows:
+        r["mandates"] = by_id.get(r["id"], [])
+    return rows
+
+
+def list_communications(
+    db: sqlite_utils.Database,
+    *,
+    status: str | None = None,
+    year: int | None = None,
+    mandate: str | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> tuple[list[dict], int]:
+    """One page of communications, newest letter first, and the total that match."""
+    where, params = [], []
+    if status:
+        where.append("c.status = ?")
+        params.append(status)
+    if year:
+        where.append("c.year = ?")
+        params.append(year)
+    if mandate:
+        where.append(
+            "c.id in (select communication_id from communication_mandates where mandate = ?)"
+        )
+        params.append(mandate)
+    clause = f"where {' and '.join(where)}" if where else ""
+    total = db.execute(f"select count(*) from communications c {clause}", params).fetchone()[0]
+    page = "" if limit is None else f"limit {int(limit)} offset {int(offset)}"
+    rows = list(
+        db.query(
+            f"select {_LIST_COLUMNS} from communications c {clause} "
+            f"order by c.letter_date desc, c.id desc {page}",
+            params,
+        )
+    )
+    return _with_mandates(db, rows), total
+
+
+def open_communications(
+    db: sqlite_utils.Database, open_states: Sequence[str], limit: int | None
+) -> tuple[list[dict], int]:
+    """Communications still awaiting a reply, most urgent (earliest reply date) first."""
+    marks = ",".join("?" * len(open_states))
+    total = db.execute(
+        f"select count(*) from communications where status in ({marks})", list(open_states)
+    ).fetchone()[0]
+    page = "" if limit is None else f"limit {int(limit)}"
+    rows = list(
+        db.query(
+            f"select {_LIST_COLUMNS} from communications c where c.status in ({marks}) "
+            f"order by c.reply_due, c.id {page}",
+            list(open_states),
+        )
+    )
+    return _with_mandates(db, rows), total
+
+
+def count_by_status(db: sqlite_utils.Database) -> dict[str, int]:
+    return {
+        row["status"]: row["n"]
+        for row in db.query("select status, count(*) as n from communications group by status")
+    }
