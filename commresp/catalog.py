@@ -70,7 +70,7 @@ AGENCY_SEARCH_FIELDS = ("slug", "name_en", "name_fr", "name_nl")
 
 
 def _suggest(slug: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(slug, known, n=3, cutoff=0.5)
+    close = difflib.get_close_matches(slug, known, n=3, cutoff=0.75)
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
@@ -156,8 +156,11 @@ def add_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
         _check_agency_fields(fields)
         exists = store.get_agency(db, slug)
     if exists:
-        raise BadInput(f"{kind} {slug!r} exists already; change it with '{kind}s edit'"
-                       .replace("agencys", "agencies"))
+        raise BadInput(
+            f"{kind} {slug!r} exists already; change it with '{kind}s edit'".replace(
+                "agencys", "agencies"
+            )
+        )
     row = {"slug": slug, **fields}
     with store.transaction(db):
         db["mandates" if kind == "mandate" else "agencies"].insert(row)
@@ -175,7 +178,10 @@ def edit_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
     (_check_mandate_fields if kind == "mandate" else _check_agency_fields)(fields)
     with store.transaction(db):
         db["mandates" if kind == "mandate" else "agencies"].update(slug, fields)
-        store.add_event(db, actor=ctx.actor, action=f"{kind}-edit",
-                        details={"slug": slug, "before": {k: current[k] for k in fields},
-                                 "after": fields})
+        store.add_event(
+            db,
+            actor=ctx.actor,
+            action=f"{kind}-edit",
+            details={"slug": slug, "before": {k: current[k] for k in fields}, "after": fields},
+        )
     return {**current, **fields}

@@ -99,8 +99,7 @@ def _check_dates(ctx: Context, letter_date: date, received_on: date) -> None:
         raise BadInput(f"the letter date {letter_date} is in the future; check --date")
     if received_on < letter_date:
         raise BadInput(
-            f"received on {received_on}, before the letter's date {letter_date}; "
-            "check --received"
+            f"received on {received_on}, before the letter's date {letter_date}; check --received"
         )
 
 
@@ -158,8 +157,9 @@ def register(
                     shutil.copyfileobj(src, out)
                 details["letter"] = copied.name
                 details["letter_sha256"] = files.sha256_file(copied)
-            store.add_event(db, actor=ctx.actor, action="register",
-                            communication_id=comm_id, details=details)
+            store.add_event(
+                db, actor=ctx.actor, action="register", communication_id=comm_id, details=details
+            )
     except BaseException:
         if copied is not None:
             copied.unlink(missing_ok=True)
@@ -176,11 +176,10 @@ def show(ctx: Context, ref_text: str) -> dict:
     result["days_left"] = days_left(ctx, row)
     result["mandates"] = store.communication_mandates(ctx.db, row["id"])
     incoming = ctx.workspace.folder(row["slug"], "incoming")
-    result["letter_files"] = sorted(p.name for p in incoming.glob("*")) if incoming.is_dir() \
-        else []
+    result["letter_files"] = sorted(p.name for p in incoming.glob("*")) if incoming.is_dir() else []
     result["events"] = [
-        {**e, "details": json.loads(e["details"] or "{}")} for e in store.events_for(ctx.db,
-                                                                                      row["id"])
+        {**e, "details": json.loads(e["details"] or "{}")}
+        for e in store.events_for(ctx.db, row["id"])
     ]
     return result
 
@@ -273,8 +272,11 @@ def edit(
             actor=ctx.actor,
             action="edit",
             communication_id=row["id"],
-            details={"before": before, "after": updates,
-                     "mandates": {str(k): v for k, v in mandate_changes.items()}},
+            details={
+                "before": before,
+                "after": updates,
+                "mandates": {str(k): v for k, v in mandate_changes.items()},
+            },
         )
     return show(ctx, row["ref"])
 
@@ -282,8 +284,11 @@ def edit(
 def _mandate_changes(ctx, row, titles_fr, titles_en, genders) -> dict[int, dict]:
     current = {m["mandate"]: m for m in store.communication_mandates(ctx.db, row["id"])}
     changes: dict[int, dict] = {}
-    for field, given in (("title_fr", titles_fr), ("title_en", titles_en),
-                         ("holder_gender", genders)):
+    for field, given in (
+        ("title_fr", titles_fr),
+        ("title_en", titles_en),
+        ("holder_gender", genders),
+    ):
         for slug, value in given.items():
             if slug not in current:
                 raise BadInput(f"{slug!r} is not a mandate of {row['ref']}")
@@ -303,6 +308,11 @@ def close(ctx: Context, ref_text: str, *, reason: str) -> dict:
         store.update_communication(
             ctx.db, row["id"], {"status": "closed", "closed_reason": reason.strip()}
         )
-        store.add_event(ctx.db, actor=ctx.actor, action="close", communication_id=row["id"],
-                        details={"from": row["status"], "reason": reason.strip()})
+        store.add_event(
+            ctx.db,
+            actor=ctx.actor,
+            action="close",
+            communication_id=row["id"],
+            details={"from": row["status"], "reason": reason.strip()},
+        )
     return show(ctx, row["ref"])

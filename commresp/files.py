@@ -18,8 +18,14 @@ from typing import BinaryIO
 
 MAX_NAME = 120
 # Names Windows refuses whatever the extension; a workspace may be copied to Windows.
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-             *(f"lpt{i}" for i in range(1, 10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 def safe_filename(name: str, default: str = "file") -> str:

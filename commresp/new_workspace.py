@@ -10,8 +10,9 @@ from commresp import catalog, files, profiles, store, workspace
 from commresp.errors import BadInput, WorkspaceError
 
 
-def create(root: Path, *, profile: str | None = None, state: str | None = None,
-           actor: str | None = None) -> workspace.Workspace:
+def create(
+    root: Path, *, profile: str | None = None, state: str | None = None, actor: str | None = None
+) -> workspace.Workspace:
     """Create a workspace in ``root``; refuse if one is there already."""
     if profile and state:
         raise BadInput("give either --profile or --state, not both")
@@ -48,8 +49,13 @@ def create(root: Path, *, profile: str | None = None, state: str | None = None,
         db.close()
         files.write_text(ws.profile_path, profiles.render_profile(values))
     except BaseException:
-        for path in (ws.profile_path, ws.db_path, ws.secret_path,
-                     Path(f"{ws.db_path}-wal"), Path(f"{ws.db_path}-shm")):
+        for path in (
+            ws.profile_path,
+            ws.db_path,
+            ws.secret_path,
+            Path(f"{ws.db_path}-wal"),
+            Path(f"{ws.db_path}-shm"),
+        ):
             path.unlink(missing_ok=True)
         raise
     return ws

@@ -82,8 +82,19 @@ def m001_register(db: sqlite_utils.Database) -> None:
             "updated_at": str,
         },
         pk="id",
-        not_null={"ref", "slug", "type", "addressee", "number", "year", "letter_date", "status",
-                  "reply_due", "created_at", "updated_at"},
+        not_null={
+            "ref",
+            "slug",
+            "type",
+            "addressee",
+            "number",
+            "year",
+            "letter_date",
+            "status",
+            "reply_due",
+            "created_at",
+            "updated_at",
+        },
     )
     db["communications"].create_index(["ref"], unique=True)
     db["communications"].create_index(["slug"], unique=True)
@@ -102,8 +113,10 @@ def m001_register(db: sqlite_utils.Database) -> None:
             "title_fr": str,
         },
         pk=("communication_id", "position"),
-        foreign_keys=[("communication_id", "communications", "id"),
-                      ("mandate", "mandates", "slug")],
+        foreign_keys=[
+            ("communication_id", "communications", "id"),
+            ("mandate", "mandates", "slug"),
+        ],
         not_null={"mandate", "title_en", "title_fr"},
     )
     db["communication_mandates"].create_index(["mandate"])
@@ -121,6 +134,104 @@ def m001_register(db: sqlite_utils.Database) -> None:
         not_null={"at", "actor", "action"},
     )
     db["events"].create_index(["communication_id"])
+
+
+@migrations()
+def m002_enquiries(db: sqlite_utils.Database) -> None:
+    """Enquiries to agencies and their answers; answers are append-only revisions."""
+    db["enquiries"].create(
+        {
+            "id": int,
+            "communication_id": int,
+            "agency": str,
+            "language": str,
+            "questions": str,
+            "sent_on": str,
+            "due_on": str,
+            "status": str,
+            "form_file": str,
+            "email_file": str,
+            "reminders": int,
+            "last_reminded_on": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("communication_id", "communications", "id"), ("agency", "agencies", "slug")],
+        not_null={
+            "communication_id",
+            "agency",
+            "language",
+            "questions",
+            "sent_on",
+            "due_on",
+            "status",
+            "created_at",
+        },
+        defaults={"reminders": 0},
+    )
+    # one enquiry per agency and communication: a second one is a reminder, not a new form
+    db["enquiries"].create_index(["communication_id", "agency"], unique=True)
+    db["enquiries"].create_index(["status", "due_on"])
+    db["answers"].create(
+        {
+            "id": int,
+            "enquiry_id": int,
+            "revision": int,
+            "received_on": str,
+            "text": str,
+            "source_file": str,
+            "stored_file": str,
+            "sha256": str,
+            "actor": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("enquiry_id", "enquiries", "id")],
+        not_null={"enquiry_id", "revision", "received_on", "text", "sha256", "created_at"},
+    )
+    db["answers"].create_index(["enquiry_id", "revision"], unique=True)
+    db["answers"].create_index(["sha256"])
+
+
+@migrations()
+def m003_documents(db: sqlite_utils.Database) -> None:
+    """Rendered documents (versioned, never overwritten) and the outgoing-reference counter."""
+    db["documents"].create(
+        {
+            "id": int,
+            "communication_id": int,
+            "kind": str,
+            "language": str,
+            "version": int,
+            "format": str,
+            "path": str,
+            "sha256": str,
+            "redacted": int,
+            "actor": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("communication_id", "communications", "id")],
+        not_null={
+            "communication_id",
+            "kind",
+            "language",
+            "version",
+            "format",
+            "path",
+            "sha256",
+            "created_at",
+        },
+        defaults={"redacted": 0},
+    )
+    db["documents"].create_index(
+        ["communication_id", "kind", "language", "version", "format", "redacted"], unique=True
+    )
+    # next outgoing number per year: allocated inside the writer's transaction, so two
+    # drafters can never get the same GP/CC number
+    db["outgoing_counters"].create(
+        {"year": int, "next_number": int}, pk="year", not_null={"next_number"}
+    )
 
 
 def now() -> str:
@@ -144,8 +255,7 @@ def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
         _migrate(db)
     except sqlite3.DatabaseError as exc:
         raise WorkspaceError(
-            f"{path.name} cannot be opened as a commresp database ({exc}); "
-            "restore it from a backup"
+            f"{path.name} cannot be opened as a commresp database ({exc}); restore it from a backup"
         ) from None
     return db
 
@@ -270,8 +380,7 @@ def communication_mandates(db: sqlite_utils.Database, comm_id: int) -> list[dict
 def events_for(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
     return list(
         db.query(
-            "select at, actor, action, details from events where communication_id = ? "
-            "order by id",
+            "select at, actor, action, details from events where communication_id = ? order by id",
             [comm_id],
         )
     )

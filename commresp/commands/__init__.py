@@ -40,8 +40,9 @@ class DateType(click.ParamType):
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-07-22",
-                      param, ctx)
+            self.fail(
+                f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-07-22", param, ctx
+            )
 
 
 DATE = DateType()
@@ -59,5 +60,4 @@ def pairs_option(name: str, help_text: str) -> Callable:
             result[slug.strip().lower()] = text.strip()
         return result
 
-    return click.option(name, multiple=True, metavar="SLUG=TEXT", callback=convert,
-                        help=help_text)
+    return click.option(name, multiple=True, metavar="SLUG=TEXT", callback=convert, help=help_text)

@@ -34,25 +34,38 @@ def mandates_search(ctx, words, as_json):
     """
     from commresp import catalog, store
 
-    rows = catalog.search(store.all_mandates(ctx.db), " ".join(words),
-                          catalog.MANDATE_SEARCH_FIELDS)
+    rows = catalog.search(
+        store.all_mandates(ctx.db), " ".join(words), catalog.MANDATE_SEARCH_FIELDS
+    )
     if as_json:
         emit_json(rows)
     else:
-        table(rows, [("slug", "Slug"), ("holder_type", "Holder"), ("holder_gender", "G"),
-                     ("title_en", "Title (en)"), ("verified", "Verified")])
+        table(
+            rows,
+            [
+                ("slug", "Slug"),
+                ("holder_type", "Holder"),
+                ("holder_gender", "G"),
+                ("title_en", "Title (en)"),
+                ("verified", "Verified"),
+            ],
+        )
 
 
 def _mandate_options(func):
-    for decorator in reversed([
-        click.option("--holder-type", help="Special Rapporteur, Independent Expert, Working "
-                     "Group or Expert Mechanism."),
-        click.option("--title-en", help="English title, with the holder noun."),
-        click.option("--title-fr", help="French title, with the holder noun (masculine)."),
-        click.option("--gender", "holder_gender", help="Current holder's gender: f or m."),
-        click.option("--notes", help="Anything worth knowing."),
-        click.option("--source", help="Where the titles come from."),
-    ]):
+    for decorator in reversed(
+        [
+            click.option(
+                "--holder-type",
+                help="Special Rapporteur, Independent Expert, Working Group or Expert Mechanism.",
+            ),
+            click.option("--title-en", help="English title, with the holder noun."),
+            click.option("--title-fr", help="French title, with the holder noun (masculine)."),
+            click.option("--gender", "holder_gender", help="Current holder's gender: f or m."),
+            click.option("--notes", help="Anything worth knowing."),
+            click.option("--source", help="Where the titles come from."),
+        ]
+    ):
         func = decorator(func)
     return func
 
@@ -125,24 +138,27 @@ def agencies_search(ctx, words, as_json):
     """
     from commresp import catalog, store
 
-    rows = catalog.search(store.all_agencies(ctx.db), " ".join(words),
-                          catalog.AGENCY_SEARCH_FIELDS)
+    rows = catalog.search(store.all_agencies(ctx.db), " ".join(words), catalog.AGENCY_SEARCH_FIELDS)
     if as_json:
         emit_json(rows)
     else:
-        table(rows, [("slug", "Slug"), ("language", "Lang"), ("name_en", "Name (en)"),
-                     ("email", "E-mail")])
+        table(
+            rows,
+            [("slug", "Slug"), ("language", "Lang"), ("name_en", "Name (en)"), ("email", "E-mail")],
+        )
 
 
 def _agency_options(func):
-    for decorator in reversed([
-        click.option("--name-en", help="Name in English."),
-        click.option("--name-fr", help="Name in French."),
-        click.option("--name-nl", help="Name in Dutch."),
-        click.option("--language", help="Working language of its forms: fr, nl or en."),
-        click.option("--email", help="Contact address enquiries are sent to."),
-        click.option("--notes", help="Anything worth knowing."),
-    ]):
+    for decorator in reversed(
+        [
+            click.option("--name-en", help="Name in English."),
+            click.option("--name-fr", help="Name in French."),
+            click.option("--name-nl", help="Name in Dutch."),
+            click.option("--language", help="Working language of its forms: fr, nl or en."),
+            click.option("--email", help="Contact address enquiries are sent to."),
+            click.option("--notes", help="Anything worth knowing."),
+        ]
+    ):
         func = decorator(func)
     return func
 

@@ -24,19 +24,29 @@ LIST_COLUMNS = [
 @click.argument("ref")
 @click.option("--date", "letter_date", type=DATE, required=True, help="Date of the letter.")
 @click.option("--received", type=DATE, help="Date the mission received it (default: today).")
-@click.option("--mandate", "mandates", multiple=True, metavar="SLUG[:f|:m]", required=True,
-              help="A mandate that signed the letter, in the letter's order; ':f'/':m' is the "
-              "holder's gender (default: the catalog's current holder). Repeat for each.")
+@click.option(
+    "--mandate",
+    "mandates",
+    multiple=True,
+    metavar="SLUG[:f|:m]",
+    required=True,
+    help="A mandate that signed the letter, in the letter's order; ':f'/':m' is the "
+    "holder's gender (default: the catalog's current holder). Repeat for each.",
+)
 @pairs_option("--title-fr", "The mandate's French title as the letter words it.")
 @pairs_option("--title-en", "The mandate's English title as the letter words it.")
 @click.option("--subject", default="", help="What the letter is about, in a few words.")
 @click.option("--summary", default="", help="A short summary of the allegations.")
-@click.option("--letter", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The letter as received (PDF, .docx, .txt); copied to incoming/.")
+@click.option(
+    "--letter",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The letter as received (PDF, .docx, .txt); copied to incoming/.",
+)
 @json_option
 @pass_context
-def register(ctx, ref, letter_date, received, mandates, title_fr, title_en, subject, summary,
-             letter, as_json):
+def register(
+    ctx, ref, letter_date, received, mandates, title_fr, title_en, subject, summary, letter, as_json
+):
     """Log a communication received from the Special Procedures.
 
     REF is the letter's reference, written loosely if you like ("al bel 1/2025",
@@ -53,14 +63,24 @@ def register(ctx, ref, letter_date, received, mandates, title_fr, title_en, subj
 
     choices = [communications.MandateChoice.parse(m) for m in mandates]
     result = communications.register(
-        ctx, ref, letter_date=letter_date, received_on=received, mandates=choices,
-        titles_fr=title_fr, titles_en=title_en, subject=subject, summary=summary, letter=letter,
+        ctx,
+        ref,
+        letter_date=letter_date,
+        received_on=received,
+        mandates=choices,
+        titles_fr=title_fr,
+        titles_en=title_en,
+        subject=subject,
+        summary=summary,
+        letter=letter,
     )
     if as_json:
         emit_json(result)
     else:
-        click.echo(f"Registered {result['ref']}: reply due {result['reply_due']} "
-                   f"({result['days_left']} days left)")
+        click.echo(
+            f"Registered {result['ref']}: reply due {result['reply_due']} "
+            f"({result['days_left']} days left)"
+        )
 
 
 @click.command()
@@ -80,17 +100,24 @@ def show(ctx, ref, as_json):
     if as_json:
         emit_json(result)
         return
-    key_values([
-        ("Reference", result["ref"]),
-        ("State", result["status"]),
-        ("Letter date", result["letter_date"]),
-        ("Received", result["received_on"]),
-        ("Reply due", f"{result['reply_due']}"
-         + (f" ({result['days_left']} days left)" if result["days_left"] is not None else "")),
-        ("Subject", result["subject"]),
-        ("Outgoing ref", result["outgoing_ref"] or "-"),
-        ("Letter", result["letter_files"] or "-"),
-    ])
+    key_values(
+        [
+            ("Reference", result["ref"]),
+            ("State", result["status"]),
+            ("Letter date", result["letter_date"]),
+            ("Received", result["received_on"]),
+            (
+                "Reply due",
+                f"{result['reply_due']}"
+                + (
+                    f" ({result['days_left']} days left)" if result["days_left"] is not None else ""
+                ),
+            ),
+            ("Subject", result["subject"]),
+            ("Outgoing ref", result["outgoing_ref"] or "-"),
+            ("Letter", result["letter_files"] or "-"),
+        ]
+    )
     click.echo("\nMandates")
     for m in result["mandates"]:
         gender = f" ({m['holder_gender']})" if m["holder_gender"] else ""
@@ -108,8 +135,9 @@ def show(ctx, ref, as_json):
 @click.option("--status", help="Only communications in this state (e.g. enquiring).")
 @click.option("--year", type=int, help="Only references of this year.")
 @click.option("--mandate", help="Only communications signed by this mandate.")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
-              help="Rows per page.")
+@click.option(
+    "--limit", type=click.IntRange(1), default=50, show_default=True, help="Rows per page."
+)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Every row, no paging.")
 @json_option
@@ -125,8 +153,12 @@ def list_(ctx, status, year, mandate, limit, page, show_all, as_json):
     from commresp import communications
 
     rows, total = communications.list_page(
-        ctx, status=status, year=year, mandate=mandate,
-        limit=None if show_all else limit, offset=0 if show_all else (page - 1) * limit,
+        ctx,
+        status=status,
+        year=year,
+        mandate=mandate,
+        limit=None if show_all else limit,
+        offset=0 if show_all else (page - 1) * limit,
     )
     if as_json:
         emit_json({"total": total, "page": 1 if show_all else page, "communications": rows})
@@ -134,13 +166,20 @@ def list_(ctx, status, year, mandate, limit, page, show_all, as_json):
     table(rows, LIST_COLUMNS)
     if not show_all and total > len(rows):
         first = (page - 1) * limit + 1
-        click.echo(f"{first}–{first + len(rows) - 1} of {total}; --page {page + 1} for more, "
-                   "--all for everything")
+        click.echo(
+            f"{first}–{first + len(rows) - 1} of {total}; --page {page + 1} for more, "
+            "--all for everything"
+        )
 
 
 @click.command()
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
-              help="Show at most this many open communications.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=50,
+    show_default=True,
+    help="Show at most this many open communications.",
+)
 @json_option
 @pass_context
 def status(ctx, limit, as_json):
@@ -158,8 +197,7 @@ def status(ctx, limit, as_json):
         emit_json(result)
         return
     counts = ", ".join(f"{n} {s}" for s, n in result["by_status"].items() if n)
-    click.echo(f"{result['open']} open ({counts or 'nothing registered'}) as of "
-               f"{result['today']}")
+    click.echo(f"{result['open']} open ({counts or 'nothing registered'}) as of {result['today']}")
     table(result["communications"], LIST_COLUMNS)
 
 
@@ -174,8 +212,7 @@ def status(ctx, limit, as_json):
 @pairs_option("--gender", "Correct a holder's gender: SLUG=f or SLUG=m.")
 @json_option
 @pass_context
-def edit(ctx, ref, letter_date, received, subject, summary, title_fr, title_en, gender,
-         as_json):
+def edit(ctx, ref, letter_date, received, subject, summary, title_fr, title_en, gender, as_json):
     """Correct a communication; the audit log keeps the old values.
 
     \b
@@ -185,10 +222,17 @@ def edit(ctx, ref, letter_date, received, subject, summary, title_fr, title_en, 
     from commresp import communications
 
     result = communications.edit(
-        ctx, ref,
-        changes={"letter_date": letter_date, "received_on": received, "subject": subject,
-                 "summary": summary},
-        titles_fr=title_fr, titles_en=title_en, genders=gender,
+        ctx,
+        ref,
+        changes={
+            "letter_date": letter_date,
+            "received_on": received,
+            "subject": subject,
+            "summary": summary,
+        },
+        titles_fr=title_fr,
+        titles_en=title_en,
+        genders=gender,
     )
     if as_json:
         emit_json(result)

@@ -9,12 +9,17 @@ import click
 
 @click.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--profile", metavar="NAME",
-              help="A ready mission profile: 'belgium' (Permanent Representation of Belgium, "
-              "Geneva).")
-@click.option("--state", metavar="ISO3",
-              help="Start a profile for this State (ISO 3166-1 alpha-3, e.g. CAN); check the "
-              "names it writes.")
+@click.option(
+    "--profile",
+    metavar="NAME",
+    help="A ready mission profile: 'belgium' (Permanent Representation of Belgium, Geneva).",
+)
+@click.option(
+    "--state",
+    metavar="ISO3",
+    help="Start a profile for this State (ISO 3166-1 alpha-3, e.g. CAN); check the "
+    "names it writes.",
+)
 @click.pass_obj
 def init(obj: dict, directory: Path, profile: str | None, state: str | None) -> None:
     """Create a workspace: commresp.toml, commresp.db and correspondence/.
@@ -32,7 +37,7 @@ def init(obj: dict, directory: Path, profile: str | None, state: str | None) -> 
     click.echo(f"Created workspace {ws.root}")
     click.echo(f"  profile   {ws.profile_path.name}  (edit the mission's names and letterhead)")
     click.echo(f"  database  {ws.db_path.name}")
-    click.echo("Next: commresp register \"AL BEL 1/2025\" --date 2025-07-22 --mandate SLUG …")
+    click.echo('Next: commresp register "AL BEL 1/2025" --date 2025-07-22 --mandate SLUG …')
 
 
 COMMANDS = [init]

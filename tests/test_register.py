@@ -1,0 +1,288 @@
+"""The register: log a communication and see it, with every bad input refused cleanly."""
+
+import json
+
+import pytest
+
+from commresp.cli import cli
+from tests.conftest import REGISTER_AL_BEL_1_2025, db_snapshot, tree
+
+
+def test_worked_example_is_registered_in_canonical_form(registered):
+    shown = registered.json("show", "al-bel-1-2025")
+    assert shown["ref"] == "AL BEL 1/2025"
+    assert shown["slug"] == "AL-BEL-1-2025"
+    assert shown["letter_date"] == "2025-07-22"
+    assert shown["reply_due"] == "2025-09-20"
+    assert shown["status"] == "received"
+    assert [m["mandate"] for m in shown["mandates"]] == [
+        "mercenaries",
+        "minorities",
+        "slavery",
+        "trafficking",
+    ]
+    trafficking = shown["mandates"][3]
+    assert trafficking["holder_gender"] == "f"
+    assert trafficking["title_fr"].startswith("Rapporteuse spéciale sur la traite")
+    assert trafficking["title_en"].startswith("Special Rapporteur on trafficking")
+    assert shown["mandates"][0]["holder_gender"] == ""  # a working group has no gender
+    assert [e["action"] for e in shown["events"]] == ["register"]
+    assert shown["events"][0]["actor"] == "test-diplomat"
+
+
+def test_titles_as_the_letter_words_them(run):
+    run(
+        *REGISTER_AL_BEL_1_2025[:-2],
+        "--title-en",
+        "slavery=Special Rapporteur on contemporary forms of slavery",
+        "--title-fr",
+        "trafficking=Rapporteuse spéciale sur la traite des êtres humains, en particulier "
+        "des femmes et des enfants",
+    )
+    mandates = run.json("show", "AL BEL 1/2025")["mandates"]
+    assert mandates[2]["title_en"] == "Special Rapporteur on contemporary forms of slavery"
+    assert mandates[3]["title_fr"].endswith("en particulier des femmes et des enfants")
+
+
+def test_letter_is_copied_to_incoming(run, tmp_path):
+    letter = tmp_path / "AL BEL 1 2025.pdf"
+    letter.write_bytes(b"%PDF-1.4 letter")
+    run(*REGISTER_AL_BEL_1_2025, "--letter", str(letter))
+    copied = run.root / "correspondence" / "AL-BEL-1-2025" / "incoming" / "AL BEL 1 2025.pdf"
+    assert copied.read_bytes() == b"%PDF-1.4 letter"
+    shown = run.json("show", "AL BEL 1/2025")
+    assert shown["letter_files"] == ["AL BEL 1 2025.pdf"]
+    assert shown["events"][0]["details"]["letter"] == "AL BEL 1 2025.pdf"
+
+
+def test_list_filters_and_pages(run):
+    run(*REGISTER_AL_BEL_1_2025)
+    run("register", "UA BEL 2/2025", "--date", "2025-07-30", "--mandate", "torture")
+    run("register", "AL BEL 3/2024", "--date", "2024-03-01", "--mandate", "migrants:m")
+    listed = run.json("list")
+    assert listed["total"] == 3
+    assert [c["ref"] for c in listed["communications"]] == [
+        "UA BEL 2/2025",
+        "AL BEL 1/2025",
+        "AL BEL 3/2024",
+    ]
+    assert [c["ref"] for c in run.json("list", "--year", "2024")["communications"]] == [
+        "AL BEL 3/2024"
+    ]
+    by_mandate = run.json("list", "--mandate", "trafficking")["communications"]
+    assert [c["ref"] for c in by_mandate] == ["AL BEL 1/2025"]
+    page2 = run.json("list", "--limit", "2", "--page", "2")
+    assert [c["ref"] for c in page2["communications"]] == ["AL BEL 3/2024"]
+    text = run("list", "--limit", "2").output
+    assert "1–2 of 3" in text
+
+
+def test_status_puts_overdue_first(run):
+    run("register", "AL BEL 3/2024", "--date", "2024-03-01", "--mandate", "migrants")
+    run(*REGISTER_AL_BEL_1_2025)
+    run("register", "UA BEL 2/2025", "--date", "2025-07-30", "--mandate", "torture")
+    board = run.json("status")
+    refs = [c["ref"] for c in board["communications"]]
+    assert refs == ["AL BEL 3/2024", "AL BEL 1/2025", "UA BEL 2/2025"]
+    # today is fixed at 2025-08-01 by the fixtures
+    assert [c["days_left"] for c in board["communications"]] == [-458, 50, 58]
+    assert board["overdue"] == 1
+    assert board["open"] == 3
+
+
+def test_reply_period_per_letter_type_comes_from_the_profile(run):
+    profile = run.root / "commresp.toml"
+    profile.write_text(profile.read_text().replace("UA = 60", "UA = 30"))
+    run("register", "UA BEL 2/2025", "--date", "2025-07-30", "--mandate", "torture")
+    assert run.json("show", "UA BEL 2/2025")["reply_due"] == "2025-08-29"
+
+
+def test_edit_and_close_are_audited(registered):
+    registered(
+        "edit",
+        "AL BEL 1/2025",
+        "--received",
+        "2025-07-23",
+        "--gender",
+        "minorities=f",
+        "--subject",
+        "Recruitment into armed forces",
+    )
+    shown = registered.json("show", "AL BEL 1/2025")
+    assert shown["received_on"] == "2025-07-23"
+    assert shown["mandates"][1]["holder_gender"] == "f"
+    edit = shown["events"][1]
+    assert edit["action"] == "edit"
+    assert edit["details"]["before"]["received_on"] == "2025-07-24"
+    registered("edit", "AL BEL 1/2025", "--date", "2025-07-21")
+    assert registered.json("show", "AL BEL 1/2025")["reply_due"] == "2025-09-19"
+    registered("close", "AL BEL 1/2025", "--reason", "answered in person")
+    shown = registered.json("show", "AL BEL 1/2025")
+    assert shown["status"] == "closed"
+    assert shown["closed_reason"] == "answered in person"
+    assert [e["action"] for e in shown["events"]] == ["register", "edit", "edit", "close"]
+    assert registered.json("status")["open"] == 0
+
+
+BAD_REGISTRATIONS = [
+    (
+        ["register", "AL BEL 1 2025 x", "--date", "2025-07-22", "--mandate", "torture"],
+        2,
+        "is not a communication reference",
+    ),
+    (
+        ["register", "AL ZZZ 1/2025", "--date", "2025-07-22", "--mandate", "torture"],
+        2,
+        "'ZZZ' in 'AL ZZZ 1/2025' is not an ISO 3166-1 alpha-3 country code",
+    ),
+    (
+        ["register", "XY BEL 1/2025", "--date", "2025-07-22", "--mandate", "torture"],
+        2,
+        "unknown letter type 'XY'",
+    ),
+    (
+        ["register", "AL BEL 2/2025", "--date", "2025-02-30", "--mandate", "torture"],
+        2,
+        "'2025-02-30' is not a date",
+    ),
+    (
+        ["register", "AL BEL 2/2025", "--date", "2026-01-01", "--mandate", "torture"],
+        2,
+        "is in the future",
+    ),
+    (
+        [
+            "register",
+            "AL BEL 2/2025",
+            "--date",
+            "2025-07-22",
+            "--received",
+            "2025-07-01",
+            "--mandate",
+            "torture",
+        ],
+        2,
+        "before the letter's date",
+    ),
+    (
+        ["register", "AL BEL 2/2025", "--date", "2025-07-22", "--mandate", "trafficing"],
+        2,
+        "unknown mandate 'trafficing' (did you mean trafficking?)",
+    ),
+    (
+        ["register", "AL BEL 2/2025", "--date", "2025-07-22", "--mandate", "torture:x"],
+        2,
+        "must be f or m",
+    ),
+    (
+        [
+            "register",
+            "AL BEL 2/2025",
+            "--date",
+            "2025-07-22",
+            "--mandate",
+            "torture",
+            "--mandate",
+            "torture",
+        ],
+        2,
+        "mandate named twice: torture",
+    ),
+    (
+        [
+            "register",
+            "AL BEL 2/2025",
+            "--date",
+            "2025-07-22",
+            "--mandate",
+            "torture",
+            "--title-fr",
+            "food=Rapporteur",
+        ],
+        2,
+        "which is not among --mandate",
+    ),
+    (
+        [
+            "register",
+            "AL BEL 2/2025",
+            "--date",
+            "2025-07-22",
+            "--mandate",
+            "torture",
+            "--letter",
+            "/nonexistent/letter.pdf",
+        ],
+        2,
+        "does not exist",
+    ),
+    (
+        ["register", "al-bel-01-2025", "--date", "2025-07-22", "--mandate", "torture"],
+        1,
+        "AL BEL 1/2025 is already registered",
+    ),
+    (["show", "AL BEL 9/2025"], 1, "AL BEL 9/2025 is not registered in this workspace"),
+    (["edit", "AL BEL 1/2025"], 2, "nothing to change"),
+    (["edit", "AL BEL 1/2025", "--gender", "torture=f"], 2, "not a mandate of AL BEL 1/2025"),
+    (["close", "AL BEL 1/2025", "--reason", " "], 2, "say why with --reason"),
+    (["list", "--status", "lost"], 2, "unknown status 'lost'"),
+    (["list", "--mandate", "nope"], 2, "unknown mandate 'nope'"),
+]
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    BAD_REGISTRATIONS,
+    ids=[" ".join(a[:2]) + f"-{i}" for i, (a, _, _) in enumerate(BAD_REGISTRATIONS)],
+)
+def test_bad_input_is_one_line_and_changes_nothing(registered, args, code, message):
+    before, files_before = db_snapshot(registered.root), tree(registered.root)
+    result = registered(*args, code=code)
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert len(error_lines) == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert db_snapshot(registered.root) == before
+    assert tree(registered.root) == files_before
+
+
+def test_outside_a_workspace(runner, tmp_path):
+    result = runner.invoke(cli, ["status"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: not inside a commresp workspace (no commresp.toml here or in any parent); "
+        "run 'commresp init' or pass --workspace PATH"
+    )
+
+
+def test_workspace_is_found_walking_up_and_from_the_environment(runner, ws, monkeypatch):
+    deep = ws / "correspondence" / "somewhere"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    assert runner.invoke(cli, ["status"]).exit_code == 0
+    monkeypatch.chdir(ws.parent)
+    assert runner.invoke(cli, ["status"]).exit_code == 1
+    monkeypatch.setenv("COMMRESP_WORKSPACE", str(ws))
+    assert runner.invoke(cli, ["status"]).exit_code == 0
+
+
+def test_corrupt_profile_is_one_line(run):
+    before = db_snapshot(run.root)
+    (run.root / "commresp.toml").write_text("[state\ncode = ")
+    result = run("status", code=1)
+    assert result.stderr.startswith("Error: commresp.toml is not valid TOML")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert db_snapshot(run.root) == before
+
+
+def test_corrupt_database_is_one_line(run):
+    (run.root / "commresp.db").write_bytes(b"this is not a database" * 100)
+    for side in ("commresp.db-wal", "commresp.db-shm"):
+        (run.root / side).unlink(missing_ok=True)
+    result = run("status", code=1)
+    assert "cannot be opened as a commresp database" in result.stderr
+
+
+def test_json_output_is_parseable_for_every_listing(registered):
+    for args in (["list"], ["status"], ["show", "AL BEL 1/2025"], ["mandates"], ["agencies"]):
+        json.loads(registered(*args, "--json").stdout)

@@ -1,0 +1,144 @@
+"""The schema, pinned: a change here must come with a new numbered migration."""
+
+import sqlite_utils
+
+from commresp import store
+
+EXPECTED = {
+    "mandates": {
+        "slug": str,
+        "holder_type": str,
+        "title_en": str,
+        "title_fr": str,
+        "holder_gender": str,
+        "verified": str,
+        "notes": str,
+        "source": str,
+    },
+    "agencies": {
+        "slug": str,
+        "name_en": str,
+        "name_fr": str,
+        "name_nl": str,
+        "language": str,
+        "email": str,
+        "notes": str,
+        "source": str,
+    },
+    "communications": {
+        "id": int,
+        "ref": str,
+        "slug": str,
+        "type": str,
+        "addressee": str,
+        "number": int,
+        "year": int,
+        "letter_date": str,
+        "received_on": str,
+        "subject": str,
+        "summary": str,
+        "status": str,
+        "reply_due": str,
+        "outgoing_ref": str,
+        "sent_on": str,
+        "published_on": str,
+        "closed_reason": str,
+        "created_at": str,
+        "updated_at": str,
+    },
+    "communication_mandates": {
+        "communication_id": int,
+        "position": int,
+        "mandate": str,
+        "holder_gender": str,
+        "title_en": str,
+        "title_fr": str,
+    },
+    "events": {
+        "id": int,
+        "at": str,
+        "actor": str,
+        "action": str,
+        "communication_id": int,
+        "details": str,
+    },
+    "enquiries": {
+        "id": int,
+        "communication_id": int,
+        "agency": str,
+        "language": str,
+        "questions": str,
+        "sent_on": str,
+        "due_on": str,
+        "status": str,
+        "form_file": str,
+        "email_file": str,
+        "reminders": int,
+        "last_reminded_on": str,
+        "created_at": str,
+    },
+    "answers": {
+        "id": int,
+        "enquiry_id": int,
+        "revision": int,
+        "received_on": str,
+        "text": str,
+        "source_file": str,
+        "stored_file": str,
+        "sha256": str,
+        "actor": str,
+        "created_at": str,
+    },
+    "documents": {
+        "id": int,
+        "communication_id": int,
+        "kind": str,
+        "language": str,
+        "version": int,
+        "format": str,
+        "path": str,
+        "sha256": str,
+        "redacted": int,
+        "actor": str,
+        "created_at": str,
+    },
+    "outgoing_counters": {"year": int, "next_number": int},
+}
+
+
+def test_schema_is_pinned(ws):
+    db = sqlite_utils.Database(ws / "commresp.db")
+    actual = {
+        t.name: t.columns_dict
+        for t in db.tables
+        if not t.name.startswith(("_", "sqlite_")) and "_fts" not in t.name
+    }
+    assert actual == EXPECTED
+
+
+def test_pragmas(ws):
+    db = store.connect(ws / "commresp.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_MS
+
+
+def test_every_migration_is_applied_once(ws):
+    db = store.connect(ws / "commresp.db")
+    names = [row["name"] for row in db.query("select name from _sqlite_migrations")]
+    assert names == ["m001_register", "m002_enquiries", "m003_documents"]
+    assert store.pending_migrations(db) == []
+
+
+def test_database_from_a_newer_commresp_is_refused(ws):
+    import pytest
+
+    from commresp.errors import WorkspaceError
+
+    db = sqlite_utils.Database(ws / "commresp.db")
+    db["_sqlite_migrations"].insert(
+        {"migration_set": "commresp", "name": "m999_future", "applied_at": "2030-01-01"}
+    )
+    db.close()
+    with pytest.raises(WorkspaceError, match="written by a newer commresp"):
+        store.connect(ws / "commresp.db")
