@@ -79,9 +79,14 @@ def cli(ctx: click.Context, workspace: str | None, actor: str | None) -> None:
 
 
 def _register_commands() -> None:
-    from commresp.commands import catalog_cmds, communications_cmds, workspace_cmds
+    from commresp.commands import (
+        catalog_cmds,
+        communications_cmds,
+        enquiries_cmds,
+        workspace_cmds,
+    )
 
-    for module in (workspace_cmds, communications_cmds, catalog_cmds):
+    for module in (workspace_cmds, communications_cmds, enquiries_cmds, catalog_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -29,6 +29,8 @@ class ProfileValues:
     mission_name_en: str
     mission_short_en: str
     mission_article_en: str
+    mission_short_nl: str = ""
+    mission_email: str = ""
     city_fr: str = "Genève"
     city_en: str = "Geneva"
     letterhead: list[str] = field(default_factory=list)
@@ -58,6 +60,8 @@ BELGIUM = ProfileValues(
     ),
     mission_short_en="Permanent Representation of Belgium",
     mission_article_en="the",
+    mission_short_nl="Permanente Vertegenwoordiging van België",
+    mission_email="geneva@diplobel.fed.be",
     letterhead=[
         "Représentation permanente du Royaume de Belgique",
         "à Genève",
@@ -157,6 +161,10 @@ article_fr = {_s(v.mission_article_fr)}
 name_en = {_s(v.mission_name_en)}
 short_name_en = {_s(v.mission_short_en)}
 article_en = {_s(v.mission_article_en)}
+# Short name in Dutch, for e-mails and forms to Dutch-speaking agencies ("" uses English).
+short_name_nl = {_s(v.mission_short_nl)}
+# The mission's address: sender of e-mail drafts to agencies and to the registry.
+email = {_s(v.mission_email)}
 city_fr = {_s(v.city_fr)}
 city_en = {_s(v.city_en)}
 # Lines printed at the top of every page of letters and forms.

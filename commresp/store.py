@@ -467,3 +467,122 @@ def count_by_status(db: sqlite_utils.Database) -> dict[str, int]:
         row["status"]: row["n"]
         for row in db.query("select status, count(*) as n from communications group by status")
     }
+
+
+# --- enquiries and answers --------------------------------------------------------------
+
+
+def insert_enquiry(db: sqlite_utils.Database, row: dict) -> int:
+    table = db["enquiries"]
+    table.insert(row)
+    return table.last_pk
+
+
+def update_enquiry(db: sqlite_utils.Database, enquiry_id: int, changes: dict) -> None:
+    db["enquiries"].update(enquiry_id, changes)
+
+
+def get_enquiry(db: sqlite_utils.Database, enquiry_id: int) -> dict | None:
+    rows = list(
+        db.query(
+            """select e.*, c.slug, c.ref, c.status as communication_status
+               from enquiries e join communications c on c.id = e.communication_id
+               where e.id = ?""",
+            [enquiry_id],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def enquiry_agencies(db: sqlite_utils.Database, comm_id: int) -> set[str]:
+    return {
+        r["agency"]
+        for r in db.query("select agency from enquiries where communication_id = ?", [comm_id])
+    }
+
+
+def enquiries_for(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
+    return list(
+        db.query(
+            """select e.*, a.email, a.name_en,
+                      (select max(revision) from answers where enquiry_id = e.id) as revisions
+               from enquiries e join agencies a on a.slug = e.agency
+               where e.communication_id = ? order by e.id""",
+            [comm_id],
+        )
+    )
+
+
+def overdue_enquiries(db: sqlite_utils.Database, today: str) -> list[dict]:
+    return list(
+        db.query(
+            """select c.ref, e.agency, a.name_en, a.email, e.sent_on, e.due_on, e.reminders,
+                      e.last_reminded_on
+               from enquiries e
+               join communications c on c.id = e.communication_id
+               join agencies a on a.slug = e.agency
+               where e.status = 'open' and e.due_on < ?
+               order by e.due_on, c.ref, e.agency""",
+            [today],
+        )
+    )
+
+
+def answers_for_enquiry(db: sqlite_utils.Database, enquiry_id: int) -> list[dict]:
+    return list(
+        db.query("select * from answers where enquiry_id = ? order by revision", [enquiry_id])
+    )
+
+
+def insert_answer(db: sqlite_utils.Database, row: dict) -> int:
+    table = db["answers"]
+    table.insert(row)
+    return table.last_pk
+
+
+def answers_for(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
+    return list(
+        db.query(
+            """select e.agency, e.language, e.due_on, e.status, a.revision, a.received_on,
+                      a.text, a.source_file, a.stored_file, a.sha256, a.actor, a.created_at
+               from answers a join enquiries e on e.id = a.enquiry_id
+               where e.communication_id = ? order by e.id, a.revision""",
+            [comm_id],
+        )
+    )
+
+
+def latest_answers(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
+    """The newest revision of each agency's answer, in the order the agencies were asked."""
+    return list(
+        db.query(
+            """select e.agency, ag.name_en, ag.name_fr, a.revision, a.text
+               from enquiries e
+               join agencies ag on ag.slug = e.agency
+               join answers a on a.enquiry_id = e.id
+               where e.communication_id = ?
+                 and a.revision = (select max(revision) from answers where enquiry_id = e.id)
+               order by e.id""",
+            [comm_id],
+        )
+    )
+
+
+def calendar_rows(db: sqlite_utils.Database, open_states: Sequence[str]) -> list[dict]:
+    """Reply dates of open communications and due dates of their open enquiries."""
+    marks = ",".join("?" * len(open_states))
+    return list(
+        db.query(
+            f"""select c.ref, c.slug, c.subject, c.reply_due as day, null as agency,
+                       null as agency_name
+                from communications c where c.status in ({marks})
+                union all
+                select c.ref, c.slug, c.subject, e.due_on as day, e.agency, a.name_en
+                from enquiries e
+                join communications c on c.id = e.communication_id
+                join agencies a on a.slug = e.agency
+                where e.status = 'open' and c.status in ({marks})
+                order by day""",
+            [*open_states, *open_states],
+        )
+    )

@@ -1,0 +1,264 @@
+"""assign, answer import/add, answers, overdue, remind, export: enquiries and their answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from commresp.commands import DATE, json_option, pass_context
+from commresp.output import clean, emit_json, table
+
+
+@click.command()
+@click.argument("ref")
+@click.option(
+    "--agency",
+    "agencies",
+    multiple=True,
+    required=True,
+    metavar="SLUG",
+    help="An agency to ask (see 'commresp agencies'). Repeat for each.",
+)
+@click.option("--due", type=DATE, help="Due date for the answers.")
+@click.option(
+    "--due-in",
+    type=int,
+    metavar="N",
+    help="Due in N working days of the mission's State (weekends and public holidays skipped).",
+)
+@click.option(
+    "--question",
+    "questions",
+    multiple=True,
+    metavar="TEXT",
+    help="A question to the agencies. Repeat for each.",
+)
+@click.option(
+    "--questions",
+    "questions_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A text file of questions, one per line.",
+)
+@json_option
+@pass_context
+def assign(ctx, ref, agencies, due, due_in, questions, questions_file, as_json):
+    """Ask agencies for findings: a .docx form and an e-mail draft for each.
+
+    Without --due or --due-in the answers are due a margin of working days before the
+    reply date (deadlines.agency_margin_working_days in commresp.toml).
+
+    \b
+    Example:
+        commresp assign "AL BEL 1/2025" --agency federal-police --agency myria \\
+            --due-in 10 --question "Are the persons named known to your services?"
+    """
+    from commresp import enquiries
+
+    asked = list(questions)
+    if questions_file is not None:
+        asked += enquiries.read_questions(questions_file)
+    created = enquiries.assign(ctx, ref, agencies=agencies, questions=asked, due=due, due_in=due_in)
+    if as_json:
+        emit_json(created)
+        return
+    for item in created:
+        to = item["to"] or "no e-mail on file: set one with 'commresp agencies edit'"
+        click.echo(f"{item['agency']} ({item['language']}), due {item['due_on']}, to {to}")
+        click.echo(f"  form   {item['form']}")
+        click.echo(f"  e-mail {item['email']}")
+
+
+@click.group()
+def answer():
+    """Take in agencies' answers: returned forms, e-mails, or text.
+
+    \b
+    Example:
+        commresp answer import ~/Downloads/enquiry-myria.fr.docx
+        commresp answer add "AL BEL 1/2025" --agency myria --text "No record found."
+    """
+
+
+@answer.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--ref", help="Refuse forms that are not for this communication.")
+@click.option("--agency", help="Refuse forms that were not sent to this agency.")
+@json_option
+@pass_context
+def answer_import(ctx, paths, ref, agency, as_json):
+    """Import returned forms (.docx), e-mails with the form attached (.eml), or text.
+
+    Each form's code is checked: it must have been made by this workspace for one agency
+    and one communication. Every import is a new revision; nothing is overwritten, and the
+    same file twice adds nothing.
+
+    \b
+    Example:
+        commresp answer import returned/*.docx
+        commresp answer import reply.eml --ref "AL BEL 1/2025" --agency myria
+    """
+    from commresp import answers
+
+    if len(paths) > 1 and not as_json:
+        results = _with_progress(ctx, answers, paths, ref, agency)
+    else:
+        results = answers.import_files(ctx, list(paths), ref=ref, agency=agency)
+    if as_json:
+        emit_json([r.as_dict() for r in results])
+        return
+    for r in results:
+        click.echo(f"{clean(r.source)}: {r.ref}, {r.agency}: {r.message}")
+
+
+def _with_progress(ctx, answers, paths, ref, agency):
+    with click.progressbar(paths, label="Importing", file=click.get_text_stream("stderr")) as bar:
+        results = []
+        for path in bar:
+            results += answers.import_files(ctx, [path], ref=ref, agency=agency)
+    return results
+
+
+@answer.command(name="add")
+@click.argument("ref")
+@click.option("--agency", required=True, help="The agency that answered.")
+@click.option(
+    "--file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The answer as Markdown or text (.md, .txt).",
+)
+@click.option("--text", help="The answer itself.")
+@json_option
+@pass_context
+def answer_add(ctx, ref, agency, file, text, as_json):
+    """Record an answer that came another way (letter, phone call, meeting).
+
+    \b
+    Example:
+        commresp answer add "AL BEL 1/2025" --agency federal-police --file police.md
+    """
+    from commresp import answers
+
+    result = answers.add(ctx, ref, agency=agency, file=file, text=text)
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        click.echo(f"{result.ref}, {result.agency}: {result.message}")
+
+
+@click.command(name="answers")
+@click.argument("ref")
+@json_option
+@pass_context
+def answers_(ctx, ref, as_json):
+    """Every agency asked about a communication, with every revision of its answer.
+
+    \b
+    Example:
+        commresp answers "AL BEL 1/2025" --json
+    """
+    from commresp import answers
+
+    result = answers.list_answers(ctx, ref)
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(f"{result['ref']} ({result['status']})")
+    for enquiry in result["enquiries"]:
+        click.echo(
+            f"\n{enquiry['agency']} ({enquiry['language']}): {enquiry['status']}, due "
+            f"{enquiry['due_on']}, {len(enquiry['revisions'])} revision(s)"
+        )
+        for rev in enquiry["revisions"]:
+            click.echo(
+                f"  revision {rev['revision']}, received {rev['received_on']} from "
+                f"{clean(rev['source_file'])}"
+            )
+            for line in rev["text"].splitlines():
+                click.echo(f"    {clean(line)}")
+
+
+@click.command()
+@json_option
+@pass_context
+def overdue(ctx, as_json):
+    """Enquiries past their due date, with days late and whom to chase.
+
+    \b
+    Example:
+        commresp overdue --json
+    """
+    from commresp import enquiries
+
+    rows = enquiries.overdue(ctx)
+    if as_json:
+        emit_json(rows)
+    else:
+        table(
+            rows,
+            [
+                ("ref", "Reference"),
+                ("agency", "Agency"),
+                ("due_on", "Due"),
+                ("days_late", "Days late"),
+                ("reminders", "Reminders"),
+                ("email", "Contact"),
+            ],
+        )
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--agency", help="Only this agency (default: every agency that has not answered).")
+@json_option
+@pass_context
+def remind(ctx, ref, agency, as_json):
+    """Write reminder e-mails, with the form attached again, to agencies not yet answered.
+
+    \b
+    Example:
+        commresp remind "AL BEL 1/2025" --agency federal-police
+    """
+    from commresp import enquiries
+
+    result = enquiries.remind(ctx, ref, agency=agency)
+    if as_json:
+        emit_json(result)
+        return
+    for item in result:
+        click.echo(f"{item['agency']}: reminder {item['reminder']} in {item['email']}")
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ics"]),
+    required=True,
+    help="ics: calendar of reply dates and agency due dates.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@pass_context
+def export(ctx, fmt, output):
+    """Export the record: a calendar of deadlines for the mission's diary.
+
+    \b
+    Example:
+        commresp export --format ics -o deadlines.ics
+    """
+    from commresp import exports, files
+
+    data = exports.calendar(ctx)
+    if output is None:
+        click.get_binary_stream("stdout").write(data)
+    else:
+        files.write_bytes(output, data)
+        click.echo(f"Wrote {output}")
+
+
+COMMANDS = [assign, answer, answers_, overdue, remind, export]

@@ -1,0 +1,360 @@
+"""Enquiries to national agencies: forms out with a due date, reminders, what is late.
+
+Each enquiry gets a .docx form in the agency's language and an .eml draft to its contact.
+The form carries a *form code*: the communication, the agency, the enquiry number and an
+HMAC of the three with the workspace's secret, so that a returned form can be traced to
+exactly one enquiry and a forged or altered code is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from commresp import catalog, communications, deadlines, files, mail, states, store
+from commresp.context import Context
+from commresp.errors import BadInput, FormRejected, InvalidTransition
+
+MAC_LENGTH = 24  # hex digits of the HMAC kept in the code: 96 bits, short enough to print
+TOKEN = re.compile(
+    r"(?P<slug>[A-Z]{2,3}-[A-Z]{3}-\d{1,6}-\d{4})\.(?P<agency>[a-z0-9]+(?:-[a-z0-9]+)*)"
+    r"\.(?P<enquiry>\d{1,9})\.(?P<mac>[0-9a-f]{" + str(MAC_LENGTH) + "})"
+)
+
+
+def _secret(ctx: Context) -> bytes:
+    path = ctx.workspace.secret_path
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        from commresp.errors import WorkspaceError
+
+        raise WorkspaceError(
+            f"{path.name} is missing: form codes cannot be made or checked; restore it from "
+            "a backup (a new secret would invalidate the forms already sent)"
+        ) from None
+
+
+def make_token(secret: bytes, slug: str, agency: str, enquiry_id: int) -> str:
+    """The form code printed on a form: ``AL-BEL-1-2025.myria.3.<mac>``."""
+    message = f"{slug}|{agency}|{enquiry_id}".encode()
+    mac = hmac.new(secret, message, hashlib.sha256).hexdigest()[:MAC_LENGTH]
+    return f"{slug}.{agency}.{enquiry_id}.{mac}"
+
+
+def check_token(ctx: Context, token: str | None, source: str) -> dict:
+    """The enquiry a form code belongs to; :class:`FormRejected` if absent, forged or stale."""
+    if not token:
+        raise FormRejected(
+            f"{source}: no form code found; was it made by 'commresp assign'? An answer that "
+            "came another way is added with 'commresp answer add REF --agency SLUG --file …'"
+        )
+    match = TOKEN.fullmatch(token.strip())
+    if not match:
+        raise FormRejected(
+            f"{source}: the form code {token.strip()!r} is malformed; "
+            "ask the agency to return the form as it was sent"
+        )
+    expected = make_token(_secret(ctx), match["slug"], match["agency"], int(match["enquiry"]))
+    if not hmac.compare_digest(expected, match.group()):
+        raise FormRejected(
+            f"{source}: the form code does not check out (altered or not made "
+            "by this workspace); nothing was stored"
+        )
+    row = store.get_enquiry(ctx.db, int(match["enquiry"]))
+    if row is None or row["slug"] != match["slug"] or row["agency"] != match["agency"]:
+        raise FormRejected(
+            f"{source}: the form code names an enquiry this workspace no longer "
+            "has; nothing was stored"
+        )
+    return row
+
+
+def default_due(ctx: Context, reply_due: date) -> date:
+    """Agency deadline: a margin of working days before the reply date, never in the past."""
+    margin = int(ctx.profile.get("deadlines.agency_margin_working_days", 10))
+    country, region = ctx.profile.state_code, ctx.profile.get("state.holidays_subdivision", "")
+    due = deadlines.add_working_days(reply_due, -margin, country, region)
+    earliest = deadlines.add_working_days(ctx.today, 5, country, region)
+    return max(due, earliest)
+
+
+def read_questions(path: Path) -> list[str]:
+    """Questions from a text file: one per line; list markers and blank lines ignored."""
+    from commresp.forms import read_answer_text
+
+    text = read_answer_text(path)
+    questions = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line).strip()
+        if line:
+            questions.append(line)
+    return questions
+
+
+def _agency_name(agency: dict, lang: str) -> str:
+    return agency.get(f"name_{lang}") or agency["name_en"]
+
+
+def _mission_name(ctx: Context, lang: str) -> str:
+    if lang == "nl":
+        return ctx.profile.get("mission.short_name_nl", "") or ctx.profile.get(
+            "mission.short_name_en"
+        )
+    return ctx.profile.get(f"mission.short_name_{lang}")
+
+
+def _mandates_text(mandates: Sequence[dict], lang: str) -> str:
+    """The mandates as the form names them; Dutch forms use the English (UN) titles."""
+    from commresp import language
+
+    if lang == "fr":
+        return language.mandates_phrase(
+            [(m["title_fr"], m["holder_gender"] or None) for m in mandates], "fr"
+        )
+    titles = [m["title_en"] for m in mandates]
+    if lang == "en":
+        return language.mandates_phrase([(t, None) for t in titles], "en")
+    return language.join_list(titles, lang)
+
+
+def _of_state(ctx: Context, lang: str) -> str:
+    from commresp import language
+
+    if lang == "fr":
+        return language.state_phrase(
+            ctx.profile.get("state.name_fr"), ctx.profile.get("state.article_fr"), "fr", "de"
+        )
+    if lang == "nl":
+        return f"van {ctx.profile.get('state.name_nl', ctx.profile.get('state.name_en'))}"
+    return language.state_phrase(
+        ctx.profile.get("state.name_en"), ctx.profile.get("state.article_en", ""), "en", "of"
+    )
+
+
+def _email_values(ctx: Context, comm: dict, agency: dict, lang: str, due: date) -> dict:
+    from commresp import language
+
+    return {
+        "reference": comm["ref"],
+        "agency": _agency_name(agency, lang),
+        "due_date": language.long_date(due, lang),
+        "subject": comm["subject"] or comm["ref"],
+        "mission": _mission_name(ctx, lang),
+        "of_state": _of_state(ctx, lang),
+    }
+
+
+def _write_form_and_mail(
+    ctx: Context,
+    comm: dict,
+    mandates: list[dict],
+    agency: dict,
+    enquiry: dict,
+    *,
+    reminder: int = 0,
+) -> tuple[Path, Path]:
+    from commresp import forms, language, template_files
+
+    lang = enquiry["language"]
+    due = date.fromisoformat(enquiry["due_on"])
+    folder = ctx.workspace.folder(comm["slug"], "enquiries")
+    folder.mkdir(parents=True, exist_ok=True)
+    form_path = folder / (enquiry["form_file"] or f"enquiry-{agency['slug']}.{lang}.docx")
+    if not form_path.exists():
+        spec = forms.FormSpec(
+            language=lang,
+            reference=comm["ref"],
+            mandates=_mandates_text(mandates, lang),
+            subject=comm["subject"] or "",
+            agency_name=_agency_name(agency, lang),
+            due_date_text=language.long_date(due, lang),
+            questions=json.loads(enquiry["questions"]),
+            token=make_token(_secret(ctx), comm["slug"], agency["slug"], enquiry["id"]),
+            header_lines=ctx.profile.get("mission.letterhead", []),
+        )
+        forms.write_form(
+            form_path,
+            spec,
+            base=template_files.find("letterhead.docx", ctx.workspace),
+            templates_dirs=template_files.search_path(ctx.workspace),
+        )
+    wording = template_files.load_toml(f"enquiry_email.{lang}.toml", ctx.workspace)
+    values = _email_values(ctx, comm, agency, lang, due)
+    kind = "reminder_" if reminder else ""
+    name = f"enquiry_email.{lang}.toml"
+    message = mail.draft(
+        to=agency.get("email") or "",
+        sender=ctx.profile.get("mission.email", ""),
+        subject=mail.fill(wording[f"{kind}subject"], values, name),
+        body=mail.fill(wording[f"{kind}body"], values, name),
+        attachments=[form_path],
+    )
+    suffix = f".reminder-{reminder}" if reminder else ""
+    mail_path = files.new_path(folder, f"enquiry-{agency['slug']}{suffix}.eml")
+    mail.save(message, mail_path)
+    return form_path, mail_path
+
+
+def assign(
+    ctx: Context,
+    ref_text: str,
+    *,
+    agencies: Sequence[str],
+    questions: Sequence[str],
+    due: date | None = None,
+    due_in: int | None = None,
+) -> list[dict]:
+    """Ask agencies for findings: one enquiry, form and e-mail draft per agency."""
+    if due is not None and due_in is not None:
+        raise BadInput("give either --due or --due-in, not both")
+    if not agencies:
+        raise BadInput("name at least one agency with --agency (see 'commresp agencies')")
+    questions = [q.strip() for q in questions if q.strip()]
+    if not questions:
+        raise BadInput("give at least one --question, or --questions FILE")
+    comm = communications.get(ctx, ref_text)
+    states.check_move(comm["ref"], comm["status"], "enquiring")
+    slugs = list(dict.fromkeys(a.strip().lower() for a in agencies))
+    rows = [catalog.agency(ctx.db, slug) for slug in slugs]
+    already = store.enquiry_agencies(ctx.db, comm["id"])
+    twice = [s for s in slugs if s in already]
+    if twice:
+        raise InvalidTransition(
+            f"{', '.join(twice)} already asked about {comm['ref']}; chase with "
+            f"'commresp remind \"{comm['ref']}\" --agency {twice[0]}'"
+        )
+    country, region = ctx.profile.state_code, ctx.profile.get("state.holidays_subdivision", "")
+    if due_in is not None:
+        if due_in < 1:
+            raise BadInput("--due-in must be at least 1 working day")
+        due = deadlines.add_working_days(ctx.today, due_in, country, region)
+    elif due is None:
+        due = default_due(ctx, date.fromisoformat(comm["reply_due"]))
+    if due <= ctx.today:
+        raise BadInput(f"the due date {due} is not after today ({ctx.today})")
+    mandates = store.communication_mandates(ctx.db, comm["id"])
+    written: list[Path] = []
+    created = []
+    try:
+        with store.transaction(ctx.db):
+            for agency in rows:
+                enquiry = {
+                    "communication_id": comm["id"],
+                    "agency": agency["slug"],
+                    "language": agency["language"],
+                    "questions": json.dumps(questions, ensure_ascii=False),
+                    "sent_on": ctx.today.isoformat(),
+                    "due_on": due.isoformat(),
+                    "status": "open",
+                    "form_file": None,
+                    "reminders": 0,
+                    "created_at": store.now(),
+                }
+                enquiry["id"] = store.insert_enquiry(ctx.db, enquiry)
+                form_path, mail_path = _write_form_and_mail(ctx, comm, mandates, agency, enquiry)
+                written += [form_path, mail_path]
+                store.update_enquiry(
+                    ctx.db,
+                    enquiry["id"],
+                    {"form_file": form_path.name, "email_file": mail_path.name},
+                )
+                store.add_event(
+                    ctx.db,
+                    actor=ctx.actor,
+                    action="assign",
+                    communication_id=comm["id"],
+                    details={
+                        "agency": agency["slug"],
+                        "due_on": due.isoformat(),
+                        "form": form_path.name,
+                        "email": mail_path.name,
+                        "form_sha256": files.sha256_file(form_path),
+                    },
+                )
+                created.append(
+                    {
+                        "agency": agency["slug"],
+                        "language": agency["language"],
+                        "due_on": due.isoformat(),
+                        "form": str(form_path),
+                        "email": str(mail_path),
+                        "to": agency.get("email") or "",
+                    }
+                )
+            if comm["status"] != "enquiring":
+                store.update_communication(ctx.db, comm["id"], {"status": "enquiring"})
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return created
+
+
+def overdue(ctx: Context) -> list[dict]:
+    """Open enquiries past their due date, the latest first."""
+    rows = store.overdue_enquiries(ctx.db, ctx.today.isoformat())
+    for row in rows:
+        row["days_late"] = (ctx.today - date.fromisoformat(row["due_on"])).days
+    return rows
+
+
+def remind(ctx: Context, ref_text: str, *, agency: str | None = None) -> list[dict]:
+    """Write reminder e-mails (form attached again) to agencies that have not answered."""
+    comm = communications.get(ctx, ref_text)
+    enquiries = store.enquiries_for(ctx.db, comm["id"])
+    if agency is not None:
+        catalog.agency(ctx.db, agency)
+        enquiries = [e for e in enquiries if e["agency"] == agency]
+        if not enquiries:
+            raise BadInput(
+                f"{agency} was not asked about {comm['ref']}; "
+                f"see 'commresp answers \"{comm['ref']}\"'"
+            )
+    waiting = [e for e in enquiries if e["status"] == "open"]
+    if not waiting:
+        raise InvalidTransition(
+            f"nothing to remind: every agency asked about {comm['ref']} has answered"
+        )
+    mandates = store.communication_mandates(ctx.db, comm["id"])
+    written: list[Path] = []
+    result = []
+    try:
+        with store.transaction(ctx.db):
+            for enquiry in waiting:
+                entry = catalog.agency(ctx.db, enquiry["agency"])
+                count = enquiry["reminders"] + 1
+                _, mail_path = _write_form_and_mail(
+                    ctx, comm, mandates, entry, enquiry, reminder=count
+                )
+                written.append(mail_path)
+                store.update_enquiry(
+                    ctx.db,
+                    enquiry["id"],
+                    {"reminders": count, "last_reminded_on": ctx.today.isoformat()},
+                )
+                store.add_event(
+                    ctx.db,
+                    actor=ctx.actor,
+                    action="remind",
+                    communication_id=comm["id"],
+                    details={"agency": entry["slug"], "reminder": count, "email": mail_path.name},
+                )
+                result.append(
+                    {
+                        "agency": entry["slug"],
+                        "reminder": count,
+                        "email": str(mail_path),
+                        "to": entry.get("email") or "",
+                    }
+                )
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return result
