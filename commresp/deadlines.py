@@ -19,7 +19,6 @@ def reply_due(letter_date: date, reply_days: int) -> date:
 @lru_cache(maxsize=32)
 def _holidays(country_alpha3: str, subdivision: str, year: int):
     import holidays  # heavy-ish: only commands that count working days import it
-
     import pycountry
 
     country = pycountry.countries.get(alpha_3=country_alpha3)

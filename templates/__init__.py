@@ -1,1 +1,1 @@
-"""Packaged document templates (installed as ``commresp.templates``); a workspace may override any."""
+"""Packaged document templates, installed as ``commresp.templates``; a workspace may override."""

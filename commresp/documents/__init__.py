@@ -1,0 +1,1 @@
+"""Document rendering: Markdown and templates to .docx."""
