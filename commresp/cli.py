@@ -82,11 +82,20 @@ def _register_commands() -> None:
     from commresp.commands import (
         catalog_cmds,
         communications_cmds,
+        demo_cmds,
+        documents_cmds,
         enquiries_cmds,
         workspace_cmds,
     )
 
-    for module in (workspace_cmds, communications_cmds, enquiries_cmds, catalog_cmds):
+    for module in (
+        workspace_cmds,
+        communications_cmds,
+        enquiries_cmds,
+        documents_cmds,
+        catalog_cmds,
+        demo_cmds,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
 

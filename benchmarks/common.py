@@ -1,0 +1,534 @@
+"""Shared helpers for the commresp benchmarks: workspaces, bulk synthetic data, process timing.
+
+Every figure is the wall-clock time of a whole process (interpreter start, imports, opening
+the workspace, the query, printing), because that is what a diplomat waits for.
+
+The synthetic register is written straight into ``commresp.db`` with sqlite-utils' bulk
+inserts in one transaction (about 100 000 communications a few seconds), after a real
+``commresp init --profile belgium``; the rows look like what ``commresp register``,
+``assign`` and ``answer import`` would have written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import random
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+PYTHON = sys.executable
+COMMRESP = str(BIN / "commresp")
+SQLITE_UTILS = str(BIN / "sqlite-utils")
+
+# The synthetic register is seen as of this day (COMMRESP_TODAY in every timed process), so
+# that the open communications are recent and some of them overdue, whatever today is.
+AS_OF = date(2025, 12, 15)
+YEARS = range(2015, 2026)
+TYPES = ("AL", "UA", "OL")
+TYPE_WEIGHTS = (60, 28, 12)
+# Real ISO 3166-1 alpha-3 codes; Belgium's own letters weigh more in a Belgian workspace.
+ISO3 = (
+    "BEL", "FRA", "NLD", "DEU", "LUX", "GBR", "ESP", "ITA", "PRT", "GRC",
+    "POL", "HUN", "ROU", "BGR", "TUR", "RUS", "UKR", "BLR", "USA", "CAN",
+    "MEX", "BRA", "COL", "VEN", "ARG", "CHL", "COD", "RWA", "NGA", "EGY",
+    "MAR", "DZA", "ZAF", "ETH", "IND", "PAK", "CHN", "VNM", "PHL", "LKA",
+)  # fmt: skip
+ISO3_WEIGHTS = tuple(8 if code == "BEL" else 1 for code in ISO3)
+
+SUBJECT_WHAT = (
+    "Alleged arbitrary detention of",
+    "Alleged ill-treatment of",
+    "Deportation of",
+    "Trafficking of",
+    "Threats against",
+    "Surveillance of",
+    "Working conditions of",
+    "Draft legislation affecting",
+    "Pushbacks of",
+    "Access to justice for",
+)
+SUBJECT_WHO = (
+    "a human rights defender",
+    "migrant workers",
+    "asylum seekers",
+    "Sri Lankan nationals",
+    "journalists",
+    "unaccompanied minors",
+    "members of a religious minority",
+    "domestic workers",
+    "persons with disabilities",
+    "environmental activists",
+)
+SENTENCES = (
+    "The services concerned were consulted on the facts described in the letter.",
+    "No record of the persons named was found in the national databases.",
+    "An investigation was opened by the competent prosecutor's office.",
+    "The persons concerned were informed of their rights in a language they understand.",
+    "Victims are offered shelter in one of the three specialised reception centres.",
+    "The legislation in force provides for a judicial review within five days.",
+    "Statistics for the last three years are given in the annex.",
+    "The labour inspectorate carried out checks at the sites mentioned.",
+    "A residence permit may be granted for the duration of the proceedings.",
+    "Training on the identification of victims is given to front-line services.",
+    "The case is pending before the courts and cannot be commented on further.",
+    "The authorities remain at the disposal of the mandate holders for any question.",
+)
+QUESTIONS = (
+    "Are the persons named in the letter known to your services?",
+    "Which measures were taken to protect the persons concerned?",
+    "Has an investigation been opened, and with what result?",
+    "What is the legal basis of the measures described?",
+)
+OPEN_STATES = ("received", "enquiring", "answered", "drafted")
+OPEN_WEIGHTS = (35, 35, 20, 10)
+
+
+# --- workspaces ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def temp_dir(prefix: str, keep: bool = False) -> Iterator[Path]:
+    """A temporary folder, removed afterwards unless ``keep``."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield path
+    finally:
+        if keep:
+            print(f"\n(kept {path})")
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def bench_env(tmp: Path, *, as_is: bool = False) -> dict[str, str]:
+    """The environment of every timed process.
+
+    By default the compiled-bytecode cache is on and kept under ``tmp`` (PYTHONPYCACHEPREFIX):
+    an installed commresp has its .pyc files, and the cache must not land in the source tree.
+    ``as_is`` keeps the caller's environment (e.g. PYTHONDONTWRITEBYTECODE=1, under which
+    the editable commresp is compiled from source at every start while the site-packages are
+    not)."""
+    env = dict(os.environ)
+    env.pop("COMMRESP_WORKSPACE", None)
+    env["COMMRESP_TODAY"] = AS_OF.isoformat()
+    env["COMMRESP_ACTOR"] = "benchmark"
+    if not as_is:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    return env
+
+
+def make_workspace(root: Path, env: dict[str, str] | None = None) -> Path:
+    """``commresp init ROOT --profile belgium``; returns the workspace folder."""
+    subprocess.run(
+        [COMMRESP, "init", str(root), "--profile", "belgium"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env=env,
+    )
+    return root
+
+
+def connect(root: Path):
+    """The workspace database through commresp's own connection settings."""
+    from commresp import store
+
+    return store.connect(root / "commresp.db")
+
+
+# --- synthetic register -------------------------------------------------------------------
+
+
+@dataclass
+class FillStats:
+    communications: int
+    mandate_rows: int
+    enquiries: int
+    answers: int
+    events: int
+    open: int
+    seconds: float
+
+
+def _stamp(day: date, hour: int = 9) -> str:
+    return f"{day.isoformat()}T{hour:02d}:00:00+00:00"
+
+
+def _mandate_choices() -> list[dict]:
+    """The packaged catalog as ``commresp register`` would copy it (gendered French titles)."""
+    from commresp import catalog
+    from commresp.language import feminine_title_fr
+
+    rows = []
+    for m in catalog.packaged_mandates():
+        personal = m["holder_type"] in ("Special Rapporteur", "Independent Expert")
+        gender = (m["holder_gender"] or "m") if personal else ""
+        title_fr = feminine_title_fr(m["title_fr"]) if gender == "f" else m["title_fr"]
+        rows.append(
+            {
+                "mandate": m["slug"],
+                "holder_gender": gender,
+                "title_en": m["title_en"],
+                "title_fr": title_fr,
+            }
+        )
+    return rows
+
+
+def _letters(rng: random.Random, n: int) -> list[tuple[date, str, str, int, int]]:
+    """(letter date, type, addressee, number, year), numbered 1… per type, State and year in
+    the order of the letters, sorted by date."""
+    buckets = Counter(
+        zip(
+            rng.choices(TYPES, weights=TYPE_WEIGHTS, k=n),
+            rng.choices(ISO3, weights=ISO3_WEIGHTS, k=n),
+            rng.choices(YEARS, k=n),
+            strict=True,
+        )
+    )
+    letters = []
+    for (kind, addressee, year), count in buckets.items():
+        first = date(year, 1, 2)
+        span = (min(date(year, 12, 31), AS_OF - timedelta(days=3)) - first).days
+        days = sorted(rng.randrange(span + 1) for _ in range(count))
+        for number, offset in enumerate(days, 1):
+            letters.append((first + timedelta(days=offset), kind, addressee, number, year))
+    letters.sort()
+    return letters
+
+
+def fill(
+    root: Path,
+    n: int,
+    *,
+    enquiries_per: int = 0,
+    open_count: int = 300,
+    seed: int = 2025,
+) -> FillStats:
+    """Add ``n`` synthetic communications to the (fresh) workspace at ``root``.
+
+    Most are sent or published, ``open_count`` of the last 150 days are still open (received,
+    enquiring, answered, drafted), a few are closed.  Each has 1–4 mandates and its audit
+    event; with ``enquiries_per`` = K each communication past 'received' was asked of K
+    agencies of the Belgian catalog, and the agencies that answered have one revision.
+    """
+    from commresp import catalog, store
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    mandate_choices = _mandate_choices()
+    agencies = catalog.packaged_agencies("BEL")
+    letters = _letters(rng, n)
+
+    recent = [i for i, letter in enumerate(letters) if letter[0] > AS_OF - timedelta(days=150)]
+    open_ids = set(rng.sample(recent, min(open_count, len(recent))))
+
+    comms, links, events, enquiries, answers = [], [], [], [], []
+    outgoing: Counter[int] = Counter()
+    enquiry_id = 0
+    for index, (letter_date, kind, addressee, number, year) in enumerate(letters):
+        comm_id = index + 1
+        received = min(letter_date + timedelta(days=rng.randint(1, 6)), AS_OF)
+        reply_due = letter_date + timedelta(days=60)
+        sent_on = published_on = outgoing_ref = closed_reason = None
+        if index in open_ids:
+            status = rng.choices(OPEN_STATES, weights=OPEN_WEIGHTS)[0]
+        elif rng.random() < 0.02:
+            status, closed_reason = "closed", "joined to another communication"
+        else:
+            sent = min(letter_date + timedelta(days=rng.randint(25, 80)), AS_OF)
+            sent = max(sent, received)
+            outgoing[sent.year] += 1
+            outgoing_ref = f"GP/CC {sent.year}/{outgoing[sent.year]}"
+            sent_on = sent.isoformat()
+            published = max(reply_due, sent) + timedelta(days=rng.randint(0, 10))
+            if published <= AS_OF and rng.random() < 0.97:
+                status, published_on = "published", published.isoformat()
+            else:
+                status = "sent"
+        ref = f"{kind} {addressee} {number}/{year}"
+        chosen = rng.sample(mandate_choices, rng.choices((1, 2, 3, 4), (45, 30, 15, 10))[0])
+        created = _stamp(received)
+        comms.append(
+            {
+                "id": comm_id,
+                "ref": ref,
+                "slug": f"{kind}-{addressee}-{number}-{year}",
+                "type": kind,
+                "addressee": addressee,
+                "number": number,
+                "year": year,
+                "letter_date": letter_date.isoformat(),
+                "received_on": received.isoformat(),
+                "subject": f"{rng.choice(SUBJECT_WHAT)} {rng.choice(SUBJECT_WHO)}",
+                "summary": " ".join(rng.sample(SENTENCES, 2)) if rng.random() < 0.5 else "",
+                "status": status,
+                "reply_due": reply_due.isoformat(),
+                "outgoing_ref": outgoing_ref,
+                "sent_on": sent_on,
+                "published_on": published_on,
+                "closed_reason": closed_reason,
+                "created_at": created,
+                "updated_at": _stamp(received, 10) if status == "received" else _stamp(AS_OF),
+            }
+        )
+        links.extend(
+            {"communication_id": comm_id, "position": position, **m}
+            for position, m in enumerate(chosen, 1)
+        )
+        events.append(
+            {
+                "at": created,
+                "actor": "benchmark",
+                "action": "register",
+                "communication_id": comm_id,
+                "details": json.dumps(
+                    {"ref": ref, "mandates": [m["mandate"] for m in chosen]},
+                    ensure_ascii=False,
+                    sort_keys=True,
+                ),
+            }
+        )
+        if not enquiries_per or status in ("received", "closed"):
+            continue
+        sent_out = min(received + timedelta(days=rng.randint(1, 5)), AS_OF)
+        due_on = max(reply_due - timedelta(days=14), sent_out + timedelta(days=5))
+        questions = json.dumps(rng.sample(QUESTIONS, 2), ensure_ascii=False)
+        for i, agency in enumerate(rng.sample(agencies, min(enquiries_per, len(agencies)))):
+            enquiry_id += 1
+            lang = agency["language"]
+            answered = status != "enquiring" or (i < enquiries_per - 1 and rng.random() < 0.5)
+            enquiries.append(
+                {
+                    "id": enquiry_id,
+                    "communication_id": comm_id,
+                    "agency": agency["slug"],
+                    "language": lang,
+                    "questions": questions,
+                    "sent_on": sent_out.isoformat(),
+                    "due_on": due_on.isoformat(),
+                    "status": "answered" if answered else "open",
+                    "form_file": f"enquiry-{agency['slug']}.{lang}.docx",
+                    "email_file": f"enquiry-{agency['slug']}.eml",
+                    "reminders": 0,
+                    "last_reminded_on": None,
+                    "created_at": _stamp(sent_out),
+                }
+            )
+            if not answered:
+                continue
+            text = "\n\n".join(rng.sample(SENTENCES, rng.randint(3, 5)))
+            answered_on = min(due_on - timedelta(days=rng.randint(0, 10)), AS_OF)
+            answered_on = max(answered_on, sent_out)
+            answers.append(
+                {
+                    "enquiry_id": enquiry_id,
+                    "revision": 1,
+                    "received_on": answered_on.isoformat(),
+                    "text": text,
+                    "source_file": f"enquiry-{agency['slug']}.{lang}.docx",
+                    "stored_file": f"{agency['slug']}.r1.docx",
+                    "sha256": hashlib.sha256(f"{enquiry_id}\n{text}".encode()).hexdigest(),
+                    "actor": "benchmark",
+                    "created_at": _stamp(answered_on, 15),
+                }
+            )
+
+    db = connect(root)
+    try:
+        if db["communications"].count:
+            raise SystemExit(f"{root} already has communications: fill() needs a fresh workspace")
+        with store.transaction(db):
+            db["communications"].insert_all(comms, batch_size=1000)
+            db["communication_mandates"].insert_all(links, batch_size=1000)
+            db["events"].insert_all(events, batch_size=1000)
+            db["enquiries"].insert_all(enquiries, batch_size=1000)
+            db["answers"].insert_all(answers, batch_size=1000)
+            db["outgoing_counters"].insert_all(
+                [{"year": y, "next_number": count + 1} for y, count in sorted(outgoing.items())],
+                replace=True,
+            )
+    finally:
+        db.close()
+    return FillStats(
+        communications=len(comms),
+        mandate_rows=len(links),
+        enquiries=len(enquiries),
+        answers=len(answers),
+        events=len(events),
+        open=len(open_ids),
+        seconds=time.perf_counter() - started,
+    )
+
+
+# --- timing -------------------------------------------------------------------------------
+
+
+def _run_tty(argv: Sequence[str], env, cwd) -> int:
+    """Run with stdout on a pseudo-terminal (120×50), as a person at a terminal sees it."""
+    import pty
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 120, 0, 0))
+    try:
+        proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.DEVNULL, env=env, cwd=cwd
+        )
+        os.close(slave)
+        slave = -1
+        while True:
+            try:
+                if not os.read(master, 65536):
+                    break
+            except OSError:  # EIO: the child closed the terminal
+                break
+        return proc.wait()
+    finally:
+        os.close(master)
+        if slave >= 0:
+            os.close(slave)
+
+
+def run_once(
+    argv: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    tty: bool = False,
+) -> float:
+    """Seconds one whole process takes; a failing process stops the benchmark."""
+    started = time.perf_counter()
+    if tty:
+        code, stderr = _run_tty(argv, env, cwd), b""
+    else:
+        proc = subprocess.run(
+            list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
+        )
+        code, stderr = proc.returncode, proc.stderr
+    elapsed = time.perf_counter() - started
+    if code != 0:
+        raise SystemExit(f"{' '.join(map(str, argv))} failed ({code}): {stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def timeit_process(
+    argv: Sequence[str],
+    repeat: int = 7,
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    warmup: int = 1,
+    tty: bool = False,
+) -> tuple[float, float]:
+    """Run a whole process ``repeat`` times (after ``warmup`` untimed runs, which also fill
+    the bytecode cache); stdout goes to DEVNULL (or a pseudo-terminal with ``tty``).
+    Returns (min, median) seconds."""
+    for _ in range(warmup):
+        run_once(argv, env=env, cwd=cwd, tty=tty)
+    times = [run_once(argv, env=env, cwd=cwd, tty=tty) for _ in range(repeat)]
+    return min(times), statistics.median(times)
+
+
+@dataclass
+class Result:
+    label: str
+    min: float
+    median: float
+    runs: int
+
+
+def summarize(label: str, times: Sequence[float]) -> Result:
+    return Result(label, min(times), statistics.median(times), len(times))
+
+
+def print_results(title: str, results: Sequence[Result], baseline: str | None = None) -> None:
+    """A table of min/median milliseconds, each with its ratio to the baseline row."""
+    base = next((r for r in results if r.label == baseline), None)
+    width = max(len(r.label) for r in results)
+    print(f"\n{title}")
+    header = f"  {'command'.ljust(width)}  {'runs':>4}  {'min ms':>8}  {'median ms':>9}"
+    if base:
+        header += f"  {'× ' + baseline:>{12}}"
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+    for r in results:
+        line = f"  {r.label.ljust(width)}  {r.runs:>4}  {r.min * 1000:8.1f}  {r.median * 1000:9.1f}"
+        if base:
+            line += f"  {r.median / base.median:>11.2f}×"
+        print(line)
+    if base:
+        print(f"  (ratios: median / median of '{baseline}')")
+
+
+def print_ratios(rows: Sequence[tuple[str, Result, Result, float]]) -> list[bool]:
+    """Ratio of two results' medians (and mins) against a target, PASS or FAIL."""
+    width = max(len(label) for label, *_ in rows)
+    print(f"\n  {'ratio'.ljust(width)}  {'median':>7}  {'min':>7}  {'target':>7}  verdict")
+    verdicts = []
+    for label, a, b, target in rows:
+        ratio = a.median / b.median
+        ok = ratio <= target
+        verdicts.append(ok)
+        print(
+            f"  {label.ljust(width)}  {ratio:6.2f}×  {a.min / b.min:6.2f}×  "
+            f"{target:6.2f}×  {'PASS' if ok else 'FAIL'}"
+        )
+    print("  (verdict on the median ratio; min ratio for reference)")
+    return verdicts
+
+
+def importtime(
+    argv: Sequence[str], *, env: dict[str, str], cwd: Path | None = None, runs: int = 3
+) -> list[tuple[str, int, int, int]]:
+    """``python -X importtime`` of a command: (module, depth, self µs, cumulative µs), the
+    best of ``runs`` per module, largest cumulative first."""
+    best: dict[str, tuple[int, int, int]] = {}
+    order: list[str] = []
+    for _ in range(runs):
+        proc = subprocess.run(
+            [PYTHON, "-X", "importtime", *argv],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=cwd,
+            text=True,
+            check=True,
+        )
+        for line in proc.stderr.splitlines():
+            if not line.startswith("import time:") or "self [us]" in line:
+                continue
+            self_us, cumulative, name = line[len("import time:") :].split("|")
+            depth = (len(name) - len(name.lstrip(" ")) - 1) // 2
+            key = name.strip()
+            entry = (depth, int(self_us), int(cumulative))
+            if key not in best:
+                order.append(key)
+                best[key] = entry
+            elif entry[2] < best[key][2]:
+                best[key] = entry
+    rows = [(name, *best[name]) for name in order]
+    return sorted(rows, key=lambda r: r[3], reverse=True)
+
+
+def print_importtime(title: str, rows: Sequence[tuple[str, int, int, int]], top: int = 10):
+    total = sum(r[3] for r in rows if r[1] == 0)
+    print(f"\n{title}")
+    print(f"  all imports: {total / 1000:.1f} ms cumulative over {len(rows)} modules")
+    print(f"  {'cumul ms':>8}  {'self ms':>7}  module (indented by import depth)")
+    for name, depth, self_us, cumulative in rows[:top]:
+        print(f"  {cumulative / 1000:8.1f}  {self_us / 1000:7.1f}  {'  ' * depth}{name}")

@@ -1,0 +1,169 @@
+"""draft, render, send, mark-sent: from the answers to the documents that go out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from commresp.commands import DATE, json_option, pass_context
+from commresp.output import emit_json
+
+
+def _read(path: Path | None) -> str:
+    if path is None:
+        return ""
+    from commresp.forms import read_answer_text
+
+    return read_answer_text(path)
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--date", "on", type=DATE, help="Date of the note verbale (default: today).")
+@click.option(
+    "--outgoing-ref",
+    metavar="REF",
+    help="Use this outgoing reference (e.g. 'GP/CC 2025/210') instead of the next free number.",
+)
+@click.option(
+    "--order", metavar="AGENCY,AGENCY,…", help="Order of the agencies' sections in the response."
+)
+@click.option(
+    "--opening",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Markdown file replacing the template's opening paragraph of the response.",
+)
+@click.option(
+    "--closing",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Markdown file replacing the template's closing paragraph of the response.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Draft again over drafts edited by hand (they are kept as backups).",
+)
+@json_option
+@pass_context
+def draft(ctx, ref, on, outgoing_ref, order, opening, closing, force, as_json):
+    """Write editable Markdown drafts of the note verbale and the response (FR and EN).
+
+    The response gathers the latest answer of each agency; edit the drafts in
+    correspondence/<REF>/drafts/, then run 'commresp render'.
+
+    \b
+    Example:
+        commresp draft "AL BEL 1/2025" --date 2025-10-10 --outgoing-ref "GP/CC 2025/210" \\
+            --order federal-police,cic,fps-justice,myria,fps-foreign-affairs
+    """
+    from commresp import drafting
+
+    agencies = [a.strip() for a in order.split(",") if a.strip()] if order else None
+    drafts = drafting.draft(
+        ctx,
+        ref,
+        on=on,
+        outgoing_ref=outgoing_ref,
+        order=agencies,
+        opening=_read(opening),
+        closing=_read(closing),
+        force=force,
+    )
+    if as_json:
+        emit_json(
+            [
+                {
+                    "kind": d.kind,
+                    "language": d.language,
+                    "path": str(d.path),
+                    "backup": str(d.backup) if d.backup else None,
+                }
+                for d in drafts
+            ]
+        )
+        return
+    for d in drafts:
+        backup = f" (your edits kept in {d.backup.name})" if d.backup else ""
+        click.echo(f"{d.path}{backup}")
+
+
+@click.command()
+@click.argument("ref")
+@click.option("--lang", default="fr,en", show_default=True, help="Languages to render.")
+@click.option("--pdf", is_flag=True, help="Also make PDFs (needs LibreOffice).")
+@json_option
+@pass_context
+def render(ctx, ref, lang, pdf, as_json):
+    """Render the drafts into new versions of the .docx (and PDF) documents.
+
+    Each run makes a new version (note_verbale.fr.v2.docx…); none is overwritten.
+
+    \b
+    Example:
+        commresp render "AL BEL 1/2025" --pdf
+        commresp render "AL BEL 1/2025" --lang fr
+    """
+    from commresp import rendering
+
+    results = rendering.render(ctx, ref, langs=lang.split(","), pdf=pdf)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "kind": r.kind,
+                    "language": r.language,
+                    "version": r.version,
+                    "docx": str(r.docx),
+                    "pdf": str(r.pdf) if r.pdf else None,
+                }
+                for r in results
+            ]
+        )
+        return
+    for r in results:
+        click.echo(str(r.docx))
+        if r.pdf:
+            click.echo(str(r.pdf))
+
+
+@click.command()
+@click.argument("ref")
+@pass_context
+def send(ctx, ref):
+    """Write the e-mail to the OHCHR registry with the latest documents attached.
+
+    The .eml opens as a draft in your mail client; after sending it, run 'commresp
+    mark-sent'.
+
+    \b
+    Example:
+        commresp send "AL BEL 1/2025"
+    """
+    from commresp import rendering
+
+    click.echo(str(rendering.send(ctx, ref)))
+
+
+@click.command(name="mark-sent")
+@click.argument("ref")
+@click.option("--on", type=DATE, help="Date it was sent (default: today).")
+@json_option
+@pass_context
+def mark_sent(ctx, ref, on, as_json):
+    """Record that the reply was sent to the registry.
+
+    \b
+    Example:
+        commresp mark-sent "AL BEL 1/2025" --on 2025-10-10
+    """
+    from commresp import rendering
+
+    result = rendering.mark_sent(ctx, ref, on=on)
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(f"{result['ref']} sent on {result['sent_on']}")
+
+
+COMMANDS = [draft, render, send, mark_sent]

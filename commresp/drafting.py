@@ -1,0 +1,329 @@
+"""Drafting: the note verbale and the response as editable Markdown, from the record.
+
+``draft`` fills the templates with the communication, its mandates (worded as the letter
+words them, with French articles and gender), the mission profile and the latest answer of
+each agency, and writes ``drafts/<kind>.<lang>.md`` in both languages.  A draft edited by hand
+is never overwritten silently: the sha256 of what commresp last wrote is on record, and a
+draft that no longer matches it is kept unless ``--force`` (which backs it up first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from commresp import communications, files, states, store
+from commresp.context import Context
+from commresp.errors import BadInput, DocumentError
+from commresp.references import OutgoingReference, parse_outgoing
+
+KINDS = ("note_verbale", "response")
+LANGUAGES = ("fr", "en")
+
+
+@dataclass
+class Draft:
+    kind: str
+    language: str
+    path: Path
+    backup: Path | None = None
+
+
+def draft_path(ctx: Context, slug: str, kind: str, lang: str) -> Path:
+    return ctx.workspace.folder(slug, "drafts") / f"{kind}.{lang}.md"
+
+
+# --- outgoing references ----------------------------------------------------------------
+
+
+def allocate_outgoing(ctx: Context, comm: dict, year: int, override: str | None) -> str:
+    """The mission's reference for this communication's note verbale; call in a transaction.
+
+    Allocated once per communication from a per-year counter (the profile's first_number
+    starts each year), so two drafters never get the same number.
+    """
+    db = ctx.db
+    prefix = str(ctx.profile.get("outgoing.prefix"))
+    if override is not None:
+        wanted = parse_outgoing(override)
+        if wanted.prefix != prefix:
+            raise BadInput(f"{override!r} does not start with the mission's prefix {prefix!r}")
+        owner = db.execute(
+            "select ref from communications where outgoing_ref = ?", [str(wanted)]
+        ).fetchone()
+        if owner and owner[0] != comm["ref"]:
+            raise BadInput(
+                f"{wanted} is already used for {owner[0]}; choose another number "
+                "or leave --outgoing-ref out to get the next free one"
+            )
+        _bump_counter(ctx, wanted.year, wanted.number + 1)
+        return str(wanted)
+    if comm["outgoing_ref"]:
+        return comm["outgoing_ref"]
+    first = int(ctx.profile.get("outgoing.first_number", 1))
+    row = db.execute("select next_number from outgoing_counters where year = ?", [year]).fetchone()
+    number = row[0] if row else first
+    while db.execute(
+        "select 1 from communications where outgoing_ref = ?",
+        [str(OutgoingReference(prefix, year, number))],
+    ).fetchone():
+        number += 1  # a number taken by hand with --outgoing-ref
+    _bump_counter(ctx, year, number + 1)
+    return str(OutgoingReference(prefix, year, number))
+
+
+def _bump_counter(ctx: Context, year: int, next_number: int) -> None:
+    ctx.db.execute(
+        """insert into outgoing_counters (year, next_number) values (?, ?)
+           on conflict(year) do update set next_number = max(next_number, excluded.next_number)""",
+        [year, next_number],
+    )
+
+
+# --- the template context ---------------------------------------------------------------
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _sections(ctx: Context, comm: dict, order: Sequence[str] | None) -> list[dict]:
+    latest = store.latest_answers(ctx.db, comm["id"])
+    by_agency = {a["agency"]: a for a in latest}
+    if order:
+        unknown = [a for a in order if a not in by_agency]
+        if unknown:
+            raise BadInput(
+                f"--order names {', '.join(unknown)}, which gave no answer to "
+                f"{comm['ref']}; answers came from {', '.join(by_agency) or 'none'}"
+            )
+        chosen = [by_agency[a] for a in order]
+        chosen += [a for a in latest if a["agency"] not in order]
+    else:
+        chosen = latest
+    return [
+        {"agency": a["agency"], "name": a["name_en"], "text": as_section(a["text"], a["agency"])}
+        for a in chosen
+    ]
+
+
+_BOLD_LINE = re.compile(r"^\*\*([^*\n]+)\*\*$")
+_FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def as_section(text: str, agency: str) -> str:
+    """An answer as a section of the response: a paragraph that is all bold is a heading,
+    and footnote labels are prefixed with the agency so two answers' ``[^1]`` stay apart."""
+    text = _FOOTNOTE_LABEL.sub(lambda m: f"[^{agency}-{m[1]}]", text.strip())
+    blocks = re.split(r"\n\s*\n", text)
+    out = []
+    for block in blocks:
+        match = _BOLD_LINE.match(block.strip())
+        out.append(f"## {match[1].strip()}" if match else block)
+    return "\n\n".join(out)
+
+
+def template_context(
+    ctx: Context,
+    comm: dict,
+    lang: str,
+    *,
+    on: date,
+    outgoing_ref: str,
+    sections: list[dict],
+    opening: str = "",
+    closing: str = "",
+) -> dict:
+    """Everything the templates may use, worded for ``lang``."""
+    from commresp import language as lx
+
+    p = ctx.profile
+    mandates = store.communication_mandates(ctx.db, comm["id"])
+    letter_date = date.fromisoformat(comm["letter_date"])
+    if lang == "fr":
+        mandates_text = lx.mandates_phrase(
+            [(m["title_fr"], m["holder_gender"] or None) for m in mandates], "fr", "de"
+        )
+        mission = {
+            "full": _cap(lx.contract("", p.get("mission.article_fr"), p.get("mission.name_fr"))),
+            "short": _cap(
+                lx.contract("", p.get("mission.article_fr"), p.get("mission.short_name_fr"))
+            ),
+            "city": p.get("mission.city_fr"),
+        }
+        addressee = {
+            "to": lx.contract("à", p.get("addressee.article_fr"), p.get("addressee.name_fr")),
+            "the": lx.contract("", p.get("addressee.article_fr"), p.get("addressee.name_fr")),
+            "name": p.get("addressee.name_fr"),
+        }
+        name, article = p.get("state.name_fr"), p.get("state.article_fr")
+        state = {
+            "name": lx.state_phrase(name, article, "fr"),
+            "subject": _cap(lx.state_phrase(name, article, "fr")),
+            "of": lx.state_phrase(name, article, "fr", "de"),
+        }
+    else:
+        mandates_text = lx.mandates_phrase([(m["title_en"], None) for m in mandates], "en")
+        article = p.get("mission.article_en", "the")
+        mission = {
+            "full": _cap(f"{article} {p.get('mission.name_en')}".strip()),
+            "short": _cap(f"{article} {p.get('mission.short_name_en')}".strip()),
+            "city": p.get("mission.city_en"),
+        }
+        the = f"{p.get('addressee.article_en', 'the')} {p.get('addressee.name_en')}".strip()
+        addressee = {"to": f"to {the}", "the": the, "name": p.get("addressee.name_en")}
+        name, article = p.get("state.name_en"), p.get("state.article_en", "")
+        state = {
+            "name": lx.state_phrase(name, article, "en"),
+            "subject": _cap(lx.state_phrase(name, article, "en")),
+            "of": lx.state_phrase(name, article, "en", "of"),
+        }
+    addressee["email"] = p.get("addressee.email", "")
+    return {
+        "ref": comm["ref"],
+        "type": comm["type"],
+        "addressee_code": comm["addressee"],
+        "number": comm["number"],
+        "year": comm["year"],
+        "subject": comm["subject"] or "",
+        "summary": comm["summary"] or "",
+        "letter_date": lx.long_date(letter_date, lang),
+        "date": lx.long_date(on, lang),
+        "outgoing_ref": outgoing_ref,
+        "kind": lx.communication_kind(len(mandates), lang),
+        "mandates": mandates_text,
+        "mission": mission,
+        "addressee": addressee,
+        "state": state,
+        "sections": sections,
+        "opening": opening.strip(),
+        "closing": closing.strip(),
+    }
+
+
+# --- draft --------------------------------------------------------------------------------
+
+
+def _edited_by_hand(ctx: Context, comm_id: int, path: Path, kind: str, lang: str) -> bool:
+    if not path.exists():
+        return False
+    recorded = ctx.db.execute(
+        """select sha256 from documents where communication_id = ? and kind = ? and
+           language = ? and format = 'md' order by version desc limit 1""",
+        [comm_id, kind, lang],
+    ).fetchone()
+    return recorded is None or recorded[0] != files.sha256_file(path)
+
+
+def draft(
+    ctx: Context,
+    ref_text: str,
+    *,
+    on: date | None = None,
+    outgoing_ref: str | None = None,
+    order: Sequence[str] | None = None,
+    opening: str = "",
+    closing: str = "",
+    force: bool = False,
+) -> list[Draft]:
+    """Write the Markdown drafts of both documents in both languages."""
+    from commresp import template_files
+    from commresp.documents import templating
+
+    comm = communications.get(ctx, ref_text)
+    states.check_move(comm["ref"], comm["status"], "drafted")
+    on = on or ctx.today
+    if on < date.fromisoformat(comm["letter_date"]):
+        raise BadInput(f"the draft date {on} is before the letter's date {comm['letter_date']}")
+    sections = _sections(ctx, comm, order)
+    targets = [
+        (kind, lang, draft_path(ctx, comm["slug"], kind, lang))
+        for kind in KINDS
+        for lang in LANGUAGES
+    ]
+    edited = [
+        path for kind, lang, path in targets if _edited_by_hand(ctx, comm["id"], path, kind, lang)
+    ]
+    if edited and not force:
+        raise DocumentError(
+            f"{edited[0].name} was edited by hand since it was drafted; nothing was changed "
+            "(use --force to draft again, keeping the edited file as a backup)"
+        )
+    search = template_files.search_path(ctx.workspace)
+    written: list[Path] = []
+    result: list[Draft] = []
+    try:
+        with store.transaction(ctx.db):
+            outgoing = allocate_outgoing(ctx, comm, on.year, outgoing_ref)
+            if outgoing != comm["outgoing_ref"]:
+                store.update_communication(ctx.db, comm["id"], {"outgoing_ref": outgoing})
+            texts = {}
+            for kind, lang, path in targets:
+                context = template_context(
+                    ctx,
+                    comm,
+                    lang,
+                    on=on,
+                    outgoing_ref=outgoing,
+                    sections=sections,
+                    opening=opening if lang == ctx.profile.get("languages.response") else "",
+                    closing=closing if lang == ctx.profile.get("languages.response") else "",
+                )
+                text = templating.render(f"{kind}.{lang}.md.j2", context, search)
+                texts[(kind, lang)] = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+            for kind, lang, path in targets:
+                backup = None
+                if path in edited:
+                    backup = files.new_path(path.parent, f"{kind}.{lang}.edited.md")
+                    files.write_bytes(backup, path.read_bytes())
+                    written.append(backup)
+                files.write_text(path, texts[(kind, lang)])
+                version = _next_version(ctx, comm["id"], kind, lang, "md", False)
+                ctx.db["documents"].insert(
+                    {
+                        "communication_id": comm["id"],
+                        "kind": kind,
+                        "language": lang,
+                        "version": version,
+                        "format": "md",
+                        "path": str(path.relative_to(ctx.workspace.root)),
+                        "sha256": files.sha256_file(path),
+                        "redacted": 0,
+                        "actor": ctx.actor,
+                        "created_at": store.now(),
+                    }
+                )
+                result.append(Draft(kind, lang, path, backup))
+            if comm["status"] != "drafted":
+                store.update_communication(ctx.db, comm["id"], {"status": "drafted"})
+            store.add_event(
+                ctx.db,
+                actor=ctx.actor,
+                action="draft",
+                communication_id=comm["id"],
+                details={
+                    "date": on.isoformat(),
+                    "outgoing_ref": outgoing,
+                    "sections": [s["agency"] for s in sections],
+                    "backups": [d.backup.name for d in result if d.backup],
+                },
+            )
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _next_version(
+    ctx: Context, comm_id: int, kind: str, lang: str, fmt: str, redacted: bool
+) -> int:
+    row = ctx.db.execute(
+        """select max(version) from documents where communication_id = ? and kind = ? and
+           language = ? and format = ? and redacted = ?""",
+        [comm_id, kind, lang, fmt, int(redacted)],
+    ).fetchone()
+    return (row[0] or 0) + 1

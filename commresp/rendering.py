@@ -1,0 +1,301 @@
+"""Rendering the drafts into the documents that go out, and sending them.
+
+``render`` turns each Markdown draft into a new version of ``out/<kind>.<lang>.vN.docx`` on the
+letterhead (never overwriting an earlier version), optionally a PDF through LibreOffice, and
+records each file with its sha256.  ``send`` writes the e-mail to the registry with the latest
+documents attached; ``mark_sent`` records that it went.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from commresp import communications, drafting, files, states, store
+from commresp.context import Context
+from commresp.errors import BadInput, DocumentError
+
+PDF_TIMEOUT_S = 120
+INSTALL_LIBREOFFICE = (
+    "install LibreOffice to make PDFs (Debian/Ubuntu: apt-get install "
+    "libreoffice-writer-nogui; macOS: brew install --cask libreoffice), or leave out --pdf"
+)
+
+
+@dataclass
+class Rendered:
+    kind: str
+    language: str
+    version: int
+    docx: Path
+    pdf: Path | None = None
+
+
+def soffice() -> str | None:
+    """The LibreOffice executable, if installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def check_languages(langs: Sequence[str]) -> list[str]:
+    chosen = [lang.strip().lower() for lang in langs if lang.strip()]
+    bad = [lang for lang in chosen if lang not in drafting.LANGUAGES]
+    if bad or not chosen:
+        raise BadInput(f"--lang takes fr, en or fr,en (got {','.join(langs)!r})")
+    return list(dict.fromkeys(chosen))
+
+
+def to_pdf(docx_path: Path, pdf_path: Path) -> None:
+    """Convert with LibreOffice headless into a temporary folder, then move into place."""
+    exe = soffice()
+    if exe is None:
+        raise DocumentError(f"LibreOffice is not installed: {INSTALL_LIBREOFFICE}")
+    with tempfile.TemporaryDirectory(prefix="commresp-pdf-") as tmp:
+        # A private profile: LibreOffice refuses to run twice on one user profile.
+        profile = Path(tmp, "profile").as_uri()
+        try:
+            subprocess.run(
+                [
+                    exe,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    tmp,
+                    str(docx_path),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=PDF_TIMEOUT_S,
+            )
+        except subprocess.TimeoutExpired:
+            raise DocumentError(
+                f"LibreOffice took over {PDF_TIMEOUT_S} s to convert {docx_path.name}; try again"
+            ) from None
+        except subprocess.CalledProcessError as exc:
+            message = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+            raise DocumentError(
+                f"LibreOffice could not convert {docx_path.name}: "
+                f"{message[-1] if message else 'no reason given'}"
+            ) from None
+        produced = Path(tmp, docx_path.with_suffix(".pdf").name)
+        if not produced.exists():
+            raise DocumentError(f"LibreOffice made no PDF of {docx_path.name}")
+        with files.atomic_writer(pdf_path) as out, open(produced, "rb") as src:
+            shutil.copyfileobj(src, out)
+
+
+def render(
+    ctx: Context,
+    ref_text: str,
+    *,
+    langs: Sequence[str] = drafting.LANGUAGES,
+    pdf: bool = False,
+) -> list[Rendered]:
+    """Render the drafts of a communication into new versions of its documents."""
+    from commresp import template_files
+    from commresp.documents.markdown_docx import render_markdown
+
+    langs = check_languages(langs)
+    comm = communications.get(ctx, ref_text)
+    if pdf and soffice() is None:
+        raise DocumentError(f"LibreOffice is not installed: {INSTALL_LIBREOFFICE}")
+    sources = []
+    for kind in drafting.KINDS:
+        for lang in langs:
+            path = drafting.draft_path(ctx, comm["slug"], kind, lang)
+            if not path.exists():
+                raise DocumentError(
+                    f"no draft {path.name} for {comm['ref']}: run "
+                    f"'commresp draft \"{comm['ref']}\"' first"
+                )
+            sources.append((kind, lang, path.read_text(encoding="utf-8")))
+    letterhead = template_files.find("letterhead.docx", ctx.workspace)
+    header = ctx.profile.get("mission.letterhead", [])
+    out_dir = ctx.workspace.folder(comm["slug"], "out")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    results: list[Rendered] = []
+    try:
+        with store.transaction(ctx.db):
+            for kind, lang, text in sources:
+                version = drafting._next_version(ctx, comm["id"], kind, lang, "docx", False)
+                target = out_dir / f"{kind}.{lang}.v{version}.docx"
+                if target.exists():  # left by a crash before it was recorded: keep it
+                    version = _free_version(out_dir, kind, lang, version)
+                    target = out_dir / f"{kind}.{lang}.v{version}.docx"
+                title = (
+                    "Note verbale" if kind == "note_verbale" else "Response"
+                ) + f" – {comm['ref']}"
+                try:
+                    render_markdown(
+                        text,
+                        target,
+                        letterhead=letterhead,
+                        header_lines=header,
+                        properties={"title": title, "subject": comm["ref"], "language": lang},
+                    )
+                except ValueError as exc:
+                    raise DocumentError(f"{kind}.{lang}.md could not be rendered: {exc}") from None
+                written.append(target)
+                item = Rendered(kind, lang, version, target)
+                _record(ctx, comm["id"], kind, lang, version, "docx", target)
+                if pdf:
+                    item.pdf = target.with_suffix(".pdf")
+                    to_pdf(target, item.pdf)
+                    written.append(item.pdf)
+                    _record(ctx, comm["id"], kind, lang, version, "pdf", item.pdf)
+                results.append(item)
+            store.add_event(
+                ctx.db,
+                actor=ctx.actor,
+                action="render",
+                communication_id=comm["id"],
+                details={"files": [p.name for p in written]},
+            )
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return results
+
+
+def _free_version(folder: Path, kind: str, lang: str, version: int) -> int:
+    while (folder / f"{kind}.{lang}.v{version}.docx").exists():
+        version += 1
+    return version
+
+
+def _record(
+    ctx: Context, comm_id: int, kind: str, lang: str, version: int, fmt: str, path: Path
+) -> None:
+    ctx.db["documents"].insert(
+        {
+            "communication_id": comm_id,
+            "kind": kind,
+            "language": lang,
+            "version": version,
+            "format": fmt,
+            "path": str(path.relative_to(ctx.workspace.root)),
+            "sha256": files.sha256_file(path),
+            "redacted": 0,
+            "actor": ctx.actor,
+            "created_at": store.now(),
+        }
+    )
+
+
+def latest_documents(ctx: Context, comm: dict) -> list[Path]:
+    """The newest rendered file of each document in the language it goes out in."""
+    chosen = []
+    for kind in drafting.KINDS:
+        lang = ctx.profile.get(f"languages.{kind}", "fr" if kind == "note_verbale" else "en")
+        for fmt in ("pdf", "docx"):
+            row = ctx.db.execute(
+                """select path from documents where communication_id = ? and kind = ? and
+                   language = ? and format = ? and redacted = 0
+                   order by version desc limit 1""",
+                [comm["id"], kind, lang, fmt],
+            ).fetchone()
+            if row:
+                chosen.append(ctx.workspace.root / row[0])
+                break
+        else:
+            raise DocumentError(
+                f"{comm['ref']} has no rendered {kind.replace('_', ' ')} in "
+                f"{lang}; run 'commresp render \"{comm['ref']}\"' first"
+            )
+    return chosen
+
+
+def send(ctx: Context, ref_text: str) -> Path:
+    """Write the e-mail to the registry with the latest documents attached (.eml draft)."""
+    from commresp import mail
+
+    comm = communications.get(ctx, ref_text)
+    if comm["status"] not in ("drafted", "sent"):
+        states.check_move(comm["ref"], comm["status"], "sent")
+    attachments = latest_documents(ctx, comm)
+    for path in attachments:
+        if not path.exists():
+            raise DocumentError(f"{path.name} is recorded but missing; render again")
+    p = ctx.profile
+    lang = p.get("languages.note_verbale", "fr")
+    mission = p.get(f"mission.short_name_{lang}")
+    if lang == "fr":
+        subject = f"{comm['ref']} – Réponse {_of_state_fr(ctx)} ({comm['outgoing_ref'] or ''})"
+        body = (
+            f"Madame, Monsieur,\n\nVeuillez trouver ci-joint la note verbale "
+            f"{comm['outgoing_ref'] or ''} et la réponse {_of_state_fr(ctx)} à la "
+            f"communication {comm['ref']}.\n\nAvec nos salutations distinguées,\n{mission}\n"
+        )
+    else:
+        subject = f"{comm['ref']} – Reply of {p.get('state.name_en')} ({comm['outgoing_ref']})"
+        body = (
+            f"Dear Madam or Sir,\n\nPlease find attached note verbale "
+            f"{comm['outgoing_ref'] or ''} and the reply of {p.get('state.name_en')} to "
+            f"communication {comm['ref']}.\n\nYours faithfully,\n{mission}\n"
+        )
+    message = mail.draft(
+        to=p.get("addressee.email", ""),
+        sender=p.get("mission.email", ""),
+        subject=subject.replace(" ()", ""),
+        body=body,
+        attachments=attachments,
+    )
+    out = files.new_path(ctx.workspace.folder(comm["slug"], "out"), f"reply-{comm['slug']}.eml")
+    try:
+        with store.transaction(ctx.db):
+            mail.save(message, out)
+            store.add_event(
+                ctx.db,
+                actor=ctx.actor,
+                action="send-draft",
+                communication_id=comm["id"],
+                details={"email": out.name, "attachments": [a.name for a in attachments]},
+            )
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _of_state_fr(ctx: Context) -> str:
+    from commresp import language
+
+    return language.state_phrase(
+        ctx.profile.get("state.name_fr"), ctx.profile.get("state.article_fr"), "fr", "de"
+    )
+
+
+def mark_sent(ctx: Context, ref_text: str, *, on: date | None = None) -> dict:
+    """Record that the reply went to the registry (status sent, date on record)."""
+    comm = communications.get(ctx, ref_text)
+    states.check_move(comm["ref"], comm["status"], "sent")
+    on = on or ctx.today
+    if on < date.fromisoformat(comm["letter_date"]) or on > ctx.today:
+        raise BadInput(f"--on {on} must be between the letter date {comm['letter_date']} and today")
+    rendered = ctx.db.execute(
+        "select count(*) from documents where communication_id = ? and format in ('docx', 'pdf')",
+        [comm["id"]],
+    ).fetchone()[0]
+    if not rendered:
+        raise DocumentError(f"{comm['ref']} has no rendered document; run 'commresp render' first")
+    with store.transaction(ctx.db):
+        store.update_communication(
+            ctx.db, comm["id"], {"status": "sent", "sent_on": on.isoformat()}
+        )
+        store.add_event(
+            ctx.db,
+            actor=ctx.actor,
+            action="mark-sent",
+            communication_id=comm["id"],
+            details={"on": on.isoformat(), "from": comm["status"]},
+        )
+    return communications.show(ctx, comm["ref"])
