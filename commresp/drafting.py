@@ -261,7 +261,7 @@ def draft(
             if outgoing != comm["outgoing_ref"]:
                 store.update_communication(ctx.db, comm["id"], {"outgoing_ref": outgoing})
             texts = {}
-            for kind, lang, path in targets:
+            for kind, lang, _path in targets:
                 context = template_context(
                     ctx,
                     comm,
