@@ -85,6 +85,7 @@ def _register_commands() -> None:
         demo_cmds,
         documents_cmds,
         enquiries_cmds,
+        search_cmds,
         workspace_cmds,
     )
 
@@ -93,6 +94,7 @@ def _register_commands() -> None:
         communications_cmds,
         enquiries_cmds,
         documents_cmds,
+        search_cmds,
         catalog_cmds,
         demo_cmds,
     ):

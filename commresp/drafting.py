@@ -110,6 +110,19 @@ def _sections(ctx: Context, comm: dict, order: Sequence[str] | None) -> list[dic
     ]
 
 
+def _reused(ctx: Context, ids: Sequence[int]) -> list[dict]:
+    """Paragraphs of earlier responses chosen with ``--reuse``, in the order given."""
+    if not ids:
+        return []
+    found = {p["id"]: p for p in store.get_paragraphs(ctx.db, ids)}
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise BadInput(f"no paragraph {', '.join(missing)} to reuse; see 'commresp precedents'")
+    return [
+        {"agency": "", "name": f"from {found[i]['ref']}", "text": found[i]["text"]} for i in ids
+    ]
+
+
 _BOLD_LINE = re.compile(r"^\*\*([^*\n]+)\*\*$")
 _FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
 
@@ -227,6 +240,7 @@ def draft(
     order: Sequence[str] | None = None,
     opening: str = "",
     closing: str = "",
+    reuse: Sequence[int] = (),
     force: bool = False,
 ) -> list[Draft]:
     """Write the Markdown drafts of both documents in both languages."""
@@ -238,7 +252,7 @@ def draft(
     on = on or ctx.today
     if on < date.fromisoformat(comm["letter_date"]):
         raise BadInput(f"the draft date {on} is before the letter's date {comm['letter_date']}")
-    sections = _sections(ctx, comm, order)
+    sections = _sections(ctx, comm, order) + _reused(ctx, reuse)
     targets = [
         (kind, lang, draft_path(ctx, comm["slug"], kind, lang))
         for kind in KINDS

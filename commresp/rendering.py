@@ -8,6 +8,7 @@ documents attached; ``mark_sent`` records that it went.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -145,7 +146,11 @@ def render(
                     raise DocumentError(f"{kind}.{lang}.md could not be rendered: {exc}") from None
                 written.append(target)
                 item = Rendered(kind, lang, version, target)
-                _record(ctx, comm["id"], kind, lang, version, "docx", target)
+                document_id = _record(ctx, comm["id"], kind, lang, version, "docx", target)
+                if kind == "response":
+                    store.replace_paragraphs(
+                        ctx.db, comm["id"], document_id, lang, reusable_paragraphs(text)
+                    )
                 if pdf:
                     item.pdf = target.with_suffix(".pdf")
                     to_pdf(target, item.pdf)
@@ -172,10 +177,21 @@ def _free_version(folder: Path, kind: str, lang: str, version: int) -> int:
     return version
 
 
+def reusable_paragraphs(markdown: str) -> list[str]:
+    """The body paragraphs of a response, as precedents: no headings, title lines or notes."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", markdown) if b.strip()]
+    return [
+        re.sub(r"\[\^[^\]]+\]", "", b)
+        for b in blocks
+        if not b.startswith(("#", "**", "[^", "|", "- ", "* ")) and len(b) > 80
+    ]
+
+
 def _record(
     ctx: Context, comm_id: int, kind: str, lang: str, version: int, fmt: str, path: Path
-) -> None:
-    ctx.db["documents"].insert(
+) -> int:
+    table = ctx.db["documents"]
+    table.insert(
         {
             "communication_id": comm_id,
             "kind": kind,
@@ -189,6 +205,7 @@ def _record(
             "created_at": store.now(),
         }
     )
+    return table.last_pk
 
 
 def latest_documents(ctx: Context, comm: dict) -> list[Path]:

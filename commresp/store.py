@@ -234,6 +234,35 @@ def m003_documents(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_search(db: sqlite_utils.Database) -> None:
+    """Full-text search (FTS5, accents ignored) over communications, answers and the
+    paragraphs of rendered responses, the latter kept so later replies can reuse them."""
+    db["paragraphs"].create(
+        {
+            "id": int,
+            "communication_id": int,
+            "document_id": int,
+            "language": str,
+            "position": int,
+            "text": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("communication_id", "communications", "id"),
+            ("document_id", "documents", "id"),
+        ],
+        not_null={"communication_id", "document_id", "language", "position", "text"},
+    )
+    db["paragraphs"].create_index(["communication_id"])
+    tokenize = "unicode61 remove_diacritics 2"
+    db["communications"].enable_fts(
+        ["ref", "subject", "summary"], create_triggers=True, tokenize=tokenize
+    )
+    db["answers"].enable_fts(["text"], create_triggers=True, tokenize=tokenize)
+    db["paragraphs"].enable_fts(["text"], create_triggers=True, tokenize=tokenize)
+
+
 def now() -> str:
     """The current time as stored in the database: UTC ISO 8601 to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -586,3 +615,96 @@ def calendar_rows(db: sqlite_utils.Database, open_states: Sequence[str]) -> list
             [*open_states, *open_states],
         )
     )
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def search_communications(db: sqlite_utils.Database, match: str, limit: int) -> list[dict]:
+    return list(
+        db.query(
+            """select c.ref, 'communication' as kind, null as agency,
+                      snippet(communications_fts, -1, '[', ']', '…', 12) as snippet,
+                      bm25(communications_fts) as rank
+               from communications_fts join communications c on c.rowid = communications_fts.rowid
+               where communications_fts match ? order by rank limit ?""",
+            [match, limit],
+        )
+    )
+
+
+def search_answers(db: sqlite_utils.Database, match: str, limit: int) -> list[dict]:
+    return list(
+        db.query(
+            """select c.ref, 'answer' as kind, e.agency, a.revision,
+                      snippet(answers_fts, -1, '[', ']', '…', 12) as snippet,
+                      bm25(answers_fts) as rank
+               from answers_fts
+               join answers a on a.rowid = answers_fts.rowid
+               join enquiries e on e.id = a.enquiry_id
+               join communications c on c.id = e.communication_id
+               where answers_fts match ? order by rank limit ?""",
+            [match, limit],
+        )
+    )
+
+
+def search_paragraphs(
+    db: sqlite_utils.Database, match: str, limit: int, exclude_communication: int | None = None
+) -> list[dict]:
+    return list(
+        db.query(
+            """select p.id, c.ref, 'response' as kind, null as agency, p.language, p.text,
+                      c.id as communication_id,
+                      snippet(paragraphs_fts, -1, '[', ']', '…', 12) as snippet,
+                      bm25(paragraphs_fts) as rank
+               from paragraphs_fts
+               join paragraphs p on p.rowid = paragraphs_fts.rowid
+               join communications c on c.id = p.communication_id
+               where paragraphs_fts match ? and c.id != ?
+               order by rank limit ?""",
+            [match, exclude_communication or -1, limit],
+        )
+    )
+
+
+def replace_paragraphs(
+    db: sqlite_utils.Database, comm_id: int, document_id: int, language: str, texts: Sequence[str]
+) -> None:
+    """The paragraphs of a communication's latest rendered response in one language."""
+    db.execute(
+        "delete from paragraphs where communication_id = ? and language = ?", [comm_id, language]
+    )
+    db["paragraphs"].insert_all(
+        {
+            "communication_id": comm_id,
+            "document_id": document_id,
+            "language": language,
+            "position": i,
+            "text": t,
+        }
+        for i, t in enumerate(texts, 1)
+    )
+
+
+def get_paragraphs(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dict]:
+    marks = ",".join("?" * len(ids))
+    return list(
+        db.query(
+            f"""select p.id, p.text, p.language, c.ref from paragraphs p
+            join communications c on c.id = p.communication_id where p.id in ({marks})""",
+            list(ids),
+        )
+    )
+
+
+def mandates_of(db: sqlite_utils.Database, comm_ids: Sequence[int]) -> dict[int, set[str]]:
+    marks = ",".join("?" * len(comm_ids))
+    result: dict[int, set[str]] = {}
+    for row in db.query(
+        f"select communication_id, mandate from communication_mandates "
+        f"where communication_id in ({marks})",
+        list(comm_ids),
+    ):
+        result.setdefault(row["communication_id"], set()).add(row["mandate"])
+    return result

@@ -103,6 +103,14 @@ EXPECTED = {
         "created_at": str,
     },
     "outgoing_counters": {"year": int, "next_number": int},
+    "paragraphs": {
+        "id": int,
+        "communication_id": int,
+        "document_id": int,
+        "language": str,
+        "position": int,
+        "text": str,
+    },
 }
 
 
@@ -126,7 +134,7 @@ def test_pragmas(ws):
 def test_every_migration_is_applied_once(ws):
     db = store.connect(ws / "commresp.db")
     names = [row["name"] for row in db.query("select name from _sqlite_migrations")]
-    assert names == ["m001_register", "m002_enquiries", "m003_documents"]
+    assert names == ["m001_register", "m002_enquiries", "m003_documents", "m004_search"]
     assert store.pending_migrations(db) == []
 
 
@@ -142,3 +150,10 @@ def test_database_from_a_newer_commresp_is_refused(ws):
     db.close()
     with pytest.raises(WorkspaceError, match="written by a newer commresp"):
         store.connect(ws / "commresp.db")
+
+
+def test_search_tables_ignore_accents(ws):
+    db = store.connect(ws / "commresp.db")
+    assert {"communications_fts", "answers_fts", "paragraphs_fts"} <= set(db.table_names())
+    sql = db["answers_fts"].schema
+    assert "remove_diacritics 2" in sql

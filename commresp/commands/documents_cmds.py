@@ -40,13 +40,20 @@ def _read(path: Path | None) -> str:
     help="Markdown file replacing the template's closing paragraph of the response.",
 )
 @click.option(
+    "--reuse",
+    multiple=True,
+    type=int,
+    metavar="ID",
+    help="Add a paragraph of an earlier response (see 'commresp precedents'). Repeatable.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Draft again over drafts edited by hand (they are kept as backups).",
 )
 @json_option
 @pass_context
-def draft(ctx, ref, on, outgoing_ref, order, opening, closing, force, as_json):
+def draft(ctx, ref, on, outgoing_ref, order, opening, closing, reuse, force, as_json):
     """Write editable Markdown drafts of the note verbale and the response (FR and EN).
 
     The response gathers the latest answer of each agency; edit the drafts in
@@ -68,6 +75,7 @@ def draft(ctx, ref, on, outgoing_ref, order, opening, closing, force, as_json):
         order=agencies,
         opening=_read(opening),
         closing=_read(closing),
+        reuse=reuse,
         force=force,
     )
     if as_json:
