@@ -7,6 +7,7 @@ workspace are written atomically and removed again if the transaction fails.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -160,6 +161,13 @@ def register(
             store.add_event(
                 db, actor=ctx.actor, action="register", communication_id=comm_id, details=details
             )
+    except sqlite3.IntegrityError:
+        if copied is not None:
+            copied.unlink(missing_ok=True)
+        # a colleague registered the same letter between our check and our write
+        raise DuplicateReference(
+            f"{ref} is already registered; see 'commresp show \"{ref}\"'"
+        ) from None
     except BaseException:
         if copied is not None:
             copied.unlink(missing_ok=True)
