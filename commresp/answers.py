@@ -122,19 +122,21 @@ def _store(
                 },
             )
             store.update_enquiry(ctx.db, enquiry["id"], {"status": "answered"})
+            details = {
+                "agency": enquiry["agency"],
+                "revision": revision,
+                "file": stored.name,
+                "sha256": digest,
+            }
+            if _maybe_answered(ctx, enquiry):
+                details["communication"] = "answered"
             store.add_event(
                 ctx.db,
                 actor=ctx.actor,
                 action="answer",
                 communication_id=enquiry["communication_id"],
-                details={
-                    "agency": enquiry["agency"],
-                    "revision": revision,
-                    "file": stored.name,
-                    "sha256": digest,
-                },
+                details=details,
             )
-            _maybe_answered(ctx, enquiry)
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -149,8 +151,8 @@ def _store(
     )
 
 
-def _maybe_answered(ctx: Context, enquiry: dict) -> None:
-    """When every agency asked has answered, the communication is answered."""
+def _maybe_answered(ctx: Context, enquiry: dict) -> bool:
+    """When every agency asked has answered, the communication is answered (True)."""
     waiting = [
         e
         for e in store.enquiries_for(ctx.db, enquiry["communication_id"])
@@ -160,13 +162,8 @@ def _maybe_answered(ctx: Context, enquiry: dict) -> None:
     if not waiting and comm["status"] == "enquiring":
         states.check_move(comm["ref"], comm["status"], "answered")
         store.update_communication(ctx.db, comm["id"], {"status": "answered"})
-        store.add_event(
-            ctx.db,
-            actor=ctx.actor,
-            action="answered",
-            communication_id=comm["id"],
-            details={"from": "enquiring"},
-        )
+        return True
+    return False
 
 
 def _import_form(

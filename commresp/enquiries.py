@@ -264,19 +264,6 @@ def assign(
                     enquiry["id"],
                     {"form_file": form_path.name, "email_file": mail_path.name},
                 )
-                store.add_event(
-                    ctx.db,
-                    actor=ctx.actor,
-                    action="assign",
-                    communication_id=comm["id"],
-                    details={
-                        "agency": agency["slug"],
-                        "due_on": due.isoformat(),
-                        "form": form_path.name,
-                        "email": mail_path.name,
-                        "form_sha256": files.sha256_file(form_path),
-                    },
-                )
                 created.append(
                     {
                         "agency": agency["slug"],
@@ -285,10 +272,30 @@ def assign(
                         "form": str(form_path),
                         "email": str(mail_path),
                         "to": agency.get("email") or "",
+                        "form_sha256": files.sha256_file(form_path),
                     }
                 )
             if comm["status"] != "enquiring":
                 store.update_communication(ctx.db, comm["id"], {"status": "enquiring"})
+            # one audit event per operation, however many agencies it asked
+            store.add_event(
+                ctx.db,
+                actor=ctx.actor,
+                action="assign",
+                communication_id=comm["id"],
+                details={
+                    "due_on": due.isoformat(),
+                    "questions": questions,
+                    "enquiries": [
+                        {
+                            k: Path(v).name if k in ("form", "email") else v
+                            for k, v in item.items()
+                            if k != "to"
+                        }
+                        for item in created
+                    ],
+                },
+            )
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -338,13 +345,6 @@ def remind(ctx: Context, ref_text: str, *, agency: str | None = None) -> list[di
                     enquiry["id"],
                     {"reminders": count, "last_reminded_on": ctx.today.isoformat()},
                 )
-                store.add_event(
-                    ctx.db,
-                    actor=ctx.actor,
-                    action="remind",
-                    communication_id=comm["id"],
-                    details={"agency": entry["slug"], "reminder": count, "email": mail_path.name},
-                )
                 result.append(
                     {
                         "agency": entry["slug"],
@@ -353,6 +353,13 @@ def remind(ctx: Context, ref_text: str, *, agency: str | None = None) -> list[di
                         "to": entry.get("email") or "",
                     }
                 )
+            store.add_event(
+                ctx.db,
+                actor=ctx.actor,
+                action="remind",
+                communication_id=comm["id"],
+                details={"reminders": [{**r, "email": Path(r["email"]).name} for r in result]},
+            )
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
