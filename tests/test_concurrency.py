@@ -1,0 +1,165 @@
+"""Several colleagues at once, and laptops that die mid-command: nothing lost or duplicated."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+
+WORKERS = 8
+PER_WORKER = 50  # 400 communications in all
+FULL_EVERY = 5  # every fifth one is also asked, answered, drafted and rendered
+
+
+def _worker(root: str, worker: int, queue) -> None:
+    """Register, assign, answer, draft and render through the CLI; report each outcome."""
+    from click.testing import CliRunner
+
+    from commresp.cli import cli
+
+    runner = CliRunner()
+    outcomes = []
+
+    def run(*args):
+        result = runner.invoke(cli, ["-w", root, *args])
+        outcomes.append((args[0], result.exit_code, result.stderr, repr(result.exception)))
+        return result.exit_code == 0
+
+    for k in range(PER_WORKER):
+        ref = f"AL BEL {worker * PER_WORKER + k + 1}/2025"
+        if not run("register", ref, "--date", "2025-07-22", "--mandate", "trafficking:f"):
+            continue
+        if k % FULL_EVERY:
+            continue
+        run("assign", ref, "--agency", "myria", "--question", "Findings?")
+        run("answer", "add", ref, "--agency", "myria", "--text", f"Answer for {ref}.")
+        run("draft", ref, "--date", "2025-07-31")
+        run("render", ref, "--lang", "en")
+    queue.put(outcomes)
+
+
+@pytest.mark.slow
+def test_eight_processes_at_once(ws):
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    processes = [context.Process(target=_worker, args=(str(ws), w, queue)) for w in range(WORKERS)]
+    for p in processes:
+        p.start()
+    outcomes = [o for _ in processes for o in queue.get(timeout=600)]
+    for p in processes:
+        p.join(60)
+    failures = [o for o in outcomes if o[1] != 0]
+    # every operation either succeeded or said clearly why not; none escaped as a traceback
+    for command, code, stderr, exception in failures:
+        assert code in (1, 2) and stderr.startswith("Error: "), (command, code, stderr, exception)
+        assert "locked" not in stderr
+    assert not failures, failures[:5]
+    db = sqlite3.connect(ws / "commresp.db")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    refs = [r[0] for r in db.execute("select ref from communications")]
+    assert len(refs) == len(set(refs)) == WORKERS * PER_WORKER
+    outgoing = [
+        r[0]
+        for r in db.execute(
+            "select outgoing_ref from communications where outgoing_ref is not null"
+        )
+    ]
+    full = WORKERS * PER_WORKER // FULL_EVERY
+    assert len(outgoing) == len(set(outgoing)) == full
+    assert sorted(int(o.rsplit("/", 1)[1]) for o in outgoing) == list(range(1, full + 1))
+    assert db.execute("select count(*) from answers").fetchone()[0] == full
+    assert (
+        db.execute("select count(*) from documents where format = 'docx'").fetchone()[0] == 2 * full
+    )
+    # exactly one audit event per successful operation (plus the workspace's creation)
+    succeeded = sum(1 for o in outcomes if o[1] == 0)
+    assert db.execute("select count(*) from events").fetchone()[0] == succeeded + 1
+
+
+def _complete(path: Path) -> bool:
+    """A file under its final name is whole: a .docx is a valid zip, an .eml parses."""
+    if path.suffix == ".docx":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return archive.testzip() is None and "word/document.xml" in archive.namelist()
+        except zipfile.BadZipFile:
+            return False
+    if path.suffix == ".eml":
+        return BytesParser(policy=policy.default).parsebytes(path.read_bytes()) is not None
+    return True
+
+
+def _kill_after(args: list[str], delay: float, env: dict) -> int:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "commresp", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    return proc.wait()
+
+
+@pytest.mark.slow
+def test_killed_commands_leave_no_partial_file_and_the_next_run_succeeds(run, tmp_path):
+    from tests.test_enquiries import TYPED, fill_form
+
+    rng = random.Random(20251010)
+    env = {**os.environ, "COMMRESP_WORKSPACE": str(run.root)}
+    run("register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "trafficking:f")
+    run("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Findings?")
+    form = run.root / "correspondence/AL-BEL-1-2025/enquiries/enquiry-myria.fr.docx"
+    forms = []
+    for i in range(12):
+        answers = [[("", f"Answer number {i}.", False)]]
+        forms.append(fill_form(form, tmp_path / f"returned-{i}.docx", answers))
+    run("answer", "add", "AL BEL 1/2025", "--agency", "myria", "--text", "First answer.")
+    run("draft", "AL BEL 1/2025", "--date", "2025-07-31")
+    # import time of python + commresp is ~0.3 s here: kill anywhere in the first second
+    for i in range(12):
+        _kill_after(
+            ["register", f"AL BEL {100 + i}/2025", "--date", "2025-07-22", "--mandate", "torture"],
+            rng.uniform(0.05, 1.0),
+            env,
+        )
+        _kill_after(["answer", "import", str(forms[i])], rng.uniform(0.05, 1.0), env)
+        _kill_after(["render", "AL BEL 1/2025", "--lang", "en"], rng.uniform(0.05, 1.0), env)
+    db = sqlite3.connect(run.root / "commresp.db")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+    finals = [
+        p
+        for p in (run.root / "correspondence").rglob("*")
+        if p.is_file() and not p.name.endswith(".tmp")
+    ]
+    assert all(_complete(p) for p in finals), [p for p in finals if not _complete(p)]
+    # every communication that exists is whole: its mandates are there
+    db = sqlite3.connect(run.root / "commresp.db")
+    assert (
+        db.execute("""select count(*) from communications c where not exists
+        (select 1 from communication_mandates m where m.communication_id = c.id)""").fetchone()[0]
+        == 0
+    )
+    db.close()
+    # and the next run of each command succeeds
+    run("register", "AL BEL 200/2025", "--date", "2025-07-22", "--mandate", "torture")
+    run(
+        "answer",
+        "import",
+        str(fill_form(form, tmp_path / "last.docx", [[("", "The last answer.", False)]])),
+    )
+    run("render", "AL BEL 1/2025", "--lang", "en")
+    del TYPED
