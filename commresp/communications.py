@@ -324,3 +324,65 @@ def close(ctx: Context, ref_text: str, *, reason: str) -> dict:
             details={"from": row["status"], "reason": reason.strip()},
         )
     return show(ctx, row["ref"])
+
+
+@dataclass
+class LetterPlan:
+    """What ``register --from-letter`` will register: the letter's facts, overridden by the
+    options the user gave, and what is still missing."""
+
+    ref: str | None
+    letter_date: date | None
+    mandates: list[MandateChoice]
+    titles_fr: dict[str, str]
+    titles_en: dict[str, str]
+    language: str
+    found: list[str]
+    missing: list[str]
+
+
+def plan_from_letter(
+    ctx: Context,
+    letter: Path,
+    *,
+    ref_text: str | None,
+    letter_date: date | None,
+    mandates: Sequence[MandateChoice],
+) -> LetterPlan:
+    """Read a letter and combine what it says with what the user gave (the user wins)."""
+    from commresp import intake
+
+    facts = intake.find_facts(
+        intake.letter_text(letter),
+        store.all_mandates(ctx.db),
+        types=ctx.profile.letter_types,
+        other_addressees=ctx.profile.other_addressees,
+        today=ctx.today,
+    )
+    found = []
+    if facts.reference:
+        found.append(f"reference {facts.reference}")
+    if facts.letter_date:
+        found.append(f"date {facts.letter_date.isoformat()}")
+    for m in facts.mandates:
+        gender = f" ({m.gender})" if m.gender else ""
+        found.append(f"mandate {m.slug}{gender}: {m.title_fr or m.title_en}")
+    chosen = list(mandates) or [MandateChoice(m.slug, m.gender or None) for m in facts.mandates]
+    from_letter = not mandates
+    plan = LetterPlan(
+        ref=ref_text or facts.reference,
+        letter_date=letter_date or facts.letter_date,
+        mandates=chosen,
+        titles_fr={m.slug: m.title_fr for m in facts.mandates if m.title_fr and from_letter},
+        titles_en={m.slug: m.title_en for m in facts.mandates if m.title_en and from_letter},
+        language=facts.language,
+        found=found,
+        missing=[],
+    )
+    if plan.ref is None:
+        plan.missing.append("reference (give it as the REF argument)")
+    if plan.letter_date is None:
+        plan.missing.append("date of the letter (give it with --date YYYY-MM-DD)")
+    if not plan.mandates:
+        plan.missing.append("mandates (give each with --mandate SLUG[:f|:m])")
+    return plan

@@ -286,3 +286,68 @@ def test_corrupt_database_is_one_line(run):
 def test_json_output_is_parseable_for_every_listing(registered):
     for args in (["list"], ["status"], ["show", "AL BEL 1/2025"], ["mandates"], ["agencies"]):
         json.loads(registered(*args, "--json").stdout)
+
+
+# --- register --from-letter -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_register_from_letter(run, tmp_path, lang, kind):
+    from tests.test_intake import letter, write_docx, write_pdf
+
+    pytest.importorskip("reportlab") if kind == "pdf" else None
+    path = (write_docx if kind == "docx" else write_pdf)(letter(lang), tmp_path / f"l.{kind}")
+    result = run("register", "--from-letter", str(path), "--yes", "--received", "2025-07-24")
+    assert "Found in the letter:" in result.stderr
+    assert "reference AL BEL 1/2025" in result.stderr
+    shown = run.json("show", "AL BEL 1/2025")
+    assert shown["letter_date"] == "2025-07-22"
+    assert [m["mandate"] for m in shown["mandates"]] == [
+        "mercenaries",
+        "minorities",
+        "slavery",
+        "trafficking",
+    ]
+    assert shown["letter_files"] == [f"l.{kind}"]
+    if lang == "fr":
+        assert [m["holder_gender"] for m in shown["mandates"]] == ["", "m", "m", "f"]
+        assert shown["mandates"][3]["title_fr"] == (
+            "Rapporteuse spéciale sur la traite des êtres humains, en particulier des femmes et "
+            "des enfants"
+        )
+    else:
+        assert shown["mandates"][2]["title_en"].startswith(
+            "Special Rapporteur on contemporary forms of slavery"
+        )
+
+
+@pytest.mark.parametrize(
+    "missing, message",
+    [
+        ({"reference": None}, "could not find the reference (give it as the REF argument)"),
+        ({"dated": False}, "could not find the date of the letter (give it with --date"),
+    ],
+)
+def test_register_from_letter_never_guesses(run, tmp_path, missing, message):
+    from tests.test_intake import letter, write_docx
+
+    path = write_docx(letter("en", **missing), tmp_path / "letter.docx")
+    before, files_before = db_snapshot(run.root), tree(run.root)
+    result = run("register", "--from-letter", str(path), "--yes", code=2)
+    assert message in result.stderr
+    assert "nothing was registered" in result.stderr
+    assert db_snapshot(run.root) == before and tree(run.root) == files_before
+
+
+def test_register_from_letter_without_a_terminal_asks_for_yes(run, tmp_path):
+    from tests.test_intake import letter, write_docx
+
+    path = write_docx(letter("en"), tmp_path / "letter.docx")
+    result = run("register", "--from-letter", str(path), code=2)
+    assert "no terminal to confirm on: check the facts above and add --yes" in result.stderr
+    result = run(
+        "register", "AL BEL 7/2025", "--from-letter", str(path), "--date", "2025-07-23", "--yes"
+    )
+    shown = run.json("show", "AL BEL 7/2025")
+    assert shown["letter_date"] == "2025-07-23"  # what the user gives wins

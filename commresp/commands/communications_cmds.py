@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -21,15 +22,14 @@ LIST_COLUMNS = [
 
 
 @click.command()
-@click.argument("ref")
-@click.option("--date", "letter_date", type=DATE, required=True, help="Date of the letter.")
+@click.argument("ref", required=False)
+@click.option("--date", "letter_date", type=DATE, help="Date of the letter.")
 @click.option("--received", type=DATE, help="Date the mission received it (default: today).")
 @click.option(
     "--mandate",
     "mandates",
     multiple=True,
     metavar="SLUG[:f|:m]",
-    required=True,
     help="A mandate that signed the letter, in the letter's order; ':f'/':m' is the "
     "holder's gender (default: the catalog's current holder). Repeat for each.",
 )
@@ -42,15 +42,36 @@ LIST_COLUMNS = [
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The letter as received (PDF, .docx, .txt); copied to incoming/.",
 )
+@click.option(
+    "--from-letter",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the reference, date and mandates from the letter itself (PDF, .docx, .txt), "
+    "show them and ask before registering; options given override what it finds.",
+)
+@click.option("--yes", is_flag=True, help="With --from-letter: register without asking.")
 @json_option
 @pass_context
 def register(
-    ctx, ref, letter_date, received, mandates, title_fr, title_en, subject, summary, letter, as_json
+    ctx,
+    ref,
+    letter_date,
+    received,
+    mandates,
+    title_fr,
+    title_en,
+    subject,
+    summary,
+    letter,
+    from_letter,
+    yes,
+    as_json,
 ):
     """Log a communication received from the Special Procedures.
 
     REF is the letter's reference, written loosely if you like ("al bel 1/2025",
     "AL-BEL-1-2025"). The reply date is the letter date plus the reply period of its type.
+    With --from-letter, commresp reads REF, the date and the mandates (with their titles as
+    the letter words them) from the letter and asks you to confirm.
 
     \b
     Example:
@@ -58,10 +79,22 @@ def register(
             --mandate mercenaries --mandate minorities --mandate slavery \\
             --mandate trafficking:f --subject "Trafficking of Sri Lankan nationals" \\
             --letter AL-BEL-1-2025.pdf
+        commresp register --from-letter ~/Downloads/AL-BEL-1-2025.pdf
     """
     from commresp import communications
 
     choices = [communications.MandateChoice.parse(m) for m in mandates]
+    if from_letter is not None:
+        if letter is not None:
+            raise click.UsageError("--from-letter already keeps the letter; drop --letter")
+        plan = communications.plan_from_letter(
+            ctx, from_letter, ref_text=ref, letter_date=letter_date, mandates=choices
+        )
+        _confirm_plan(plan, yes)
+        ref, letter_date, choices, letter = plan.ref, plan.letter_date, plan.mandates, from_letter
+        title_fr, title_en = {**plan.titles_fr, **title_fr}, {**plan.titles_en, **title_en}
+    elif ref is None or letter_date is None or not choices:
+        raise click.UsageError("give REF, --date and at least one --mandate, or --from-letter")
     result = communications.register(
         ctx,
         ref,
@@ -81,6 +114,23 @@ def register(
             f"Registered {result['ref']}: reply due {result['reply_due']} "
             f"({result['days_left']} days left)"
         )
+
+
+def _confirm_plan(plan, yes: bool) -> None:
+    """Show what the letter says; refuse when something is missing; ask unless --yes."""
+    click.echo("Found in the letter:", err=True)
+    for line in plan.found or ["nothing"]:
+        click.echo(f"  {clean(line)}", err=True)
+    if plan.missing:
+        raise click.UsageError(
+            "could not find the " + "; the ".join(plan.missing) + "; nothing was registered"
+        )
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise click.UsageError("no terminal to confirm on: check the facts above and add --yes")
+    if not click.confirm(f"Register {plan.ref} of {plan.letter_date}?", default=True, err=True):
+        raise click.Abort()
 
 
 @click.command()

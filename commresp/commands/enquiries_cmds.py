@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -112,7 +113,7 @@ def answer_import(ctx, paths, ref, agency, as_json):
 
 
 def _with_progress(ctx, answers, paths, ref, agency):
-    with click.progressbar(paths, label="Importing", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(paths, label="Importing", file=sys.stderr) as bar:
         results = []
         for path in bar:
             results += answers.import_files(ctx, [path], ref=ref, agency=agency)
