@@ -1,0 +1,192 @@
+"""Hostile or careless input: names that try to escape, control characters, random arguments.
+
+(Hostile .docx files are in test_forms.py and test_enquiries.py; hostile templates in
+test_documents.py; formula injection in exports in test_reports.py.)
+"""
+
+from __future__ import annotations
+
+import email.message
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from commresp.cli import cli
+from commresp.files import safe_filename
+from tests.test_help import all_commands
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("/etc/shadow", "shadow"),
+        ("..\\..\\windows\\win.ini", "win.ini"),
+        ("CON.pdf", "file-CON.pdf"),
+        ("nul", "file-nul"),
+        ("..", "file"),
+        ("", "file"),
+        ("letter\x00.pdf", "letter.pdf"),
+        ("a" * 300 + ".pdf", "a" * 116 + ".pdf"),
+    ],
+)
+def test_safe_filename(name, expected):
+    assert safe_filename(name) == expected
+
+
+def test_letter_name_cannot_escape_the_workspace(run, tmp_path):
+    evil = tmp_path / "CON.pdf"
+    evil.write_bytes(b"%PDF-1.4")
+    run(
+        "register",
+        "AL BEL 1/2025",
+        "--date",
+        "2025-07-22",
+        "--mandate",
+        "torture",
+        "--letter",
+        str(evil),
+    )
+    incoming = run.root / "correspondence/AL-BEL-1-2025/incoming"
+    assert [p.name for p in incoming.iterdir()] == ["letter-CON.pdf"]
+
+
+def test_attachment_name_in_an_email_cannot_escape(run, tmp_path):
+    from tests.test_enquiries import TYPED, fill_form
+
+    run("register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "torture")
+    run("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Q1?", "--question", "Q2?")
+    form = fill_form(
+        run.root / "correspondence/AL-BEL-1-2025/enquiries/enquiry-myria.fr.docx",
+        tmp_path / "f.docx",
+        TYPED,
+    )
+    message = email.message.EmailMessage()
+    message["Subject"] = "RE"
+    message.set_content("see attached")
+    message.add_attachment(
+        form.read_bytes(),
+        maintype="application",
+        subtype="octet-stream",
+        filename="../../../../tmp/evil.docx",
+    )
+    (tmp_path / "reply.eml").write_bytes(message.as_bytes())
+    run("answer", "import", str(tmp_path / "reply.eml"))
+    answers = run.root / "correspondence/AL-BEL-1-2025/answers"
+    assert sorted(p.name for p in answers.iterdir()) == ["myria.r1.docx", "myria.r1.eml"]
+    assert not Path("/tmp/evil.docx").exists()
+
+
+@pytest.mark.parametrize("slug", ["../evil", "a/b", "UPPER", "x" * 61, "-lead", "trail-", "a b"])
+def test_catalog_slugs_that_would_make_bad_paths_are_refused(run, slug):
+    result = run("agencies", "add", "--name-en", "X", "--language", "en", "--", slug, code=2)
+    assert "is not a valid slug" in result.stderr
+
+
+def test_control_characters_are_escaped_in_terminal_output(run):
+    subject = "Red \x1b[31mALERT\x1b[0m\x07 and \u202eevil"
+    run(
+        "register",
+        "AL BEL 1/2025",
+        "--date",
+        "2025-07-22",
+        "--mandate",
+        "torture",
+        "--subject",
+        subject,
+    )
+    for args in (["list"], ["status"], ["show", "AL BEL 1/2025"]):
+        output = run(*args).output
+        assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
+        assert "\\x1b[31mALERT" in output
+    # JSON keeps the exact text, escaped by the JSON encoder
+    assert run.json("show", "AL BEL 1/2025")["subject"] == subject
+
+
+# --- fuzzing every command ----------------------------------------------------------------
+
+SKIP = {("browse",), ("demo",)}  # browse serves forever; demo is exercised in test_demo.py
+COMMANDS = [
+    (path, command)
+    for path, command in all_commands(cli)
+    if path not in SKIP and not hasattr(command, "commands")
+]
+TOKENS = st.sampled_from(
+    [
+        "AL BEL 1/2025",
+        "al-bel-1-2025",
+        "UA BEL 2/2025",
+        "AL ZZZ 1/2025",
+        "XX",
+        "",
+        " ",
+        "-",
+        "--",
+        "2025-07-22",
+        "2025-02-30",
+        "0",
+        "-1",
+        "99999999999",
+        "trafficking",
+        "trafficking:f",
+        "myria",
+        "fr",
+        "en,fr",
+        "de",
+        "GP/CC 2025/210",
+        "../x",
+        "/etc/passwd",
+        "ÉÀ€漢字",
+        "\x00",
+        "'; drop table communications; --",
+        "%s%n",
+        "{{ 7*7 }}",
+        "=cmd|' /C calc'!A0",
+    ]
+)
+
+
+def options_of(command) -> list[str]:
+    return [
+        opt
+        for param in command.params
+        for opt in getattr(param, "opts", [])
+        if opt.startswith("--")
+    ]
+
+
+def dump(root: Path) -> list[str]:
+    db = sqlite3.connect(root / "commresp.db")
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_random_arguments_never_crash_and_failures_change_nothing(registered, data):
+    path, command = data.draw(st.sampled_from(COMMANDS), label="command")
+    pool = st.one_of(
+        TOKENS, st.sampled_from(options_of(command) or ["--help"]), st.text(max_size=12)
+    )
+    args = data.draw(st.lists(pool, max_size=6), label="args")
+    if any(a in ("--help",) for a in args):
+        return
+    before = dump(registered.root)
+    result = CliRunner().invoke(cli, ["-w", str(registered.root), *path, *args])
+    assert result.exit_code in (0, 1, 2), (path, args, result.output, result.exception)
+    if result.exception is not None:
+        assert isinstance(result.exception, SystemExit), (path, args, result.exception)
+    assert "Traceback" not in result.output
+    if result.exit_code != 0:
+        assert dump(registered.root) == before, (path, args, result.output)
