@@ -39,6 +39,11 @@ class CommrespGroup(click.Group):
                     1,
                 ) from None
             raise
+        except ValueError as exc:
+            # the operating system refuses a NUL in a file name before commresp can look at it
+            if "null byte" in str(exc) or "NUL" in str(exc):
+                raise _Failure("an argument contains a NUL character; remove it", 2) from None
+            raise
         except OSError as exc:
             if exc.filename:
                 raise _Failure(f"{exc.strerror}: {exc.filename}", 1) from None
@@ -82,9 +87,12 @@ def _register_commands() -> None:
     from commresp.commands import (
         catalog_cmds,
         communications_cmds,
+        confidential_cmds,
         demo_cmds,
         documents_cmds,
         enquiries_cmds,
+        maintenance_cmds,
+        reports_cmds,
         search_cmds,
         workspace_cmds,
     )
@@ -94,9 +102,12 @@ def _register_commands() -> None:
         communications_cmds,
         enquiries_cmds,
         documents_cmds,
+        confidential_cmds,
         search_cmds,
+        reports_cmds,
         catalog_cmds,
         demo_cmds,
+        maintenance_cmds,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -234,17 +234,10 @@ def _build(document: Any, spec: FormSpec, wording: dict[str, Any]) -> None:
     text_width = _text_width(section)
 
     if spec.header_lines:
-        header = section.header
-        header.is_linked_to_previous = False
-        paragraphs = header.paragraphs
-        # The letterhead keeps one empty paragraph in the header for these lines.
-        first = paragraphs[0] if len(paragraphs) == 1 and not paragraphs[0].text else None
-        for line in spec.header_lines:
-            if first is not None:
-                first.add_run(_clean(line))
-                first = None
-            else:
-                header.add_paragraph(_clean(line), style=_style_or_none(document, "Header"))
+        from commresp.documents.markdown_docx import write_header
+
+        # the same place as on letters: the first page's header when the letterhead has one
+        write_header(document, spec.header_lines)
 
     document.add_paragraph(_clean(wording["title"]), style=styles["title"])
 

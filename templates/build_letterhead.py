@@ -257,7 +257,7 @@ def page_field_runs() -> list:
 
 
 def layout_page(document: DocxDocument) -> None:
-    """A4, 2.5 cm margins, empty header, centred page number in the footer."""
+    """A4, 2.5 cm margins, empty headers (first page apart), page number in every footer."""
     section = document.sections[0]
     section.page_width = Mm(210)
     section.page_height = Mm(297)
@@ -275,13 +275,18 @@ def layout_page(document: DocxDocument) -> None:
         set_size(style, size)
         style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    # Creating the header definition gives one empty "Header" paragraph; leave it empty.
-    section.header.is_linked_to_previous = False
-    section.footer.is_linked_to_previous = False
-    footer_p = section.footer.paragraphs[0]
-    footer_p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for run in page_field_runs():
-        footer_p._p.append(run)
+    # The mission's lines head the first page only, as on the mission's paper; later pages
+    # have an empty header. Creating a header definition gives one empty "Header" paragraph,
+    # which the renderer fills on the first page. Every page has its number in the footer.
+    section.different_first_page_header_footer = True
+    for header in (section.first_page_header, section.header):
+        header.is_linked_to_previous = False
+    for footer in (section.first_page_footer, section.footer):
+        footer.is_linked_to_previous = False
+        footer_p = footer.paragraphs[0]
+        footer_p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for run in page_field_runs():
+            footer_p._p.append(run)
 
 
 def add_footnotes_part(document: DocxDocument) -> None:

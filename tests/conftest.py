@@ -101,3 +101,11 @@ def tree(root: Path) -> set[str]:
         for p in root.rglob("*")
         if p.is_file() and not p.name.endswith(("-wal", "-shm"))
     }
+
+
+def first_page_header(document):
+    """The header shown on page 1: letterheads have their own first-page header."""
+    section = document.sections[0]
+    return (
+        section.first_page_header if section.different_first_page_header_footer else section.header
+    )

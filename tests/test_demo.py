@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from commresp.cli import cli
+from tests.conftest import first_page_header
 
 SEED = Path(__file__).parent / "fixtures" / "belgium-al-bel-1-2025.md"
 OUT = Path("correspondence/AL-BEL-1-2025/out")
@@ -68,7 +69,7 @@ def body_paragraphs(path: Path) -> list[str]:
 def test_note_verbale_fr_is_the_seed_paragraph_for_paragraph(demo_root):
     letterhead, paragraphs, _, _ = seed_parts()
     document = docx.Document(demo_root / OUT / "note_verbale.fr.v1.docx")
-    header = [p.text for p in document.sections[0].header.paragraphs if p.text.strip()]
+    header = [p.text for p in first_page_header(document).paragraphs if p.text.strip()]
     assert header == letterhead
     assert body_paragraphs(demo_root / OUT / "note_verbale.fr.v1.docx") == paragraphs
     assert paragraphs[0] == "Ref : GP/CC 2025/210"

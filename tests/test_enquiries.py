@@ -15,7 +15,7 @@ import pytest
 from icalendar import Calendar
 
 from commresp.deadlines import add_working_days
-from tests.conftest import db_snapshot, tree
+from tests.conftest import db_snapshot, first_page_header, tree
 
 ENQUIRIES = Path("correspondence/AL-BEL-1-2025/enquiries")
 ANSWERS = Path("correspondence/AL-BEL-1-2025/answers")
@@ -123,7 +123,7 @@ def test_assign_writes_a_form_and_an_email_per_agency_in_its_language(assigned):
         body = "\n".join(p.text for p in document.paragraphs)
         cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
         texts[lang] = body + "\n" + cells
-        header = "\n".join(p.text for p in document.sections[0].header.paragraphs)
+        header = "\n".join(p.text for p in first_page_header(document).paragraphs)
         assert "Représentation permanente du Royaume de Belgique" in header
         assert "AL BEL 1/2025" in texts[lang]
         assert "Are the persons named in the letter known to your services?" in texts[lang]

@@ -28,6 +28,7 @@ from commresp.forms import (
     read_form,
     write_form,
 )
+from tests.conftest import first_page_header
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATES_DIRS = [TEMPLATES]
@@ -211,7 +212,7 @@ def test_write_form_wording_and_token(tmp_path: Path, lang: str) -> None:
     assert props.keywords == TOKEN
     assert props.language.startswith(lang)
     assert props.author != "python-docx"
-    header = [p.text for p in document.sections[0].header.paragraphs]
+    header = [p.text for p in first_page_header(document).paragraphs]
     assert header == (list(spec.header_lines) or [""])
 
     # A second, independent reader sees the same text.
@@ -230,7 +231,7 @@ def test_write_form_on_letterhead(tmp_path: Path) -> None:
     path = make_form(tmp_path, "fr", base=letterhead)
     document = docx.Document(str(path))
     assert document.paragraphs[0].text == "Demande d'informations"
-    assert [p.text for p in document.sections[0].header.paragraphs] == list(
+    assert [p.text for p in first_page_header(document).paragraphs] == list(
         SPECS["fr"].header_lines
     )
     assert read_form(path).token == TOKEN

@@ -18,6 +18,7 @@ from lxml import etree
 
 from commresp.documents import markdown_docx
 from commresp.documents.markdown_docx import render_markdown
+from tests.conftest import first_page_header
 
 REPO = Path(__file__).resolve().parents[1]
 LETTERHEAD = REPO / "templates" / "letterhead.docx"
@@ -329,7 +330,7 @@ def test_header_lines_fill_the_header(tmp_path):
     ]
     out = render(tmp_path, "Body.\n", header_lines=lines)
     document = docx.Document(str(out))
-    header = document.sections[0].header
+    header = first_page_header(document)
     assert [p.text for p in header.paragraphs] == lines
     assert all(p.style.name == "Header" for p in header.paragraphs)
     with docx2python(out) as content:
@@ -338,7 +339,7 @@ def test_header_lines_fill_the_header(tmp_path):
 
 def test_no_header_lines_leave_the_letterhead_header_alone(tmp_path):
     document = docx.Document(str(render(tmp_path, "Body.\n")))
-    assert [p.text for p in document.sections[0].header.paragraphs] == [""]
+    assert [p.text for p in first_page_header(document).paragraphs] == [""]
 
 
 def test_core_properties_are_set_and_the_letterhead_does_not_leak(tmp_path):
@@ -447,7 +448,8 @@ def letterhead_structure(path: Path) -> dict:
             section.bottom_margin,
         ),
         "normal_font": (document.styles["Normal"].font.name, document.styles["Normal"].font.size),
-        "header": [p.text for p in section.header.paragraphs],
+        "header": [p.text for p in first_page_header(document).paragraphs],
+        "later_pages_header": [p.text for p in section.header.paragraphs],
         "footer_page_field": footer_has_page_field(document),
         "body_paragraphs": len(document.paragraphs),
         "footnote_ids": sorted(int(n.get(qn("w:id"))) for n in notes),
@@ -485,6 +487,7 @@ def test_committed_letterhead_has_what_the_renderer_needs():
     assert structure["footnote_pr"]
     assert structure["footer_page_field"]
     assert structure["header"] == [""]
+    assert structure["later_pages_header"] == [""]
     assert structure["body_paragraphs"] == 0
     assert structure["author"] == ""
     assert structure["normal_font"][0] == "Arial"

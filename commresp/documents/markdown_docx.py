@@ -213,7 +213,7 @@ def render_markdown(
     _clear_empty_body(document)
     _DocxBuilder(document).render(_parser().parse(markdown))
     if header_lines:
-        _write_header(document, header_lines)
+        write_header(document, header_lines)
     _set_core_properties(document, props)
     _save_atomically(document, out_path)
 
@@ -870,7 +870,7 @@ def _clear_empty_body(document: DocxDocument) -> None:
             body.remove(p)
 
 
-def _write_header(document: DocxDocument, lines: Sequence[str]) -> None:
+def write_header(document: DocxDocument, lines: Sequence[str]) -> None:
     """Write ``lines`` into the header shown on the first page (see module docstring)."""
     section = document.sections[0]
     header = (
