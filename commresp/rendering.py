@@ -35,6 +35,7 @@ class Rendered:
     version: int
     docx: Path
     pdf: Path | None = None
+    redacted: bool = False
 
 
 def soffice() -> str | None:
@@ -98,9 +99,16 @@ def render(
     *,
     langs: Sequence[str] = drafting.LANGUAGES,
     pdf: bool = False,
+    redacted: bool = False,
+    style: str = "bar",
 ) -> list[Rendered]:
-    """Render the drafts of a communication into new versions of its documents."""
-    from commresp import template_files
+    """Render the drafts of a communication into new versions of its documents.
+
+    With ``redacted``, a publication copy (``<kind>.<lang>.vN.redacted.docx``) in which every
+    confidential term and ``||marked||`` text is hidden (``style`` ``bar`` or ``text``), each
+    file checked for leaks before it is kept; otherwise ``||`` markers are simply dropped.
+    """
+    from commresp import redaction, template_files
     from commresp.documents.markdown_docx import render_markdown
 
     langs = check_languages(langs)
@@ -117,6 +125,21 @@ def render(
                     f"'commresp draft \"{comm['ref']}\"' first"
                 )
             sources.append((kind, lang, path.read_text(encoding="utf-8")))
+    terms: list[str] = []
+    if redacted:
+        if style not in redaction.STYLES:
+            raise BadInput(f"redaction style {style!r}: expected bar or text")
+        for kind, lang, text in sources:
+            redaction.check_markers(f"{kind}.{lang}.md", text)
+        terms = redaction.terms_for_render(ctx, comm)
+        if not terms:
+            raise DocumentError(
+                f"nothing is marked confidential in {comm['ref']}: add terms with "
+                f"'commresp confidential \"{comm['ref']}\" --add TERM' or mark text ||like "
+                "this|| in the drafts; nothing was rendered"
+            )
+        if pdf and not _has_pypdf():
+            raise DocumentError(redaction.PYPDF_MISSING)
     letterhead = template_files.find("letterhead.docx", ctx.workspace)
     header = ctx.profile.get("mission.letterhead", [])
     out_dir = ctx.workspace.folder(comm["slug"], "out")
@@ -126,43 +149,64 @@ def render(
     try:
         with store.transaction(ctx.db):
             for kind, lang, text in sources:
-                version = drafting._next_version(ctx, comm["id"], kind, lang, "docx", False)
-                target = out_dir / f"{kind}.{lang}.v{version}.docx"
+                version = drafting._next_version(ctx, comm["id"], kind, lang, "docx", redacted)
+                target = out_dir / _out_name(kind, lang, version, redacted)
                 if target.exists():  # left by a crash before it was recorded: keep it
-                    version = _free_version(out_dir, kind, lang, version)
-                    target = out_dir / f"{kind}.{lang}.v{version}.docx"
-                title = (
-                    "Note verbale" if kind == "note_verbale" else "Response"
-                ) + f" – {comm['ref']}"
+                    version = _free_version(out_dir, kind, lang, version, redacted)
+                    target = out_dir / _out_name(kind, lang, version, redacted)
+                properties = _properties(comm, kind, lang)
+                if redacted:  # hidden before rendering, so no trace of a term is in the file
+                    body = redaction.redact_markdown(text, terms, style)
+                    lines = [redaction.redact_text(line, terms, style) for line in header]
+                    properties = redaction.redact_properties(properties, terms, style)
+                else:
+                    body = redaction.strip_markers(text)
+                    lines = [redaction.strip_markers(line) for line in header]
+                    properties = {k: redaction.strip_markers(v) for k, v in properties.items()}
+                # A publication copy is written under a name no one would publish, checked,
+                # and only then put in place: even a crash never leaves an unchecked copy.
+                staging = _unverified(target) if redacted else target
                 try:
                     render_markdown(
-                        text,
-                        target,
+                        body,
+                        staging,
                         letterhead=letterhead,
-                        header_lines=header,
-                        properties={"title": title, "subject": comm["ref"], "language": lang},
+                        header_lines=lines,
+                        properties=properties,
                     )
                 except ValueError as exc:
                     raise DocumentError(f"{kind}.{lang}.md could not be rendered: {exc}") from None
-                written.append(target)
-                item = Rendered(kind, lang, version, target)
-                document_id = _record(ctx, comm["id"], kind, lang, version, "docx", target)
-                if kind == "response":
+                written.append(staging)
+                if redacted:
+                    redaction.verify(staging, terms, name=target.name)
+                    staging.replace(target)
+                    written[-1] = target
+                item = Rendered(kind, lang, version, target, redacted=redacted)
+                document_id = _record(
+                    ctx, comm["id"], kind, lang, version, "docx", target, redacted
+                )
+                if kind == "response" and not redacted:
                     store.replace_paragraphs(
                         ctx.db, comm["id"], document_id, lang, reusable_paragraphs(text)
                     )
                 if pdf:
                     item.pdf = target.with_suffix(".pdf")
-                    to_pdf(target, item.pdf)
-                    written.append(item.pdf)
-                    _record(ctx, comm["id"], kind, lang, version, "pdf", item.pdf)
+                    staging = _unverified(item.pdf) if redacted else item.pdf
+                    to_pdf(target, staging)
+                    written.append(staging)
+                    if redacted:
+                        redaction.verify(staging, terms, name=item.pdf.name)
+                        staging.replace(item.pdf)
+                        written[-1] = item.pdf
+                    _record(ctx, comm["id"], kind, lang, version, "pdf", item.pdf, redacted)
                 results.append(item)
             store.add_event(
                 ctx.db,
                 actor=ctx.actor,
                 action="render",
                 communication_id=comm["id"],
-                details={"files": [p.name for p in written]},
+                details={"files": [p.name for p in written]}
+                | ({"redacted": True, "style": style, "terms": len(terms)} if redacted else {}),
             )
     except BaseException:
         for path in written:
@@ -171,8 +215,28 @@ def render(
     return results
 
 
-def _free_version(folder: Path, kind: str, lang: str, version: int) -> int:
-    while (folder / f"{kind}.{lang}.v{version}.docx").exists():
+def _properties(comm: dict, kind: str, lang: str) -> dict[str, str]:
+    """The core properties of a rendered document (what a file manager or a PDF shows)."""
+    title = ("Note verbale" if kind == "note_verbale" else "Response") + f" – {comm['ref']}"
+    return {"title": title, "subject": comm["ref"], "language": lang}
+
+
+def _has_pypdf() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("pypdf") is not None
+
+
+def _unverified(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.unverified{path.suffix}")
+
+
+def _out_name(kind: str, lang: str, version: int, redacted: bool = False) -> str:
+    return f"{kind}.{lang}.v{version}{'.redacted' if redacted else ''}.docx"
+
+
+def _free_version(folder: Path, kind: str, lang: str, version: int, redacted: bool = False) -> int:
+    while (folder / _out_name(kind, lang, version, redacted)).exists():
         version += 1
     return version
 
@@ -188,7 +252,14 @@ def reusable_paragraphs(markdown: str) -> list[str]:
 
 
 def _record(
-    ctx: Context, comm_id: int, kind: str, lang: str, version: int, fmt: str, path: Path
+    ctx: Context,
+    comm_id: int,
+    kind: str,
+    lang: str,
+    version: int,
+    fmt: str,
+    path: Path,
+    redacted: bool = False,
 ) -> int:
     table = ctx.db["documents"]
     table.insert(
@@ -200,7 +271,7 @@ def _record(
             "format": fmt,
             "path": str(path.relative_to(ctx.workspace.root)),
             "sha256": files.sha256_file(path),
-            "redacted": 0,
+            "redacted": int(redacted),
             "actor": ctx.actor,
             "created_at": store.now(),
         }

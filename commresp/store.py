@@ -263,6 +263,27 @@ def m004_search(db: sqlite_utils.Database) -> None:
     db["paragraphs"].enable_fts(["text"], create_triggers=True, tokenize=tokenize)
 
 
+@migrations()
+def m005_confidential(db: sqlite_utils.Database) -> None:
+    """Terms hidden in the published copy of a reply (OHCHR publishes replies 60 days after
+    the letter): names of victims or officials, numbers, per communication."""
+    db["confidential_terms"].create(
+        {
+            "id": int,
+            "communication_id": int,
+            "term": str,
+            "folded": str,
+            "actor": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("communication_id", "communications", "id")],
+        not_null={"communication_id", "term", "folded", "created_at"},
+    )
+    # one entry per term as matched (case and accents ignored), so two adds cannot duplicate it
+    db["confidential_terms"].create_index(["communication_id", "folded"], unique=True)
+
+
 def now() -> str:
     """The current time as stored in the database: UTC ISO 8601 to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -272,31 +293,45 @@ def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
     """Open the workspace database with WAL, foreign keys and a busy timeout, migrated."""
     if not create and not path.exists():
         raise WorkspaceError(f"{path} is missing; run 'commresp init' to create the workspace")
+    conn = None
     try:
         # isolation_level=None: transactions are explicit (see transaction()), never implicit.
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        # Refuse a newer database before writing anything: switching to WAL rewrites the header.
+        _refuse_newer(db)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        db = sqlite_utils.Database(conn)
         _migrate(db)
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
         raise WorkspaceError(
             f"{path.name} cannot be opened as a commresp database ({exc}); restore it from a backup"
         ) from None
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
     return db
+
+
+def _refuse_newer(db: sqlite_utils.Database) -> None:
+    known = {m.name for m in migrations._migrations}
+    unknown = {m.name for m in migrations.applied(db)} - known
+    if unknown:
+        raise WorkspaceError(
+            "this database was written by a newer commresp (unknown migrations: "
+            f"{', '.join(sorted(unknown))}); upgrade commresp to open it"
+        )
 
 
 def _migrate(db: sqlite_utils.Database) -> None:
     known = {m.name for m in migrations._migrations}
     applied = {m.name for m in migrations.applied(db)}
-    if applied - known:
-        raise WorkspaceError(
-            "this database was written by a newer commresp (unknown migrations: "
-            f"{', '.join(sorted(applied - known))}); upgrade commresp to open it"
-        )
     if applied != known:
         # All pending steps in one write transaction (each step nests as a savepoint), so two
         # processes opening an old database at once cannot both run the same step.
@@ -708,3 +743,123 @@ def mandates_of(db: sqlite_utils.Database, comm_ids: Sequence[int]) -> dict[int,
     ):
         result.setdefault(row["communication_id"], set()).add(row["mandate"])
     return result
+
+
+# --- workspace checks -------------------------------------------------------------------
+
+
+def known_migrations() -> list[str]:
+    """The migrations this version of commresp knows, in order."""
+    return [m.name for m in migrations._migrations]
+
+
+def applied_migrations(db: sqlite_utils.Database) -> list[str]:
+    return [m.name for m in migrations.applied(db)]
+
+
+def open_unmigrated(path: Path) -> sqlite_utils.Database:
+    """Open the database to inspect it: no migration, no change of journal mode, no write.
+
+    Raises ``sqlite3.DatabaseError`` when the file is not a readable SQLite database.
+    """
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return sqlite_utils.Database(conn)
+
+
+def integrity_errors(db: sqlite_utils.Database, limit: int = 20) -> list[str]:
+    """What ``PRAGMA integrity_check`` finds wrong (empty when the database is sound)."""
+    rows = [r[0] for r in db.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+def foreign_key_errors(db: sqlite_utils.Database) -> list[dict]:
+    """Rows whose foreign key points at nothing: table, rowid, parent table."""
+    return [
+        {"table": r[0], "rowid": r[1], "parent": r[2]}
+        for r in db.execute("PRAGMA foreign_key_check").fetchall()
+    ]
+
+
+def recorded_documents(db: sqlite_utils.Database) -> list[dict]:
+    """Every document file on record (path relative to the workspace root)."""
+    return list(
+        db.query(
+            """select d.id, d.path, d.sha256, d.format, d.kind, d.language, d.version, c.ref
+               from documents d join communications c on c.id = d.communication_id
+               order by d.id"""
+        )
+    )
+
+
+def recorded_answer_files(db: sqlite_utils.Database) -> list[dict]:
+    """Every stored answer file (under correspondence/<slug>/answers/) with its sha256."""
+    return list(
+        db.query(
+            """select c.ref, c.slug, e.agency, a.revision, a.stored_file, a.sha256
+               from answers a join enquiries e on e.id = a.enquiry_id
+               join communications c on c.id = e.communication_id
+               where a.stored_file is not null order by a.id"""
+        )
+    )
+
+
+def recorded_enquiry_files(db: sqlite_utils.Database) -> list[dict]:
+    """Enquiry forms and their e-mail drafts (under correspondence/<slug>/enquiries/)."""
+    return list(
+        db.query(
+            """select c.ref, c.slug, e.agency, e.form_file, e.email_file
+               from enquiries e join communications c on c.id = e.communication_id
+               order by e.id"""
+        )
+    )
+
+
+def recorded_reply_emails(db: sqlite_utils.Database) -> list[dict]:
+    """E-mails to the registry written by 'send' (under out/), known from the audit log."""
+    return list(
+        db.query(
+            """select c.ref, c.slug, json_extract(ev.details, '$.email') as email
+               from events ev join communications c on c.id = ev.communication_id
+               where ev.action = 'send-draft'
+                 and json_extract(ev.details, '$.email') is not null
+               order by ev.id"""
+        )
+    )
+
+
+def vacuum_into(db: sqlite_utils.Database, target: Path) -> None:
+    """A transactionally consistent copy of the database (readers and writers go on)."""
+    db.execute("VACUUM INTO ?", [str(target)])
+
+
+# --- confidential terms -------------------------------------------------------------------
+
+
+def confidential_terms(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
+    """The terms on a communication's confidential list, in the order they were added."""
+    return list(
+        db.query(
+            """select id, term, folded, actor, created_at from confidential_terms
+               where communication_id = ? order by id""",
+            [comm_id],
+        )
+    )
+
+
+def add_confidential_term(
+    db: sqlite_utils.Database, comm_id: int, term: str, folded: str, actor: str, at: str
+) -> None:
+    db["confidential_terms"].insert(
+        {
+            "communication_id": comm_id,
+            "term": term,
+            "folded": folded,
+            "actor": actor,
+            "created_at": at,
+        }
+    )
+
+
+def remove_confidential_term(db: sqlite_utils.Database, term_id: int) -> None:
+    db.execute("delete from confidential_terms where id = ?", [term_id])

@@ -111,6 +111,14 @@ EXPECTED = {
         "position": int,
         "text": str,
     },
+    "confidential_terms": {
+        "id": int,
+        "communication_id": int,
+        "term": str,
+        "folded": str,
+        "actor": str,
+        "created_at": str,
+    },
 }
 
 
@@ -134,7 +142,13 @@ def test_pragmas(ws):
 def test_every_migration_is_applied_once(ws):
     db = store.connect(ws / "commresp.db")
     names = [row["name"] for row in db.query("select name from _sqlite_migrations")]
-    assert names == ["m001_register", "m002_enquiries", "m003_documents", "m004_search"]
+    assert names == [
+        "m001_register",
+        "m002_enquiries",
+        "m003_documents",
+        "m004_search",
+        "m005_confidential",
+    ]
     assert store.pending_migrations(db) == []
 
 

@@ -100,21 +100,37 @@ def draft(ctx, ref, on, outgoing_ref, order, opening, closing, reuse, force, as_
 @click.argument("ref")
 @click.option("--lang", default="fr,en", show_default=True, help="Languages to render.")
 @click.option("--pdf", is_flag=True, help="Also make PDFs (needs LibreOffice).")
+@click.option(
+    "--redacted",
+    is_flag=True,
+    help="Make the publication copy (….redacted.docx): every confidential term and "
+    "||marked|| text hidden, the file checked for leaks (see 'commresp confidential').",
+)
+@click.option(
+    "--bar", "style", flag_value="bar", help="With --redacted: hide with a black bar (default)."
+)
+@click.option("--text", "style", flag_value="text", help="With --redacted: hide with [redacted].")
 @json_option
 @pass_context
-def render(ctx, ref, lang, pdf, as_json):
+def render(ctx, ref, lang, pdf, redacted, style, as_json):
     """Render the drafts into new versions of the .docx (and PDF) documents.
 
     Each run makes a new version (note_verbale.fr.v2.docx…); none is overwritten.
+    ||Marked|| text shows without its bars; --redacted hides it, for publication.
 
     \b
     Example:
         commresp render "AL BEL 1/2025" --pdf
         commresp render "AL BEL 1/2025" --lang fr
+        commresp render "AL BEL 1/2025" --lang en --redacted --pdf
     """
     from commresp import rendering
 
-    results = rendering.render(ctx, ref, langs=lang.split(","), pdf=pdf)
+    if style and not redacted:
+        raise click.UsageError(f"--{style} goes with --redacted")
+    results = rendering.render(
+        ctx, ref, langs=lang.split(","), pdf=pdf, redacted=redacted, style=style or "bar"
+    )
     if as_json:
         emit_json(
             [
@@ -124,6 +140,7 @@ def render(ctx, ref, lang, pdf, as_json):
                     "version": r.version,
                     "docx": str(r.docx),
                     "pdf": str(r.pdf) if r.pdf else None,
+                    "redacted": r.redacted,
                 }
                 for r in results
             ]

@@ -1,4 +1,4 @@
-"""assign, answer import/add, answers, overdue, remind, export: enquiries and their answers."""
+"""assign, answer import/add, answers, overdue, remind: enquiries and their answers."""
 
 from __future__ import annotations
 
@@ -230,36 +230,4 @@ def remind(ctx, ref, agency, as_json):
         click.echo(f"{item['agency']}: reminder {item['reminder']} in {item['email']}")
 
 
-@click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["ics"]),
-    required=True,
-    help="ics: calendar of reply dates and agency due dates.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
-@pass_context
-def export(ctx, fmt, output):
-    """Export the record: a calendar of deadlines for the mission's diary.
-
-    \b
-    Example:
-        commresp export --format ics -o deadlines.ics
-    """
-    from commresp import exports, files
-
-    data = exports.calendar(ctx)
-    if output is None:
-        click.get_binary_stream("stdout").write(data)
-    else:
-        files.write_bytes(output, data)
-        click.echo(f"Wrote {output}")
-
-
-COMMANDS = [assign, answer, answers_, overdue, remind, export]
+COMMANDS = [assign, answer, answers_, overdue, remind]

@@ -1,0 +1,375 @@
+"""Backups: the whole workspace in one .zip with a manifest, and its safe restoration.
+
+``backup`` copies the database with ``VACUUM INTO`` (a transactionally consistent snapshot,
+taken while colleagues go on working), then the files, so every file the snapshot records is
+in the archive: files are only ever added to a workspace, written before the transaction that
+records them commits.  Files in ``out/`` and ``answers/`` that the snapshot does not record
+(written after it, or strays that ``check`` reports) are left out and listed.
+
+The archive is a zip rather than a tar.gz: a mission's Windows desktop opens it without extra
+software, members can be read (and verified) one by one without unpacking the rest, and a zip
+member cannot be a symbolic link or a device that Python would create on extraction.
+``MANIFEST.json`` lists every member with its sha256 and size, the commresp version and the
+migrations applied.
+
+``restore`` verifies every member against the manifest, and every member name, before writing
+anything; it unpacks into a hidden folder next to DIR and renames it into place at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import stat
+import struct
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, BinaryIO
+
+from commresp import __version__, checks, files, store
+from commresp.errors import BadInput, CommrespError
+from commresp.workspace import DATABASE_NAME, PROFILE_NAME, SECRET_NAME, Workspace
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+MANIFEST_NAME = "MANIFEST.json"
+FORMAT = "commresp-backup"
+FORMAT_VERSION = 1
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+# Top-level names a backup may hold; anything else in an archive is refused.
+TOP_FILES = (DATABASE_NAME, PROFILE_NAME, SECRET_NAME)
+TOP_FOLDERS = ("correspondence", "templates")
+_CHUNK = 1 << 20
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class BackupRefused(CommrespError):
+    """An archive cannot be restored (not a commresp backup, tampered with, or unsafe)."""
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    members: int
+    size: int
+    migrations: list[str]
+    left_out: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "path": str(self.path),
+            "members": self.members,
+            "size": self.size,
+            "migrations": self.migrations,
+            "left_out": self.left_out,
+        }
+
+
+@dataclass
+class RestoreResult:
+    path: Path
+    members: int
+    problems: list[checks.Problem]
+
+    def as_dict(self) -> dict:
+        return {
+            "path": str(self.path),
+            "members": self.members,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+# --- backup ---------------------------------------------------------------------------------
+
+
+def backup(ws: Workspace, db: sqlite_utils.Database, target: Path) -> BackupResult:
+    """Write the workspace to ``target`` (a new .zip), atomically; never overwrite a file."""
+    target = Path(os.path.abspath(target))
+    if target.exists() or target.is_symlink():
+        raise BadInput(f"{target} already exists; choose a new file name (nothing was written)")
+    if not target.parent.is_dir():
+        raise BadInput(f"{target.parent} is not a folder; create it first (nothing was written)")
+    for folder in TOP_FOLDERS:
+        if target.resolve().is_relative_to((ws.root / folder).resolve()):
+            raise BadInput(
+                f"{target} is inside the workspace's {folder}/ folder, which the backup copies; "
+                "write it somewhere else"
+            )
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    snapshot_dir = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".d"))
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            result = _write_archive(ws, db, handle, snapshot_dir / DATABASE_NAME)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _publish(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        shutil.rmtree(snapshot_dir, ignore_errors=True)
+    result.path = target
+    result.size = target.stat().st_size
+    return result
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Move the finished archive into place, refusing (atomically) to replace a file."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise BadInput(
+            f"{target} appeared while the backup was written; choose a new file name"
+        ) from None
+    except OSError:  # no hard links on this file system: check, then rename
+        if target.exists():
+            raise BadInput(f"{target} already exists; choose a new file name") from None
+        os.replace(tmp, target)
+
+
+def _write_archive(
+    ws: Workspace, db: sqlite_utils.Database, handle: BinaryIO, snapshot: Path
+) -> BackupResult:
+    # 1. The database first: whatever it records is already on disk (files are written
+    # before the transaction that records them commits).
+    store.vacuum_into(db, snapshot)
+    snap = store.open_unmigrated(snapshot)
+    try:
+        migrations = store.applied_migrations(snap)
+        record = checks.read_record(snap)
+    finally:
+        snap.close()
+    recorded = checks.recorded_paths(record)
+    revisions = checks.answer_revisions(record)
+    members: list[dict] = []
+    left_out: list[str] = []
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        members.append(_add_file(zf, snapshot, DATABASE_NAME))
+        # 2. Then the files.
+        for name in (PROFILE_NAME, SECRET_NAME):
+            if (ws.root / name).is_file():
+                members.append(_add_file(zf, ws.root / name, name))
+        for folder in TOP_FOLDERS:
+            for path in checks.walk(ws.root / folder):
+                relative = path.relative_to(ws.root).as_posix()
+                if checks.LEFTOVER.match(path.name):  # a write in progress, or a crash's
+                    continue
+                if path.is_symlink() or not path.is_file():
+                    left_out.append(relative)
+                    continue
+                parts = relative.split("/")
+                if (
+                    folder == "correspondence"
+                    and len(parts) >= 4
+                    and parts[2] in checks.RECORDED_FOLDERS
+                    and not checks.is_recorded(relative, recorded, revisions)
+                ):
+                    left_out.append(relative)
+                    continue
+                with contextlib.suppress(FileNotFoundError):  # removed by a rolled-back write
+                    members.append(_add_file(zf, path, relative))
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "commresp_version": __version__,
+            "created_at": store.now(),
+            "migrations": migrations,
+            "members": members,
+        }
+        zf.writestr(
+            _zipinfo(MANIFEST_NAME, datetime.now()),
+            json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"),
+        )
+    return BackupResult(Path(), len(members) + 1, 0, migrations, left_out)
+
+
+def _zipinfo(name: str, when: datetime) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0)))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = (stat.S_IFREG | 0o600) << 16
+    return info
+
+
+def _add_file(zf: zipfile.ZipFile, path: Path, name: str) -> dict:
+    """Stream one file into the archive, hashing what is written."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as source:
+        status = os.fstat(source.fileno())
+        info = _zipinfo(name, datetime.fromtimestamp(status.st_mtime))
+        with zf.open(info, "w", force_zip64=status.st_size > 1 << 30) as member:
+            for block in iter(lambda: source.read(_CHUNK), b""):
+                digest.update(block)
+                size += len(block)
+                member.write(block)
+    return {"name": name, "sha256": digest.hexdigest(), "size": size}
+
+
+# --- restore --------------------------------------------------------------------------------
+
+
+def restore(archive: Path, target: Path) -> RestoreResult:
+    """Unpack a backup into ``target`` (new or empty) after verifying all of it; then check."""
+    target = Path(os.path.abspath(target))
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise BadInput(f"{target} exists and is not an empty folder; restore into a new folder")
+    if not archive.is_file():
+        raise BadInput(f"{archive} does not exist")
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            manifest = _read_manifest(zf, archive)
+            members = manifest["members"]
+            _verify(zf, archive, members)  # everything, before anything is written
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = target.parent / f".{target.name}.{secrets.token_hex(4)}.restore"
+            staging.mkdir()
+            try:
+                for entry in members:
+                    _extract(zf, archive, entry, staging)
+                os.chmod(staging / SECRET_NAME, 0o600)
+                if target.exists():
+                    target.rmdir()  # empty, checked above
+                os.replace(staging, target)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, struct.error) as exc:
+        raise BackupRefused(f"{archive.name} is damaged ({exc}); nothing was restored") from None
+    # Open it as any command would (upgrading a backup made by an older commresp), then check.
+    store.connect(target / DATABASE_NAME).close()
+    problems = checks.run(Workspace(target))
+    return RestoreResult(target, len(members) + 1, problems)
+
+
+def _read_manifest(zf: zipfile.ZipFile, archive: Path) -> dict:
+    not_ours = f"{archive.name} is not a commresp backup (no valid {MANIFEST_NAME})"
+    try:
+        info = zf.getinfo(MANIFEST_NAME)
+    except KeyError:
+        raise BackupRefused(f"{not_ours}; nothing was restored") from None
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise BackupRefused(f"{not_ours}; nothing was restored")
+    try:
+        with zf.open(info) as handle:
+            manifest = json.loads(handle.read(MAX_MANIFEST_BYTES + 1))
+    except (ValueError, UnicodeDecodeError):
+        raise BackupRefused(f"{not_ours}; nothing was restored") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupRefused(f"{not_ours}; nothing was restored")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise BackupRefused(
+            f"{archive.name} was written by a newer commresp (backup format "
+            f"{manifest.get('format_version')}); upgrade commresp to restore it"
+        )
+    unknown = sorted(set(manifest.get("migrations") or []) - set(store.known_migrations()))
+    if unknown:
+        raise BackupRefused(
+            f"{archive.name} holds a database of a newer commresp "
+            f"({manifest.get('commresp_version')}; unknown migrations: {', '.join(unknown)}); "
+            "upgrade commresp to restore it; nothing was restored"
+        )
+    members = manifest.get("members")
+    if not isinstance(members, list) or not all(
+        isinstance(m, dict)
+        and isinstance(m.get("name"), str)
+        and isinstance(m.get("sha256"), str)
+        and isinstance(m.get("size"), int)
+        and m["size"] >= 0
+        for m in members
+    ):
+        raise BackupRefused(f"{not_ours}; nothing was restored")
+    return manifest
+
+
+def _safe_name(name: str) -> bool:
+    """A relative POSIX path inside the workspace, under a name a backup may hold."""
+    if not name or "\\" in name or "\x00" in name or _WINDOWS_DRIVE.match(name):
+        return False
+    path = PurePosixPath(name)
+    if path.is_absolute() or any(part in ("", ".", "..") for part in name.split("/")):
+        return False
+    if len(path.parts) == 1:
+        return name in TOP_FILES
+    return path.parts[0] in TOP_FOLDERS
+
+
+def _verify(zf: zipfile.ZipFile, archive: Path, members: list[dict]) -> None:
+    refused = f"{archive.name} was refused, nothing was restored"
+    listed = {m["name"] for m in members}
+    if len(listed) != len(members):
+        raise BackupRefused(f"{refused}: the manifest names a member twice")
+    for name in (DATABASE_NAME, PROFILE_NAME, SECRET_NAME):
+        if name not in listed:
+            raise BackupRefused(f"{refused}: {name} is missing from the backup")
+    infos = zf.infolist()
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise BackupRefused(f"{refused}: a member appears twice in the archive")
+    for info in infos:
+        if info.filename == MANIFEST_NAME:
+            continue
+        if not _safe_name(info.filename):
+            raise BackupRefused(f"{refused}: unsafe member name {info.filename!r}")
+        if info.filename not in listed:
+            raise BackupRefused(f"{refused}: {info.filename!r} is not in the manifest")
+        if info.flag_bits & 0x1:
+            raise BackupRefused(f"{refused}: {info.filename!r} is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise BackupRefused(f"{refused}: {info.filename!r} is compressed in an unknown way")
+        kind = stat.S_IFMT(info.external_attr >> 16)
+        if info.is_dir() or kind not in (0, stat.S_IFREG):
+            raise BackupRefused(
+                f"{refused}: {info.filename!r} is not a plain file (link, device or folder)"
+            )
+    present = set(names)
+    for entry in members:
+        if not _safe_name(entry["name"]):
+            raise BackupRefused(f"{refused}: unsafe member name {entry['name']!r}")
+        if entry["name"] not in present:
+            raise BackupRefused(
+                f"{refused}: {entry['name']} is in the manifest but not the archive"
+            )
+        digest = hashlib.sha256()
+        for block in _read_member(zf, archive, entry):
+            digest.update(block)
+        if digest.hexdigest() != entry["sha256"]:
+            raise BackupRefused(f"{refused}: {entry['name']} does not match its manifest sha256")
+
+
+def _read_member(zf: zipfile.ZipFile, archive: Path, entry: dict):
+    """The member's bytes in blocks; no more than the manifest's size (a zip bomb stops)."""
+    refused = f"{archive.name} was refused, nothing was restored"
+    size = 0
+    with zf.open(entry["name"]) as handle:
+        while block := handle.read(_CHUNK):
+            size += len(block)
+            if size > entry["size"]:
+                raise BackupRefused(f"{refused}: {entry['name']} is larger than its manifest says")
+            yield block
+    if size != entry["size"]:
+        raise BackupRefused(f"{refused}: {entry['name']} is smaller than its manifest says")
+
+
+def _extract(zf: zipfile.ZipFile, archive: Path, entry: dict, staging: Path) -> None:
+    path = staging.joinpath(*entry["name"].split("/"))
+    if not path.resolve().is_relative_to(staging.resolve()):  # _safe_name already ensures it
+        raise BackupRefused(f"{archive.name}: unsafe member name {entry['name']!r}")
+    digest = hashlib.sha256()
+    with files.atomic_writer(path) as out:
+        for block in _read_member(zf, archive, entry):
+            digest.update(block)
+            out.write(block)
+        # read again from the archive: it must not have changed since it was verified
+        if digest.hexdigest() != entry["sha256"]:
+            raise BackupRefused(
+                f"{archive.name} changed while it was restored; nothing was restored"
+            )

@@ -1,0 +1,312 @@
+"""``commresp check``: is the workspace whole? Database, recorded files, strays, the secret.
+
+Each problem found is one :class:`Problem`: what is wrong, where, and what to do.  The
+database is opened without migrating it or changing anything, so that checking a workspace
+never alters it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import stat
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from commresp import files, store
+from commresp.workspace import SECRET_NAME, Workspace
+
+# Folders of a communication where every file must be on record.
+RECORDED_FOLDERS = ("out", "answers")
+# What files.atomic_writer leaves behind when a write is interrupted: ".<name>.<random>.tmp".
+LEFTOVER = re.compile(r"^\..+\.tmp$")
+# The e-mail an answer came in, kept next to its revision: "<agency>.r<N>.eml" (or "-2.eml").
+_ANSWER_EMAIL = re.compile(r"^(?P<agency>.+)\.r(?P<revision>\d+)(?:-\d+)?\.eml$")
+RESTORE_HINT = "copy it back from a backup (unpack one with 'commresp restore FILE NEW-DIR')"
+DB_HINT = "restore the workspace from a backup ('commresp restore FILE NEW-DIR')"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a workspace: its kind, where (relative to the root), what to do."""
+
+    kind: str  # database, migrations, missing, altered, unrecorded, leftover, secret
+    path: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def run(ws: Workspace) -> list[Problem]:
+    """Every problem found: the database, recorded files, strays, leftovers, the secret."""
+    problems, record = _check_database(ws)
+    correspondence = walk(ws.correspondence)  # once: it may hold thousands of folders
+    if record is not None:
+        problems += _check_recorded(ws, record)
+        problems += _check_unrecorded(ws, record, correspondence)
+    problems += _check_leftovers(ws, correspondence)
+    problems += _check_secret(ws)
+    return problems
+
+
+@dataclass
+class Record:
+    """What the database says should be on disk."""
+
+    documents: list[dict]
+    answers: list[dict]
+    enquiries: list[dict]
+    emails: list[dict]
+
+
+def _check_database(ws: Workspace) -> tuple[list[Problem], Record | None]:
+    name = ws.db_path.name
+    if not ws.db_path.is_file():
+        return [Problem("database", name, f"missing; {DB_HINT}")], None
+    try:
+        db = store.open_unmigrated(ws.db_path)
+    except sqlite3.DatabaseError as exc:
+        return [Problem("database", name, f"cannot be opened ({exc}); {DB_HINT}")], None
+    try:
+        return _inspect(db, name)
+    except sqlite3.DatabaseError as exc:
+        return [Problem("database", name, f"is damaged ({exc}); {DB_HINT}")], None
+    finally:
+        db.close()
+
+
+def _inspect(db, name: str) -> tuple[list[Problem], Record | None]:
+    problems = []
+    damaged = store.integrity_errors(db)
+    if damaged:
+        shown = "; ".join(damaged[:3]) + (
+            f"; … ({len(damaged)} in all)" if len(damaged) > 3 else ""
+        )
+        problems.append(Problem("database", name, f"is damaged ({shown}); {DB_HINT}"))
+        return problems, None
+    for row in store.foreign_key_errors(db):
+        problems.append(
+            Problem(
+                "database",
+                name,
+                f"row {row['rowid']} of {row['table']} points to a missing {row['parent']} "
+                f"row; {DB_HINT}",
+            )
+        )
+    known = set(store.known_migrations())
+    unknown = [m for m in store.applied_migrations(db) if m not in known]
+    if unknown:
+        problems.append(
+            Problem(
+                "migrations",
+                name,
+                f"was written by a newer commresp (unknown migrations: {', '.join(unknown)}); "
+                "upgrade commresp before using this workspace",
+            )
+        )
+        return problems, None  # a newer schema: what it records is not ours to judge
+    pending = store.pending_migrations(db)
+    if pending:
+        problems.append(
+            Problem(
+                "migrations",
+                name,
+                f"is not up to date (pending: {', '.join(pending)}); any command that opens "
+                "it upgrades it, e.g. 'commresp status'",
+            )
+        )
+        if "m003_documents" in pending:  # older than the tables the file checks read
+            return problems, None
+    return problems, read_record(db)
+
+
+def read_record(db) -> Record:
+    """The files the database records, read in one go."""
+    return Record(
+        documents=store.recorded_documents(db),
+        answers=store.recorded_answer_files(db),
+        enquiries=store.recorded_enquiry_files(db),
+        emails=store.recorded_reply_emails(db),
+    )
+
+
+def _inside(ws: Workspace, relative: str) -> Path | None:
+    """``root/relative`` when it stays inside the workspace (a record can be tampered with)."""
+    path = (ws.root / relative).resolve()
+    return path if path.is_relative_to(ws.root.resolve()) else None
+
+
+def _rel(ws: Workspace, path: Path) -> str:
+    return path.relative_to(ws.root).as_posix()
+
+
+def _check_recorded(ws: Workspace, record: Record) -> list[Problem]:
+    """Every file the database records exists; those with a sha256 still have it."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+
+    def check(relative: str, sha256: str | None, what: str, fix: str = RESTORE_HINT) -> None:
+        if relative in seen:  # drafts: one file, a document row per version
+            return
+        seen.add(relative)
+        path = _inside(ws, relative)
+        if path is None:
+            problems.append(
+                Problem("database", relative, f"{what} is recorded outside the workspace")
+            )
+            return
+        if not path.is_file():
+            problems.append(Problem("missing", relative, f"{what} is recorded but missing; {fix}"))
+            return
+        if sha256 and files.sha256_file(path) != sha256:
+            problems.append(
+                Problem(
+                    "altered",
+                    relative,
+                    f"{what} has changed since it was recorded (sha256 differs); {fix}",
+                )
+            )
+
+    for doc in record.documents:
+        if Path(doc["path"]).parent.name == "drafts":
+            # Drafts are meant to be edited by hand: only their presence is checked.
+            check(
+                doc["path"],
+                None,
+                f"draft of {doc['ref']}",
+                f"{RESTORE_HINT}, or draft again with 'commresp draft \"{doc['ref']}\"'",
+            )
+            continue
+        check(
+            doc["path"],
+            doc["sha256"],
+            f"{doc['kind'].replace('_', ' ')} v{doc['version']} of {doc['ref']}",
+            f"{RESTORE_HINT}, or render a new version with 'commresp render \"{doc['ref']}\"'",
+        )
+    for answer in record.answers:
+        relative = f"correspondence/{answer['slug']}/answers/{answer['stored_file']}"
+        check(
+            relative,
+            answer["sha256"],
+            f"answer of {answer['agency']} (revision {answer['revision']}) to {answer['ref']}",
+        )
+    for enquiry in record.enquiries:
+        for column, what in (("form_file", "enquiry form"), ("email_file", "enquiry e-mail")):
+            if enquiry[column]:
+                check(
+                    f"correspondence/{enquiry['slug']}/enquiries/{enquiry[column]}",
+                    None,
+                    f"{what} for {enquiry['agency']} on {enquiry['ref']}",
+                )
+    for email in record.emails:
+        check(
+            f"correspondence/{email['slug']}/out/{email['email']}",
+            None,
+            f"e-mail to the registry for {email['ref']}",
+            f"{RESTORE_HINT}, or write it again with 'commresp send \"{email['ref']}\"'",
+        )
+    return problems
+
+
+def recorded_paths(record: Record) -> set[str]:
+    """Paths (relative to the root) of the files in out/ and answers/ that are on record."""
+    paths = {d["path"] for d in record.documents}
+    paths |= {f"correspondence/{a['slug']}/answers/{a['stored_file']}" for a in record.answers}
+    paths |= {f"correspondence/{e['slug']}/out/{e['email']}" for e in record.emails}
+    return paths
+
+
+def is_recorded(relative: str, recorded: set[str], revisions: set[tuple[str, str, int]]) -> bool:
+    """On record, or the e-mail an answer revision came in (``<agency>.rN.eml``)."""
+    if relative in recorded:
+        return True
+    parts = relative.split("/")
+    if len(parts) == 4 and parts[0] == "correspondence" and parts[2] == "answers":
+        match = _ANSWER_EMAIL.match(parts[3])
+        if match:
+            return (parts[1], match["agency"], int(match["revision"])) in revisions
+    return False
+
+
+def answer_revisions(record: Record) -> set[tuple[str, str, int]]:
+    return {(a["slug"], a["agency"], a["revision"]) for a in record.answers}
+
+
+def _check_unrecorded(ws: Workspace, record: Record, correspondence: list[Path]) -> list[Problem]:
+    """No file in out/ or answers/ that the database does not know about."""
+    recorded = recorded_paths(record)
+    revisions = answer_revisions(record)
+    problems = []
+    for path in correspondence:
+        relative = _rel(ws, path)
+        parts = relative.split("/")
+        if len(parts) < 4 or parts[2] not in RECORDED_FOLDERS or LEFTOVER.match(path.name):
+            continue
+        if not is_recorded(relative, recorded, revisions):
+            problems.append(
+                Problem(
+                    "unrecorded",
+                    relative,
+                    "is not on record (put there by hand, or left by an interrupted command); "
+                    f"move it out of {parts[2]}/"
+                    + (
+                        ", and import an agency's answer with 'commresp answer import FILE'"
+                        if parts[2] == "answers"
+                        else ""
+                    ),
+                )
+            )
+    return problems
+
+
+def _check_leftovers(ws: Workspace, correspondence: list[Path]) -> list[Problem]:
+    """Temporary files of interrupted writes, anywhere commresp writes."""
+    candidates = [p for p in ws.root.iterdir() if p.is_file()] if ws.root.is_dir() else []
+    candidates += correspondence + walk(ws.templates)
+    return [
+        Problem(
+            "leftover",
+            _rel(ws, path),
+            "is a temporary file left by an interrupted write; delete it (unless a commresp "
+            "command is running right now)",
+        )
+        for path in candidates
+        if LEFTOVER.match(path.name)
+    ]
+
+
+def _check_secret(ws: Workspace) -> list[Problem]:
+    path = ws.secret_path
+    if not path.is_file():
+        return [
+            Problem(
+                "secret",
+                SECRET_NAME,
+                "is missing: returned forms cannot be checked; "
+                f"{RESTORE_HINT} (a new secret would not match the forms already sent)",
+            )
+        ]
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if os.name != "nt" and mode & 0o077:
+        return [
+            Problem(
+                "secret",
+                SECRET_NAME,
+                f"can be read by other users (mode {mode:04o}); run 'chmod 600 {SECRET_NAME}'",
+            )
+        ]
+    return []
+
+
+def walk(folder: Path) -> list[Path]:
+    """Files (and links to files) under ``folder``, sorted, without entering linked folders."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        found += [Path(dirpath, name) for name in sorted(filenames)]
+    return found

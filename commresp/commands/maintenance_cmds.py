@@ -1,0 +1,105 @@
+"""check, backup, restore: keeping a workspace whole and safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from commresp.commands import json_option, pass_context
+from commresp.errors import CommrespError
+from commresp.output import clean, emit_json
+
+
+class ProblemsFound(CommrespError):
+    """``check`` found problems (listed above the error line)."""
+
+
+def _report(problems, root: Path, as_json: bool, done: str) -> None:
+    if as_json:
+        emit_json({"workspace": str(root), "problems": [p.as_dict() for p in problems]})
+    else:
+        for problem in problems:
+            click.echo(clean(problem.line()))
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        raise ProblemsFound(f"{count} in {root}; fix each as its line says")
+    if not as_json:
+        click.echo(done)
+
+
+@click.command()
+@json_option
+@pass_context
+def check(ctx, as_json):
+    """Verify the workspace: database, recorded files, stray files, the secret.
+
+    Lists each problem on one line (where, what, what to do) and exits with code 1 if
+    there is any. Nothing is changed.
+
+    \b
+    Example:
+        commresp check
+        commresp -w missions/geneva check --json
+    """
+    from commresp import checks
+
+    root = ctx.workspace.root
+    _report(checks.run(ctx.workspace), root, as_json, f"{root}: all in order")
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+@pass_context
+def backup(ctx, file, as_json):
+    """Back up the workspace into one new .zip, even while others are working.
+
+    The archive holds a consistent copy of the database, correspondence/, commresp.toml,
+    templates/ and the secret, with MANIFEST.json (sha256 of every file). It is written
+    under a temporary name and never replaces an existing file.
+
+    \b
+    Example:
+        commresp backup ~/backups/geneva-2025-10-10.zip
+    """
+    from commresp import backups
+
+    result = backups.backup(ctx.workspace, ctx.db, file)
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    for relative in result.left_out:
+        click.echo(
+            f"Left out {clean(relative)}: not on record in the database (see 'commresp check')",
+            err=True,
+        )
+    click.echo(
+        f"Backed up {ctx.workspace.root} to {result.path}: {result.members} files, "
+        f"{result.size:,} bytes, migrations up to {result.migrations[-1]}"
+    )
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(path_type=Path))
+@json_option
+def restore(file, directory, as_json):
+    """Restore a backup into a new folder, after verifying every file it holds.
+
+    DIRECTORY must not exist or be empty. A damaged or altered archive, or one with unsafe
+    file names, is refused and nothing is written. The restored workspace is then checked.
+
+    \b
+    Example:
+        commresp restore ~/backups/geneva-2025-10-10.zip missions/geneva-restored
+    """
+    from commresp import backups
+
+    result = backups.restore(file, directory)
+    if not as_json:
+        click.echo(f"Restored {file} into {result.path}: {result.members} files")
+    _report(result.problems, result.path, as_json, f"{result.path}: all in order")
+
+
+COMMANDS = [check, backup, restore]

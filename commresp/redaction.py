@@ -1,0 +1,545 @@
+"""Publication copies: confidential terms hidden, and the output checked before it is kept.
+
+OHCHR publishes a communication and the State's reply 60 days after the letter, so names of
+victims, witnesses or officials, phone numbers and the like must be removable from the copy
+that is published.  What is confidential is marked two ways:
+
+* ``||text||`` in an answer or a draft marks ``text`` (a normal render shows ``text``
+  without the bars);
+* a per-communication list of terms, kept with ``commresp confidential REF --add TERM``.
+
+Every occurrence of every term and of every marked text is hidden, matching without regard
+to case or accents (``Siobhán`` also hides ``SIOBHAN``), wherever it occurs, as a whole word
+or as part of one.  The replacement is done on the Markdown, the header lines and the
+document properties *before* rendering, so nothing of a term reaches the file; then the
+file itself is checked (every XML part of the .docx, every page, link and metadata field of
+the PDF) and a file in which anything survives is refused.
+
+The functions on text and files are pure (no database); the operations on the record
+(``listing``, ``update_terms``, ``terms_for_render``) are at the end.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from commresp.errors import BadInput, DocumentError
+
+if TYPE_CHECKING:
+    from commresp.context import Context
+
+STYLES = ("bar", "text")
+#: A fixed length, so the bar does not tell how long the hidden name was.
+BAR = "\u2588" * 8
+LABEL = "[redacted]"
+#: Shorter terms would hide parts of ordinary words ("Li" in "police", "public").
+MIN_TERM_LENGTH = 3
+
+# ``||text||``: the text starts and ends with a non-space and holds no "|" (so "| a || b |"
+# in a table is not a marker) and no blank line (a marker never spans paragraphs).
+MARKER = re.compile(r"\|\|([^|\s](?:(?:(?!\n[ \t]*\n)[^|])*?[^|\s])?)\|\|")
+# What is left of a marker that was not closed in its paragraph: "||" touching a word.
+_STRAY_MARKER = re.compile(r"(?<![\s|])\|\|(?!\|)|(?<!\|)\|\|(?=[^\s|])")
+_FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
+
+# Letters NFKD does not decompose, apostrophes and dashes typed several ways, and the
+# Markdown escape character (``O\'Brien`` is rendered ``O'Brien``).
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ł": "l",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\\": "",
+    }
+)
+
+
+class RedactionLeak(DocumentError):
+    """A redacted copy still shows a confidential term; the file was deleted."""
+
+
+# --- folding: case, accents, spacing -------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    """One character folded for matching: lower case, no accents; "" for invisible ones."""
+    if unicodedata.category(char) == "Cf":
+        return ""  # soft hyphen, zero-width space, bidi marks: they hide nothing
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", char).casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)).translate(_EXTRA_FOLDS)
+
+
+def _fold_indexed(text: str) -> tuple[str, list[int]]:
+    """``text`` folded, and for each folded character the index it came from in ``text``.
+
+    A run of whitespace becomes one space, or one newline when it holds a blank line (a
+    paragraph break), so a term matches across a line break but never across paragraphs.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char.isspace():
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            sep = "\n" if text.count("\n", i, j) >= 2 else " "
+            if out and out[-1] in " \n":  # spaces around an invisible character
+                out[-1] = "\n" if "\n" in (sep, out[-1]) else " "
+            else:
+                out.append(sep)
+                where.append(i)
+            i = j
+            continue
+        for c in _fold_char(char):
+            out.append(c)
+            where.append(i)
+        i += 1
+    return "".join(out), where
+
+
+def fold(text: str) -> str:
+    """``text`` as it is compared: case and accents ignored, whitespace runs as one."""
+    return _fold_indexed(text)[0]
+
+
+def fold_term(term: str) -> str:
+    """The folded form of a term, as matched and as stored for de-duplication."""
+    return fold(term).strip()
+
+
+# --- what is marked ------------------------------------------------------------------------
+
+
+def markers(text: str) -> list[str]:
+    """The texts marked ``||like this||`` in ``text``, as terms (Markdown emphasis dropped)."""
+    return [" ".join(re.sub(r"[*`]", "", m.group(1)).split()) for m in MARKER.finditer(text)]
+
+
+def strip_markers(text: str) -> str:
+    """``text`` with the ``||`` of every marker removed, the marked text kept."""
+    return MARKER.sub(r"\1", text)
+
+
+def check_markers(name: str, text: str) -> None:
+    """Refuse a text with a ``||`` marker not closed in its paragraph: what it was meant to
+    hide cannot be known, so a publication copy of it could show it."""
+    rest = MARKER.sub(" ", text)
+    stray = _STRAY_MARKER.search(rest)
+    if stray is not None:
+        near = " ".join(rest[max(stray.start() - 20, 0) : stray.end() + 20].split())
+        raise DocumentError(
+            f"{name} has a ||…|| marker that is not closed in its paragraph, near {near!r}: "
+            "close it with || (an empty table cell is written | |); nothing was rendered"
+        )
+
+
+def collect_terms(listed: Iterable[str], texts: Iterable[str]) -> list[str]:
+    """Every term to hide: the listed ones and the texts marked in ``texts``.
+
+    One entry per folded form, longest first (so a full name is hidden before a part of
+    it).  Marked texts shorter than :data:`MIN_TERM_LENGTH` are hidden where they are
+    marked but not searched for elsewhere.
+    """
+    chosen: dict[str, str] = {}
+    for term in listed:
+        key = fold_term(term)
+        if key:
+            chosen.setdefault(key, term.strip())
+    for text in texts:
+        for term in markers(text):
+            key = fold_term(term)
+            if len(key) >= MIN_TERM_LENGTH:
+                chosen.setdefault(key, term)
+    return [chosen[key] for key in sorted(chosen, key=lambda k: (-len(k), k))]
+
+
+def check_term(term: str) -> str:
+    """A term as typed, trimmed; refuses empty and too short ones (BadInput)."""
+    cleaned = " ".join(term.replace("||", "").split())
+    key = fold_term(cleaned)
+    if not key:
+        raise BadInput(f"{term!r} is not a term to hide: give a name, a number or a phrase")
+    if len(key.replace(" ", "")) < MIN_TERM_LENGTH:
+        raise BadInput(
+            f"{cleaned!r} is too short to hide safely: it would hide parts of other words; "
+            f"add it with what surrounds it (e.g. 'Mr {cleaned}') or mark each place "
+            f"||{cleaned}|| in the draft"
+        )
+    return cleaned
+
+
+# --- hiding --------------------------------------------------------------------------------
+
+
+def _replacement(style: str, markdown: bool, following: str) -> str:
+    if style == "bar":
+        return BAR
+    if style != "text":
+        raise ValueError(f"redaction style {style!r}: expected one of {', '.join(STYLES)}")
+    # "[redacted](…", "[redacted][…" or "[redacted]: …" would be read as a link in Markdown.
+    if markdown and following[:1] in ("(", "[", ":"):
+        return r"\[redacted\]"
+    return LABEL
+
+
+def _term_spans(text: str, folded_terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` the folded terms occur, as merged (start, end) index pairs."""
+    folded, where = _fold_indexed(text)
+    spans = []
+    for term in folded_terms:
+        at = folded.find(term)
+        while at != -1:
+            start, end = where[at], where[at + len(term) - 1] + 1
+            # Take along the combining accents and invisible characters of the last letter.
+            while end < len(text) and (
+                unicodedata.combining(text[end]) or unicodedata.category(text[end]) == "Cf"
+            ):
+                end += 1
+            spans.append((start, end))
+            at = folded.find(term, at + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def redact_text(
+    text: str, terms: Sequence[str], style: str = "bar", *, markdown: bool = False
+) -> str:
+    """``text`` with every ``||marked||`` text and every occurrence of ``terms`` hidden.
+
+    ``style`` is ``bar`` (a black bar of fixed length) or ``text`` (``[redacted]``).  With
+    ``markdown`` the replacement is kept from being read as Markdown syntax and footnote
+    labels (``[^1]``, never shown in the document) are left alone so notes stay linked.
+    """
+    _replacement(style, markdown, "")  # check the style before touching anything
+
+    def marked(match: re.Match) -> str:
+        return _replacement(style, markdown, match.string[match.end() : match.end() + 1])
+
+    text = MARKER.sub(marked, text)
+    folded_terms = [t for t in (fold_term(term) for term in terms) if t]
+    spans = _term_spans(text, folded_terms)
+    if markdown:
+        labels = [m.span(1) for m in _FOOTNOTE_LABEL.finditer(text)]
+        spans = [(s, e) for s, e in spans if not any(ls <= s and e <= le for ls, le in labels)]
+    for start, end in reversed(spans):
+        text = text[:start] + _replacement(style, markdown, text[end : end + 1]) + text[end:]
+    return text
+
+
+def redact_markdown(markdown: str, terms: Sequence[str], style: str = "bar") -> str:
+    """A Markdown draft with everything confidential hidden (see :func:`redact_text`)."""
+    return redact_text(markdown, terms, style, markdown=True)
+
+
+def redact_properties(
+    properties: Mapping[str, str], terms: Sequence[str], style: str = "bar"
+) -> dict[str, str]:
+    """Document properties (title, subject, keywords, comments…) with terms hidden."""
+    return {
+        key: value if key == "language" else redact_text(str(value), terms, style)
+        for key, value in properties.items()
+    }
+
+
+# --- checking the output -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A confidential term found in an output file."""
+
+    term: str
+    where: str
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+# Elements that separate text (paragraphs, cells, notes…); runs inside one paragraph are
+# joined with nothing between them, so a term split across runs is still seen whole.
+_BLOCKS = frozenset(
+    "p tc tr tbl body document hdr ftr footnote footnotes endnote endnotes comment comments "
+    "txbxContent sdt".split()
+)
+_SPACES = frozenset(["tab", "ptab", "br", "cr"])
+# Attributes that can carry a document's own text (hyperlink targets, tooltips, alt text,
+# field instructions, content-control names).  Others hold ids, sizes, colours, style and
+# font names, where a partial match (an rsid "00ADA1F2" for "Ada") means nothing.
+_CONTENT_ATTRIBUTES = frozenset(
+    ["Target", "tooltip", "anchor", "descr", "title", "instr", "alias", "tag", "docLocation"]
+)
+
+
+def _local(tag: str) -> tuple[str, str]:
+    namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    return namespace, local
+
+
+def _part_strings(root) -> Iterator[tuple[str, str]]:
+    """(what, text) pairs to search in one XML part: its text and its content attributes."""
+    from lxml import etree
+
+    pieces: list[str] = []
+    for event, element in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        tag = element.tag
+        if not isinstance(tag, str):  # comment or processing instruction
+            pieces.append(f"\n\n{element.text or ''}\n\n{element.tail or ''}")
+            continue
+        namespace, local = _local(tag)
+        block = local in _BLOCKS if namespace in (_W_NS, _A_NS) else True
+        if event == "start":
+            if block:
+                pieces.append("\n\n")
+            elif local in _SPACES:
+                pieces.append(" ")
+            elif local == "noBreakHyphen":
+                pieces.append("-")
+            pieces.append(element.text or "")
+            # An internal relationship names a part of the package ("footnotes.xml").
+            internal = local == "Relationship" and element.get("TargetMode") != "External"
+            for name, value in () if internal else element.attrib.items():
+                attr_local = _local(name)[1]
+                if attr_local in _CONTENT_ATTRIBUTES or local == "docVar":
+                    yield f"attribute {attr_local}", value
+                    yield f"attribute {attr_local}", unquote(value)
+        else:
+            if block:
+                pieces.append("\n\n")
+            pieces.append(element.tail or "")
+    yield "text", "".join(pieces)
+
+
+def _search(text: str, folded_terms: Mapping[str, str]) -> Iterator[str]:
+    """The terms (as given) whose folded form occurs in ``text``."""
+    haystack = fold(text.replace(LABEL, "\n\n"))
+    for key, term in folded_terms.items():
+        if key in haystack:
+            yield term
+
+
+def _folded(terms: Iterable[str]) -> dict[str, str]:
+    return {key: term for term in terms if (key := fold_term(term))}
+
+
+def docx_leaks(path: Path, terms: Sequence[str]) -> list[Leak]:
+    """Every term still present in any XML part of the .docx ``path`` (text or links)."""
+    from lxml import etree
+
+    folded_terms = _folded(terms)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+    leaks: list[Leak] = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.endswith((".xml", ".rels")):
+                continue
+            root = etree.fromstring(archive.read(name), parser)
+            for what, text in _part_strings(root):
+                for term in _search(text, folded_terms):
+                    leak = Leak(term, f"{name} ({what})")
+                    if leak not in leaks:
+                        leaks.append(leak)
+    return leaks
+
+
+def pdf_leaks(path: Path, terms: Sequence[str]) -> list[Leak]:
+    """Every term still present in the PDF ``path``: page text, links, outline, metadata."""
+    try:
+        import pypdf
+    except ImportError:  # checked before rendering; this is the last line of defence
+        raise DocumentError(PYPDF_MISSING) from None
+
+    folded_terms = _folded(terms)
+    reader = pypdf.PdfReader(path)
+    strings: list[tuple[str, str]] = []
+    for number, page in enumerate(reader.pages, 1):
+        strings.append((f"page {number}", page.extract_text() or ""))
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            for key in ("/Contents", "/T", "/TU"):
+                if key in annotation:
+                    strings.append((f"annotation on page {number}", str(annotation[key])))
+            action = annotation.get("/A")
+            if action is not None and "/URI" in action.get_object():
+                uri = str(action.get_object()["/URI"])
+                strings += [(f"link on page {number}", u) for u in (uri, unquote(uri))]
+    for key, value in (reader.metadata or {}).items():
+        strings.append((f"metadata {key}", str(value)))
+    catalog = reader.trailer["/Root"]
+    if "/Metadata" in catalog:
+        xmp = catalog["/Metadata"].get_object().get_data().decode("utf-8", "replace")
+        strings.append(("XMP metadata", html.unescape(re.sub(r"<[^>]*>", "\n\n", xmp))))
+    strings += [("outline", title) for title in _outline_titles(reader.outline)]
+    leaks: list[Leak] = []
+    for where, text in strings:
+        for term in _search(text, folded_terms):
+            leak = Leak(term, where)
+            if leak not in leaks:
+                leaks.append(leak)
+    return leaks
+
+
+def _outline_titles(outline) -> Iterator[str]:
+    for item in outline:
+        if isinstance(item, list):
+            yield from _outline_titles(item)
+        else:
+            yield str(getattr(item, "title", "") or "")
+
+
+PYPDF_MISSING = (
+    "checking a redacted PDF needs pypdf: install it with pip install 'commresp[pdf]', "
+    "or leave out --pdf"
+)
+
+
+def verify(path: Path, terms: Sequence[str], *, name: str | None = None) -> None:
+    """Refuse ``path`` (.docx or .pdf) if any term survives in it: delete it and raise.
+
+    ``name`` is the file's name in messages, when ``path`` is a temporary one.
+    """
+    leaks = pdf_leaks(path, terms) if path.suffix == ".pdf" else docx_leaks(path, terms)
+    if not leaks:
+        return
+    path.unlink(missing_ok=True)
+    first = leaks[0]
+    more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
+    raise RedactionLeak(
+        f"the redacted copy {name or path.name} still showed the confidential term {first.term!r} "
+        f"in {first.where}{more}, so it was deleted and nothing was recorded; write the term "
+        "in the draft as it appears in the document (no formatting or entity inside it) or "
+        "mark that place with ||…||, then render again"
+    )
+
+
+# --- the record: listed terms and marked texts ----------------------------------------------
+
+
+def marked_sources(ctx: Context, comm: Mapping) -> list[tuple[str, str]]:
+    """(where, text) of everything of a communication that may hold ``||markers||``:
+    every revision of every answer and every draft, in both languages."""
+    from commresp import drafting, store
+
+    sources = [
+        (f"answer of {a['agency']} (revision {a['revision']})", a["text"] or "")
+        for a in store.answers_for(ctx.db, comm["id"])
+    ]
+    for kind in drafting.KINDS:
+        for lang in drafting.LANGUAGES:
+            path = drafting.draft_path(ctx, comm["slug"], kind, lang)
+            if path.exists():
+                sources.append((f"drafts/{path.name}", path.read_text(encoding="utf-8")))
+    return sources
+
+
+def terms_for_render(ctx: Context, comm: Mapping) -> list[str]:
+    """Every term to hide in a communication's publication copy (may be empty)."""
+    from commresp import store
+
+    listed = [row["term"] for row in store.confidential_terms(ctx.db, comm["id"])]
+    return collect_terms(listed, (text for _, text in marked_sources(ctx, comm)))
+
+
+def listing(ctx: Context, ref_text: str) -> list[dict]:
+    """The terms on a communication's list, then the texts marked ``||…||`` and where."""
+    from commresp import communications, store
+
+    comm = communications.get(ctx, ref_text)
+    rows = [
+        {"term": r["term"], "source": "list", "actor": r["actor"], "added_at": r["created_at"]}
+        for r in store.confidential_terms(ctx.db, comm["id"])
+    ]
+    seen = {fold_term(r["term"]) for r in rows}
+    for where, text in marked_sources(ctx, comm):
+        for term in markers(text):
+            key = fold_term(term)
+            if key and key not in seen:
+                seen.add(key)
+                rows.append({"term": term, "source": where, "actor": None, "added_at": None})
+    return rows
+
+
+@dataclass
+class Change:
+    """What :func:`update_terms` did."""
+
+    ref: str
+    added: list[str]
+    removed: list[str]
+    already_listed: list[str]
+
+
+def update_terms(
+    ctx: Context, ref_text: str, add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> Change:
+    """Put terms on a communication's list and take others off, in one audited change.
+
+    A term already on the list is left as it is; a term to remove is matched without regard
+    to case or accents, and one that is not on the list is refused (nothing is changed).
+    """
+    from commresp import communications, store
+
+    comm = communications.get(ctx, ref_text)
+    cleaned = [check_term(t) for t in add]  # all checked before anything is written
+    change = Change(comm["ref"], [], [], [])
+    with store.transaction(ctx.db):
+        by_key = {fold_term(r["term"]): r for r in store.confidential_terms(ctx.db, comm["id"])}
+        missing = [t for t in remove if fold_term(t) not in by_key]
+        if missing:
+            raise BadInput(
+                f"{missing[0]!r} is not on the confidential list of {comm['ref']}; nothing "
+                f"was changed (see 'commresp confidential \"{comm['ref']}\"')"
+            )
+        for term in remove:
+            row = by_key.pop(fold_term(term), None)
+            if row is not None:
+                store.remove_confidential_term(ctx.db, row["id"])
+                change.removed.append(row["term"])
+        for term in cleaned:
+            key = fold_term(term)
+            if key in by_key:
+                change.already_listed.append(by_key[key]["term"])
+                continue
+            store.add_confidential_term(ctx.db, comm["id"], term, key, ctx.actor, store.now())
+            by_key[key] = {"term": term}
+            change.added.append(term)
+        if change.added or change.removed:
+            store.add_event(
+                ctx.db,
+                actor=ctx.actor,
+                action="confidential",
+                communication_id=comm["id"],
+                details={"added": change.added, "removed": change.removed},
+            )
+    return change
