@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO
 
 from commresp import __version__, checks, files, store
-from commresp.errors import BadInput, CommrespError
+from commresp.errors import BackupRefused, BadInput
 from commresp.workspace import DATABASE_NAME, PROFILE_NAME, SECRET_NAME, Workspace
 
 if TYPE_CHECKING:
@@ -51,10 +51,6 @@ TOP_FILES = (DATABASE_NAME, PROFILE_NAME, SECRET_NAME)
 TOP_FOLDERS = ("correspondence", "templates")
 _CHUNK = 1 << 20
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
-
-
-class BackupRefused(CommrespError):
-    """An archive cannot be restored (not a commresp backup, tampered with, or unsafe)."""
 
 
 @dataclass

@@ -51,3 +51,15 @@ class TemplateError(CommrespError):
 
 class DocumentError(CommrespError):
     """A document could not be drafted, rendered or converted."""
+
+
+class RedactionLeak(DocumentError):
+    """A redacted copy still shows a confidential term; the file was deleted."""
+
+
+class BackupRefused(CommrespError):
+    """An archive cannot be restored (not a commresp backup, tampered with, or unsafe)."""
+
+
+class ProblemsFound(CommrespError):
+    """``check`` found problems in the workspace (each listed before the error line)."""

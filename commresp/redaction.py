@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from commresp.errors import BadInput, DocumentError
+from commresp.errors import BadInput, DocumentError, RedactionLeak
 
 if TYPE_CHECKING:
     from commresp.context import Context
@@ -77,10 +77,6 @@ _EXTRA_FOLDS = str.maketrans(
         "\\": "",
     }
 )
-
-
-class RedactionLeak(DocumentError):
-    """A redacted copy still shows a confidential term; the file was deleted."""
 
 
 # --- folding: case, accents, spacing -------------------------------------------------------
@@ -375,10 +371,7 @@ def docx_leaks(path: Path, terms: Sequence[str]) -> list[Leak]:
 
 def pdf_leaks(path: Path, terms: Sequence[str]) -> list[Leak]:
     """Every term still present in the PDF ``path``: page text, links, outline, metadata."""
-    try:
-        import pypdf
-    except ImportError:  # checked before rendering; this is the last line of defence
-        raise DocumentError(PYPDF_MISSING) from None
+    import pypdf
 
     folded_terms = _folded(terms)
     reader = pypdf.PdfReader(path)
@@ -416,12 +409,6 @@ def _outline_titles(outline) -> Iterator[str]:
             yield from _outline_titles(item)
         else:
             yield str(getattr(item, "title", "") or "")
-
-
-PYPDF_MISSING = (
-    "checking a redacted PDF needs pypdf: install it with pip install 'commresp[pdf]', "
-    "or leave out --pdf"
-)
 
 
 def verify(path: Path, terms: Sequence[str], *, name: str | None = None) -> None:

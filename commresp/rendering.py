@@ -138,8 +138,6 @@ def render(
                 f"'commresp confidential \"{comm['ref']}\" --add TERM' or mark text ||like "
                 "this|| in the drafts; nothing was rendered"
             )
-        if pdf and not _has_pypdf():
-            raise DocumentError(redaction.PYPDF_MISSING)
     letterhead = template_files.find("letterhead.docx", ctx.workspace)
     header = ctx.profile.get("mission.letterhead", [])
     out_dir = ctx.workspace.folder(comm["slug"], "out")
@@ -219,12 +217,6 @@ def _properties(comm: dict, kind: str, lang: str) -> dict[str, str]:
     """The core properties of a rendered document (what a file manager or a PDF shows)."""
     title = ("Note verbale" if kind == "note_verbale" else "Response") + f" – {comm['ref']}"
     return {"title": title, "subject": comm["ref"], "language": lang}
-
-
-def _has_pypdf() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("pypdf") is not None
 
 
 def _unverified(path: Path) -> Path:

@@ -7,12 +7,8 @@ from pathlib import Path
 import click
 
 from commresp.commands import json_option, pass_context
-from commresp.errors import CommrespError
+from commresp.errors import ProblemsFound
 from commresp.output import clean, emit_json
-
-
-class ProblemsFound(CommrespError):
-    """``check`` found problems (listed above the error line)."""
 
 
 def _report(problems, root: Path, as_json: bool, done: str) -> None:
