@@ -163,7 +163,7 @@ def add_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
         )
     row = {"slug": slug, **fields}
     with store.transaction(db):
-        db["mandates" if kind == "mandate" else "agencies"].insert(row)
+        store.insert_catalog_entry(db, "mandates" if kind == "mandate" else "agencies", row)
         store.add_event(db, actor=ctx.actor, action=f"{kind}-add", details=row)
     return row
 
@@ -177,7 +177,9 @@ def edit_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
         raise BadInput("nothing to change: give at least one option")
     (_check_mandate_fields if kind == "mandate" else _check_agency_fields)(fields)
     with store.transaction(db):
-        db["mandates" if kind == "mandate" else "agencies"].update(slug, fields)
+        store.update_catalog_entry(
+            db, "mandates" if kind == "mandate" else "agencies", slug, fields
+        )
         store.add_event(
             db,
             actor=ctx.actor,

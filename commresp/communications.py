@@ -274,7 +274,7 @@ def edit(
         if updates:
             store.update_communication(ctx.db, row["id"], updates)
         for position, fields in mandate_changes.items():
-            ctx.db["communication_mandates"].update((row["id"], position), fields)
+            store.update_communication_mandate(ctx.db, row["id"], position, fields)
         store.add_event(
             ctx.db,
             actor=ctx.actor,

@@ -51,36 +51,22 @@ def allocate_outgoing(ctx: Context, comm: dict, year: int, override: str | None)
         wanted = parse_outgoing(override)
         if wanted.prefix != prefix:
             raise BadInput(f"{override!r} does not start with the mission's prefix {prefix!r}")
-        owner = db.execute(
-            "select ref from communications where outgoing_ref = ?", [str(wanted)]
-        ).fetchone()
-        if owner and owner[0] != comm["ref"]:
+        owner = store.outgoing_owner(db, str(wanted))
+        if owner and owner != comm["ref"]:
             raise BadInput(
-                f"{wanted} is already used for {owner[0]}; choose another number "
+                f"{wanted} is already used for {owner}; choose another number "
                 "or leave --outgoing-ref out to get the next free one"
             )
-        _bump_counter(ctx, wanted.year, wanted.number + 1)
+        store.bump_outgoing_counter(db, wanted.year, wanted.number + 1)
         return str(wanted)
     if comm["outgoing_ref"]:
         return comm["outgoing_ref"]
     first = int(ctx.profile.get("outgoing.first_number", 1))
-    row = db.execute("select next_number from outgoing_counters where year = ?", [year]).fetchone()
-    number = row[0] if row else first
-    while db.execute(
-        "select 1 from communications where outgoing_ref = ?",
-        [str(OutgoingReference(prefix, year, number))],
-    ).fetchone():
+    number = store.next_outgoing_number(db, year) or first
+    while store.outgoing_owner(db, str(OutgoingReference(prefix, year, number))):
         number += 1  # a number taken by hand with --outgoing-ref
-    _bump_counter(ctx, year, number + 1)
+    store.bump_outgoing_counter(db, year, number + 1)
     return str(OutgoingReference(prefix, year, number))
-
-
-def _bump_counter(ctx: Context, year: int, next_number: int) -> None:
-    ctx.db.execute(
-        """insert into outgoing_counters (year, next_number) values (?, ?)
-           on conflict(year) do update set next_number = max(next_number, excluded.next_number)""",
-        [year, next_number],
-    )
 
 
 # --- the template context ---------------------------------------------------------------
@@ -223,12 +209,8 @@ def template_context(
 def _edited_by_hand(ctx: Context, comm_id: int, path: Path, kind: str, lang: str) -> bool:
     if not path.exists():
         return False
-    recorded = ctx.db.execute(
-        """select sha256 from documents where communication_id = ? and kind = ? and
-           language = ? and format = 'md' order by version desc limit 1""",
-        [comm_id, kind, lang],
-    ).fetchone()
-    return recorded is None or recorded[0] != files.sha256_file(path)
+    recorded = store.latest_document(ctx.db, comm_id, kind, lang, "md", False)
+    return recorded is None or recorded["sha256"] != files.sha256_file(path)
 
 
 def draft(
@@ -295,21 +277,8 @@ def draft(
                     files.write_bytes(backup, path.read_bytes())
                     written.append(backup)
                 files.write_text(path, texts[(kind, lang)])
-                version = _next_version(ctx, comm["id"], kind, lang, "md", False)
-                ctx.db["documents"].insert(
-                    {
-                        "communication_id": comm["id"],
-                        "kind": kind,
-                        "language": lang,
-                        "version": version,
-                        "format": "md",
-                        "path": str(path.relative_to(ctx.workspace.root)),
-                        "sha256": files.sha256_file(path),
-                        "redacted": 0,
-                        "actor": ctx.actor,
-                        "created_at": store.now(),
-                    }
-                )
+                version = next_version(ctx, comm["id"], kind, lang, "md", False)
+                record_document(ctx, comm["id"], kind, lang, version, "md", path)
                 result.append(Draft(kind, lang, path, backup))
             if comm["status"] != "drafted":
                 store.update_communication(ctx.db, comm["id"], {"status": "drafted"})
@@ -332,12 +301,34 @@ def draft(
     return result
 
 
-def _next_version(
-    ctx: Context, comm_id: int, kind: str, lang: str, fmt: str, redacted: bool
+def next_version(ctx: Context, comm_id: int, kind: str, lang: str, fmt: str, redacted: bool) -> int:
+    latest = store.latest_document(ctx.db, comm_id, kind, lang, fmt, redacted)
+    return (latest["version"] if latest else 0) + 1
+
+
+def record_document(
+    ctx: Context,
+    comm_id: int,
+    kind: str,
+    lang: str,
+    version: int,
+    fmt: str,
+    path: Path,
+    redacted: bool = False,
 ) -> int:
-    row = ctx.db.execute(
-        """select max(version) from documents where communication_id = ? and kind = ? and
-           language = ? and format = ? and redacted = ?""",
-        [comm_id, kind, lang, fmt, int(redacted)],
-    ).fetchone()
-    return (row[0] or 0) + 1
+    """Record a draft or rendered file with its sha256, so edits and damage can be seen."""
+    return store.insert_document(
+        ctx.db,
+        {
+            "communication_id": comm_id,
+            "kind": kind,
+            "language": lang,
+            "version": version,
+            "format": fmt,
+            "path": str(path.relative_to(ctx.workspace.root)),
+            "sha256": files.sha256_file(path),
+            "redacted": int(redacted),
+            "actor": ctx.actor,
+            "created_at": store.now(),
+        },
+    )

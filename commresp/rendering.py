@@ -147,7 +147,7 @@ def render(
     try:
         with store.transaction(ctx.db):
             for kind, lang, text in sources:
-                version = drafting._next_version(ctx, comm["id"], kind, lang, "docx", redacted)
+                version = drafting.next_version(ctx, comm["id"], kind, lang, "docx", redacted)
                 target = out_dir / _out_name(kind, lang, version, redacted)
                 if target.exists():  # left by a crash before it was recorded: keep it
                     version = _free_version(out_dir, kind, lang, version, redacted)
@@ -180,7 +180,7 @@ def render(
                     staging.replace(target)
                     written[-1] = target
                 item = Rendered(kind, lang, version, target, redacted=redacted)
-                document_id = _record(
+                document_id = drafting.record_document(
                     ctx, comm["id"], kind, lang, version, "docx", target, redacted
                 )
                 if kind == "response" and not redacted:
@@ -196,7 +196,9 @@ def render(
                         redaction.verify(staging, terms, name=item.pdf.name)
                         staging.replace(item.pdf)
                         written[-1] = item.pdf
-                    _record(ctx, comm["id"], kind, lang, version, "pdf", item.pdf, redacted)
+                    drafting.record_document(
+                        ctx, comm["id"], kind, lang, version, "pdf", item.pdf, redacted
+                    )
                 results.append(item)
             store.add_event(
                 ctx.db,
@@ -243,48 +245,15 @@ def reusable_paragraphs(markdown: str) -> list[str]:
     ]
 
 
-def _record(
-    ctx: Context,
-    comm_id: int,
-    kind: str,
-    lang: str,
-    version: int,
-    fmt: str,
-    path: Path,
-    redacted: bool = False,
-) -> int:
-    table = ctx.db["documents"]
-    table.insert(
-        {
-            "communication_id": comm_id,
-            "kind": kind,
-            "language": lang,
-            "version": version,
-            "format": fmt,
-            "path": str(path.relative_to(ctx.workspace.root)),
-            "sha256": files.sha256_file(path),
-            "redacted": int(redacted),
-            "actor": ctx.actor,
-            "created_at": store.now(),
-        }
-    )
-    return table.last_pk
-
-
 def latest_documents(ctx: Context, comm: dict) -> list[Path]:
     """The newest rendered file of each document in the language it goes out in."""
     chosen = []
     for kind in drafting.KINDS:
         lang = ctx.profile.get(f"languages.{kind}", "fr" if kind == "note_verbale" else "en")
         for fmt in ("pdf", "docx"):
-            row = ctx.db.execute(
-                """select path from documents where communication_id = ? and kind = ? and
-                   language = ? and format = ? and redacted = 0
-                   order by version desc limit 1""",
-                [comm["id"], kind, lang, fmt],
-            ).fetchone()
+            row = store.latest_document(ctx.db, comm["id"], kind, lang, fmt, False)
             if row:
-                chosen.append(ctx.workspace.root / row[0])
+                chosen.append(ctx.workspace.root / row["path"])
                 break
         else:
             raise DocumentError(
@@ -361,11 +330,7 @@ def mark_sent(ctx: Context, ref_text: str, *, on: date | None = None) -> dict:
     on = on or ctx.today
     if on < date.fromisoformat(comm["letter_date"]) or on > ctx.today:
         raise BadInput(f"--on {on} must be between the letter date {comm['letter_date']} and today")
-    rendered = ctx.db.execute(
-        "select count(*) from documents where communication_id = ? and format in ('docx', 'pdf')",
-        [comm["id"]],
-    ).fetchone()[0]
-    if not rendered:
+    if not store.count_rendered(ctx.db, comm["id"]):
         raise DocumentError(f"{comm['ref']} has no rendered document; run 'commresp render' first")
     with store.transaction(ctx.db):
         store.update_communication(

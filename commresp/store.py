@@ -863,3 +863,70 @@ def add_confidential_term(
 
 def remove_confidential_term(db: sqlite_utils.Database, term_id: int) -> None:
     db.execute("delete from confidential_terms where id = ?", [term_id])
+
+
+# --- outgoing references and documents ----------------------------------------------------
+
+
+def outgoing_owner(db: sqlite_utils.Database, outgoing_ref: str) -> str | None:
+    """The communication that already has this outgoing reference, if any."""
+    row = db.execute(
+        "select ref from communications where outgoing_ref = ?", [outgoing_ref]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def next_outgoing_number(db: sqlite_utils.Database, year: int) -> int | None:
+    row = db.execute("select next_number from outgoing_counters where year = ?", [year]).fetchone()
+    return row[0] if row else None
+
+
+def bump_outgoing_counter(db: sqlite_utils.Database, year: int, next_number: int) -> None:
+    """Move a year's counter forward (never back)."""
+    db.execute(
+        """insert into outgoing_counters (year, next_number) values (?, ?)
+           on conflict(year) do update set next_number = max(next_number, excluded.next_number)""",
+        [year, next_number],
+    )
+
+
+def insert_document(db: sqlite_utils.Database, row: dict) -> int:
+    table = db["documents"]
+    table.insert(row)
+    return table.last_pk
+
+
+def latest_document(
+    db: sqlite_utils.Database, comm_id: int, kind: str, lang: str, fmt: str, redacted: bool
+) -> dict | None:
+    rows = list(
+        db.query(
+            """select * from documents where communication_id = ? and kind = ? and
+               language = ? and format = ? and redacted = ? order by version desc limit 1""",
+            [comm_id, kind, lang, fmt, int(redacted)],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def count_rendered(db: sqlite_utils.Database, comm_id: int) -> int:
+    """Rendered documents (not drafts, not publication copies) of a communication."""
+    return db.execute(
+        """select count(*) from documents where communication_id = ?
+           and format in ('docx', 'pdf') and redacted = 0""",
+        [comm_id],
+    ).fetchone()[0]
+
+
+def update_catalog_entry(db: sqlite_utils.Database, table: str, slug: str, fields: dict) -> None:
+    db[table].update(slug, fields)
+
+
+def insert_catalog_entry(db: sqlite_utils.Database, table: str, row: dict) -> None:
+    db[table].insert(row)
+
+
+def update_communication_mandate(
+    db: sqlite_utils.Database, comm_id: int, position: int, fields: dict
+) -> None:
+    db["communication_mandates"].update((comm_id, position), fields)
