@@ -267,3 +267,17 @@ def test_pdf_without_libreoffice_says_how_to_install(answered, monkeypatch):
     assert "LibreOffice is not installed: install LibreOffice" in result.stderr
     assert "apt-get install libreoffice-writer-nogui" in result.stderr
     assert db_snapshot(answered.root) == before and tree(answered.root) == files_before
+
+
+def test_batch_render_of_several_communications(run):
+    refs = [f"AL BEL {n}/2025" for n in (1, 2, 3)]
+    for ref in refs:
+        run("register", ref, "--date", "2025-07-22", "--mandate", "torture")
+        run("draft", ref, "--date", "2025-07-31")
+    rendered = run.json("render", *refs, "--lang", "en")
+    assert len(rendered) == 6
+    assert {Path(r["docx"]).parent.parent.name for r in rendered} == {
+        "AL-BEL-1-2025",
+        "AL-BEL-2-2025",
+        "AL-BEL-3-2025",
+    }

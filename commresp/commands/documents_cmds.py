@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -97,7 +98,7 @@ def draft(ctx, ref, on, outgoing_ref, order, opening, closing, reuse, force, as_
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("refs", nargs=-1, required=True, metavar="REF...")
 @click.option("--lang", default="fr,en", show_default=True, help="Languages to render.")
 @click.option("--pdf", is_flag=True, help="Also make PDFs (needs LibreOffice).")
 @click.option(
@@ -112,25 +113,33 @@ def draft(ctx, ref, on, outgoing_ref, order, opening, closing, reuse, force, as_
 @click.option("--text", "style", flag_value="text", help="With --redacted: hide with [redacted].")
 @json_option
 @pass_context
-def render(ctx, ref, lang, pdf, redacted, style, as_json):
+def render(ctx, refs, lang, pdf, redacted, style, as_json):
     """Render the drafts into new versions of the .docx (and PDF) documents.
 
     Each run makes a new version (note_verbale.fr.v2.docx…); none is overwritten.
     ||Marked|| text shows without its bars; --redacted hides it, for publication.
+    Several references render one after the other (each in its own transaction), with a
+    progress bar on a terminal.
 
     \b
     Example:
         commresp render "AL BEL 1/2025" --pdf
         commresp render "AL BEL 1/2025" --lang fr
         commresp render "AL BEL 1/2025" --lang en --redacted --pdf
+        commresp render "AL BEL 1/2025" "UA BEL 2/2025" --lang en
     """
     from commresp import rendering
 
     if style and not redacted:
         raise click.UsageError(f"--{style} goes with --redacted")
-    results = rendering.render(
-        ctx, ref, langs=lang.split(","), pdf=pdf, redacted=redacted, style=style or "bar"
-    )
+    results = []
+    with click.progressbar(
+        refs, label="Rendering", file=sys.stderr, hidden=len(refs) < 2 or not sys.stderr.isatty()
+    ) as bar:
+        for ref in bar:
+            results += rendering.render(
+                ctx, ref, langs=lang.split(","), pdf=pdf, redacted=redacted, style=style or "bar"
+            )
     if as_json:
         emit_json(
             [
