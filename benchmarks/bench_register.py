@@ -2,15 +2,15 @@
 
 For each size N a workspace is made in a temporary folder (``commresp init --profile
 belgium``, then N communications written in bulk, see common.fill) and these are timed in one
-run, stdout to /dev/null:
+run, in rounds (each command once per round), stdout to /dev/null:
 
-    python -c pass                 interpreter start, the floor
+    python -c pass                    interpreter start, the floor
     sqlite-utils tables commresp.db   the reference: a small click + sqlite-utils CLI
     commresp --help
-    commresp list                  first page (50), newest letter first
-    commresp status                open communications, overdue first
+    commresp list                     first page (50), newest letter first
+    commresp status                   open communications, overdue first
     commresp list --json
-    commresp list (terminal)       the same on a pseudo-terminal (rich table), for information
+    commresp list (terminal)          the same on a pseudo-terminal (rich table), for information
 
 then the ratios to ``sqlite-utils tables`` against their targets, and at the largest N what
 ``commresp list`` spends importing (``python -X importtime -m commresp list``).
@@ -103,7 +103,7 @@ def bench_size(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=_sizes, default=[10_000, 100_000], help="e.g. 10000,100000")
-    parser.add_argument("--repeat", type=int, default=7, help="timed runs per command")
+    parser.add_argument("--repeat", type=int, default=7, help="timed rounds")
     parser.add_argument(
         "--enquiries", type=int, default=2, help="enquiries (and answers) per communication"
     )

@@ -299,7 +299,8 @@ def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = sqlite_utils.Database(conn)
+        # no sqlite-utils plugins are used: skip their discovery (10-15 ms per command)
+        db = sqlite_utils.Database(conn, execute_plugins=False)
         # Refuse a newer database before writing anything: switching to WAL rewrites the header.
         _refuse_newer(db)
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -454,19 +455,25 @@ _LIST_COLUMNS = """c.id, c.ref, c.slug, c.type, c.letter_date, c.received_on, c.
     c.status, c.reply_due, c.outgoing_ref, c.sent_on"""
 
 
+ID_CHUNK = 900
+
+
 def _with_mandates(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
     """Attach each row's mandate slugs with one query for the whole page (no N+1)."""
     if not rows:
         return rows
     ids = [r["id"] for r in rows]
-    marks = ",".join("?" * len(ids))
     by_id: dict[int, list[str]] = {}
-    for m in db.query(
-        f"select communication_id, mandate from communication_mandates "
-        f"where communication_id in ({marks}) order by communication_id, position",
-        ids,
-    ):
-        by_id.setdefault(m["communication_id"], []).append(m["mandate"])
+    # in chunks: SQLite builds may allow as few as 999 parameters per statement (list --all)
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for m in db.query(
+            f"select communication_id, mandate from communication_mandates "
+            f"where communication_id in ({marks}) order by communication_id, position",
+            chunk,
+        ):
+            by_id.setdefault(m["communication_id"], []).append(m["mandate"])
     for r in rows:
         r["mandates"] = by_id.get(r["id"], [])
     return rows

@@ -351,3 +351,14 @@ def test_register_from_letter_without_a_terminal_asks_for_yes(run, tmp_path):
     )
     shown = run.json("show", "AL BEL 7/2025")
     assert shown["letter_date"] == "2025-07-23"  # what the user gives wins
+
+
+def test_list_all_beyond_the_sqlite_parameter_limit(run, monkeypatch):
+    from commresp import store
+
+    monkeypatch.setattr(store, "ID_CHUNK", 2)  # as if SQLite allowed 2 parameters
+    for n in range(1, 6):
+        run("register", f"AL BEL {n}/2025", "--date", "2025-07-22", "--mandate", "torture")
+    listed = run.json("list", "--all")
+    assert listed["total"] == 5
+    assert all(c["mandates"] == ["torture"] for c in listed["communications"])
