@@ -19,7 +19,7 @@ common.fill), times in one run, stdout to /dev/null:
 
 and the per-form cost of the import.
 
-    /work/venv/bin/python benchmarks/bench_enquiries.py [--size 10000] [--repeat 5] [--batches 3]
+    python benchmarks/bench_enquiries.py [--size 10000] [--repeat 5] [--batches 3]
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ run, in rounds (each command once per round), stdout to /dev/null:
 then the ratios to ``sqlite-utils tables`` against their targets, and at the largest N what
 ``commresp list`` spends importing (``python -X importtime -m commresp list``).
 
-    /work/venv/bin/python benchmarks/bench_register.py [--sizes 10000,100000] [--repeat 7]
+    python benchmarks/bench_register.py [--sizes 10000,100000] [--repeat 7]
 """
 
 from __future__ import annotations
