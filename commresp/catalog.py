@@ -74,28 +74,27 @@ def _suggest(slug: str, known: list[str]) -> str:
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
-def mandate(db: sqlite_utils.Database, slug: str) -> dict:
-    """A mandate by slug, or :class:`UnknownMandate` with suggestions."""
-    row = store.get_mandate(db, slug)
+def _lookup(db: sqlite_utils.Database, kind: str, slug: str) -> dict:
+    """A catalog entry by slug, or the kind's Unknown… error with suggestions."""
+    table, error, listing = _KINDS[kind]
+    row = store.get_catalog_entry(db, table, slug)
     if row is None:
-        known = [m["slug"] for m in store.all_mandates(db)]
-        raise UnknownMandate(
-            f"unknown mandate {slug!r}{_suggest(slug, known)}; "
-            "see 'commresp mandates WORDS' or add it with 'commresp mandates add'"
+        known = [r["slug"] for r in store.all_catalog_entries(db, table)]
+        raise error(
+            f"unknown {kind} {slug!r}{_suggest(slug, known)}; "
+            f"see 'commresp {listing}' or add it with 'commresp {table} add'"
         )
     return row
+
+
+def mandate(db: sqlite_utils.Database, slug: str) -> dict:
+    """A mandate by slug, or :class:`UnknownMandate` with suggestions."""
+    return _lookup(db, "mandate", slug)
 
 
 def agency(db: sqlite_utils.Database, slug: str) -> dict:
     """An agency by slug, or :class:`UnknownAgency` with suggestions."""
-    row = store.get_agency(db, slug)
-    if row is None:
-        known = [a["slug"] for a in store.all_agencies(db)]
-        raise UnknownAgency(
-            f"unknown agency {slug!r}{_suggest(slug, known)}; "
-            "see 'commresp agencies' or add it with 'commresp agencies add'"
-        )
-    return row
+    return _lookup(db, "agency", slug)
 
 
 def check_slug(slug: str) -> str:
@@ -148,22 +147,14 @@ def _check_agency_fields(fields: dict) -> None:
 def add_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
     """Add a mandate or an agency to the workspace's catalog."""
     db = ctx.db
+    table = _KINDS[kind][0]
     check_slug(slug)
-    if kind == "mandate":
-        _check_mandate_fields(fields)
-        exists = store.get_mandate(db, slug)
-    else:
-        _check_agency_fields(fields)
-        exists = store.get_agency(db, slug)
-    if exists:
-        raise BadInput(
-            f"{kind} {slug!r} exists already; change it with '{kind}s edit'".replace(
-                "agencys", "agencies"
-            )
-        )
+    _CHECKS[kind](fields)
+    if store.get_catalog_entry(db, table, slug):
+        raise BadInput(f"{kind} {slug!r} exists already; change it with '{table} edit'")
     row = {"slug": slug, **fields}
     with store.transaction(db):
-        store.insert_catalog_entry(db, "mandates" if kind == "mandate" else "agencies", row)
+        store.insert_catalog_entry(db, table, row)
         store.add_event(db, actor=ctx.actor, action=f"{kind}-add", details=row)
     return row
 
@@ -171,15 +162,13 @@ def add_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
 def edit_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
     """Correct a mandate or an agency in the workspace's catalog."""
     db = ctx.db
-    current = mandate(db, slug) if kind == "mandate" else agency(db, slug)
+    current = _lookup(db, kind, slug)
     fields = {k: v for k, v in fields.items() if v is not None}
     if not fields:
         raise BadInput("nothing to change: give at least one option")
-    (_check_mandate_fields if kind == "mandate" else _check_agency_fields)(fields)
+    _CHECKS[kind](fields)
     with store.transaction(db):
-        store.update_catalog_entry(
-            db, "mandates" if kind == "mandate" else "agencies", slug, fields
-        )
+        store.update_catalog_entry(db, _KINDS[kind][0], slug, fields)
         store.add_event(
             db,
             actor=ctx.actor,
@@ -187,3 +176,11 @@ def edit_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
             details={"slug": slug, "before": {k: current[k] for k in fields}, "after": fields},
         )
     return {**current, **fields}
+
+
+# kind -> (table, error for an unknown slug, command that lists them)
+_KINDS = {
+    "mandate": ("mandates", UnknownMandate, "mandates WORDS"),
+    "agency": ("agencies", UnknownAgency, "agencies"),
+}
+_CHECKS = {"mandate": _check_mandate_fields, "agency": _check_agency_fields}

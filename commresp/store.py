@@ -390,22 +390,24 @@ def upsert_agencies(db: sqlite_utils.Database, rows: Sequence[dict]) -> None:
     db["agencies"].upsert_all(rows, pk="slug")
 
 
-def get_mandate(db: sqlite_utils.Database, slug: str) -> dict | None:
-    rows = list(db.query("select * from mandates where slug = ?", [slug]))
+def get_catalog_entry(db: sqlite_utils.Database, table: str, slug: str) -> dict | None:
+    """A row of ``mandates`` or ``agencies`` by slug."""
+    assert table in ("mandates", "agencies")
+    rows = list(db.query(f"select * from {table} where slug = ?", [slug]))
     return rows[0] if rows else None
 
 
-def get_agency(db: sqlite_utils.Database, slug: str) -> dict | None:
-    rows = list(db.query("select * from agencies where slug = ?", [slug]))
-    return rows[0] if rows else None
+def all_catalog_entries(db: sqlite_utils.Database, table: str) -> list[dict]:
+    assert table in ("mandates", "agencies")
+    return list(db.query(f"select * from {table} order by slug"))
 
 
 def all_mandates(db: sqlite_utils.Database) -> list[dict]:
-    return list(db.query("select * from mandates order by slug"))
+    return all_catalog_entries(db, "mandates")
 
 
 def all_agencies(db: sqlite_utils.Database) -> list[dict]:
-    return list(db.query("select * from agencies order by slug"))
+    return all_catalog_entries(db, "agencies")
 
 
 # --- communications ---------------------------------------------------------------------

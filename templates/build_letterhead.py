@@ -35,57 +35,21 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
+
+from commresp.documents.markdown_docx import footnotes_part
 
 FONT = "Arial"
 LANGUAGE = "en-GB"
 DEFAULT_OUT = Path(__file__).resolve().parent / "letterhead.docx"
 
+
 # Word's own footnotes part for a fresh document: the separator (-1) and the
 # continuation separator (0).  Real notes get ids >= 1.
-FOOTNOTES_XML = (
-    f"<w:footnotes {nsdecls('w', 'r')}>"
-    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr>'
-    '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-    "<w:r><w:separator/></w:r></w:p></w:footnote>"
-    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr>'
-    '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-    "<w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
-    "</w:footnotes>"
-)
-
-# Elements that follow w:footnotePr in CT_Settings (ECMA-376 17.15.1.78); used to
-# insert it at the schema-valid position.
-SETTINGS_AFTER_FOOTNOTEPR = (
-    "w:endnotePr",
-    "w:compat",
-    "w:docVars",
-    "w:rsids",
-    "m:mathPr",
-    "w:attachedSchema",
-    "w:themeFontLang",
-    "w:clrSchemeMapping",
-    "w:doNotIncludeSubdocsInStats",
-    "w:doNotAutoCompressPictures",
-    "w:forceUpgrade",
-    "w:captions",
-    "w:readModeInkLockDown",
-    "w:smartTagType",
-    "sl:schemaLibrary",
-    "w:shapeDefaults",
-    "w:doNotEmbedSmartTags",
-    "w:decimalSymbol",
-    "w:listSeparator",
-)
-
-
 def set_fonts(rpr_owner: BaseStyle, font: str = FONT) -> None:
     """Make every script slot of the style's ``w:rFonts`` use ``font``.
 
@@ -290,21 +254,9 @@ def layout_page(document: DocxDocument) -> None:
 
 
 def add_footnotes_part(document: DocxDocument) -> None:
-    """Add ``word/footnotes.xml`` with the separator notes and ``w:footnotePr`` in settings."""
-    doc_part = document.part
-    package = doc_part.package
-    part = XmlPart(
-        PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, parse_xml(FOOTNOTES_XML), package
-    )
-    doc_part.relate_to(part, RT.FOOTNOTES)
-
-    settings = document.settings.element
-    if settings.find(qn("w:footnotePr")) is None:
-        footnote_pr = parse_xml(
-            f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/>'
-            "</w:footnotePr>"
-        )
-        settings.insert_element_before(footnote_pr, *SETTINGS_AFTER_FOOTNOTEPR)
+    """Add ``word/footnotes.xml`` with the separator notes and ``w:footnotePr`` in settings,
+    exactly as the renderer adds them to a letterhead that lacks them."""
+    footnotes_part(document)
 
 
 def modernise_settings(document: DocxDocument) -> None:

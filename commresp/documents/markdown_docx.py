@@ -720,7 +720,7 @@ class _Footnotes:
     """The document's footnotes part, as an XML part the builder can append notes to."""
 
     def __init__(self, document: DocxDocument) -> None:
-        self.part = _footnotes_part(document)
+        self.part = footnotes_part(document)
         self.root = self.part.element
         ids = [int(note.get(qn("w:id"), 0)) for note in self.root.iterchildren(qn("w:footnote"))]
         self._next_id = max([0, *ids]) + 1
@@ -734,7 +734,7 @@ class _Footnotes:
         return note_id, note
 
 
-def _footnotes_part(document: DocxDocument) -> XmlPart:
+def footnotes_part(document: DocxDocument) -> XmlPart:
     """The footnotes part, loaded as XML, created (with separators) if missing.
 
     python-docx has no footnotes part class, so an existing part is loaded as an opaque
