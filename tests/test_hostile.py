@@ -190,3 +190,42 @@ def test_random_arguments_never_crash_and_failures_change_nothing(registered, da
     assert "Traceback" not in result.output
     if result.exit_code != 0:
         assert dump(registered.root) == before, (path, args, result.output)
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims a gigantic picture (a pixel bomb for image decoders)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_form_with_a_huge_image_is_read_without_decoding_it(run, tmp_path):
+    import docx
+    from docx.shared import Cm
+
+    from tests.test_enquiries import answer_boxes
+
+    run("register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "torture")
+    run("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Q?")
+    form = run.root / "correspondence/AL-BEL-1-2025/enquiries/enquiry-myria.fr.docx"
+    (tmp_path / "bomb.png").write_bytes(_png_claiming(30000, 30000))
+    document = docx.Document(form)
+    box = answer_boxes(document)[0]
+    box.paragraphs[0].add_run("See the photograph.")
+    box.add_paragraph().add_run().add_picture(str(tmp_path / "bomb.png"), width=Cm(2))
+    document.save(tmp_path / "returned.docx")
+    run("answer", "import", str(tmp_path / "returned.docx"))
+    assert run.json("answers", "AL BEL 1/2025")["enquiries"][0]["revisions"][0]["text"] == (
+        "See the photograph."
+    )
