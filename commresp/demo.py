@@ -132,4 +132,8 @@ def run(
         if item.pdf:
             result.documents.append(item.pdf)
     result.email = rendering.send(on(plan["date"]), result.ref)
+    sent = case.get("sent", {}).get("on")
+    if sent:
+        progress(f"Recording the reply as sent on {sent}")
+        rendering.mark_sent(on(sent), result.ref, on=sent)
     return result

@@ -54,6 +54,9 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file 0600; give it the mode a plain open() would (or the mode of
+        # the file it replaces), so documents and exports can be shared as usual
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
@@ -63,6 +66,15 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_bytes(path: Path, data: bytes) -> None:

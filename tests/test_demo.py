@@ -144,12 +144,13 @@ def test_demo_records_the_whole_story(demo_root, runner):
     shown = json.loads(
         runner.invoke(cli, ["-w", str(demo_root), "show", "AL BEL 1/2025", "--json"]).stdout
     )
-    assert shown["status"] == "drafted"
+    assert shown["status"] == "sent"
+    assert shown["sent_on"] == "2025-10-10"
     assert shown["outgoing_ref"] == "GP/CC 2025/210"
     actions = [e["action"] for e in shown["events"]]
     assert actions[:2] == ["register", "assign"]
     assert actions.count("answer") == 5
-    assert actions[-3:] == ["draft", "render", "send-draft"]
+    assert actions[-4:] == ["draft", "render", "send-draft", "mark-sent"]
     answers = json.loads(
         runner.invoke(cli, ["-w", str(demo_root), "answers", "AL BEL 1/2025", "--json"]).stdout
     )

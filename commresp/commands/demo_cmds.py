@@ -19,7 +19,8 @@ def demo(directory: Path, pdf: bool | None) -> None:
 
     Registers the letter of 22 July 2025, asks five agencies, imports their returned forms,
     drafts the note verbale GP/CC 2025/210 of 10 October 2025 and the response, renders them,
-    and prints where everything is.
+    writes the e-mail to the registry, records the reply as sent, and prints where everything
+    is.
 
     \b
     Example:
