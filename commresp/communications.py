@@ -225,14 +225,17 @@ def list_page(
 def dashboard(ctx: Context, *, limit: int | None = 50) -> dict:
     """Open communications by urgency (overdue first, then soonest reply date)."""
     rows, total = store.open_communications(ctx.db, states.OPEN_STATES, limit)
+    today = ctx.today.isoformat()
+    late = store.late_agencies(ctx.db, [r["id"] for r in rows], today)
     for r in rows:
         r["days_left"] = days_left(ctx, r)
+        r["late_agencies"] = late.get(r["id"], [])
         del r["id"]
     counts = store.count_by_status(ctx.db)
     return {
-        "today": ctx.today.isoformat(),
+        "today": today,
         "open": total,
-        "overdue": sum(1 for r in rows if r["days_left"] is not None and r["days_left"] < 0),
+        "overdue": store.count_overdue(ctx.db, states.OPEN_STATES, today),
         "by_status": {s: counts.get(s, 0) for s in states.STATES},
         "communications": rows,
     }

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from commresp import communications, files, states, store
 from commresp.context import Context
-from commresp.errors import BadInput, DocumentError
+from commresp.errors import BadInput, DocumentError, InvalidTransition
 from commresp.references import OutgoingReference, parse_outgoing
 
 KINDS = ("note_verbale", "response")
@@ -231,6 +231,15 @@ def draft(
 
     comm = communications.get(ctx, ref_text)
     states.check_move(comm["ref"], comm["status"], "drafted")
+    waiting = [
+        e["agency"] for e in store.enquiries_for(ctx.db, comm["id"]) if e["status"] == "open"
+    ]
+    if waiting and not force:
+        asked = len(store.enquiries_for(ctx.db, comm["id"]))
+        raise InvalidTransition(
+            f"{len(waiting)} of {asked} agencies have not answered: {', '.join(waiting)}; "
+            "use --force to draft anyway"
+        )
     on = on or ctx.today
     if on < date.fromisoformat(comm["letter_date"]):
         raise BadInput(f"the draft date {on} is before the letter's date {comm['letter_date']}")

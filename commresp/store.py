@@ -535,6 +535,32 @@ def open_communications(
     return _with_mandates(db, rows), total
 
 
+def count_overdue(db: sqlite_utils.Database, open_states: Sequence[str], today: str) -> int:
+    marks = ",".join("?" * len(open_states))
+    return db.execute(
+        f"select count(*) from communications where status in ({marks}) and reply_due < ?",
+        [*open_states, today],
+    ).fetchone()[0]
+
+
+def late_agencies(
+    db: sqlite_utils.Database, comm_ids: Sequence[int], today: str
+) -> dict[int, list[str]]:
+    """Agencies past their due date without an answer, for a page of communications."""
+    result: dict[int, list[str]] = {}
+    for start in range(0, len(comm_ids), ID_CHUNK):
+        chunk = list(comm_ids[start : start + ID_CHUNK])
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(
+            f"""select communication_id, agency from enquiries
+                where communication_id in ({marks}) and status = 'open' and due_on < ?
+                order by communication_id, id""",
+            [*chunk, today],
+        ):
+            result.setdefault(row["communication_id"], []).append(row["agency"])
+    return result
+
+
 def count_by_status(db: sqlite_utils.Database) -> dict[str, int]:
     return {
         row["status"]: row["n"]

@@ -281,3 +281,28 @@ def test_batch_render_of_several_communications(run):
         "AL-BEL-2-2025",
         "AL-BEL-3-2025",
     }
+
+
+def test_draft_says_which_agencies_have_not_answered(registered):
+    registered(
+        "assign",
+        "AL BEL 1/2025",
+        "--agency",
+        "myria",
+        "--agency",
+        "cic",
+        "--agency",
+        "federal-police",
+        "--question",
+        "Q?",
+    )
+    registered("answer", "add", "AL BEL 1/2025", "--agency", "cic", "--text", "Nothing.")
+    before, files_before = db_snapshot(registered.root), tree(registered.root)
+    result = registered("draft", "AL BEL 1/2025", code=1)
+    assert result.stderr.strip() == (
+        "Error: 2 of 3 agencies have not answered: myria, federal-police; use --force to "
+        "draft anyway"
+    )
+    assert db_snapshot(registered.root) == before and tree(registered.root) == files_before
+    registered("draft", "AL BEL 1/2025", "--force")
+    assert registered.json("show", "AL BEL 1/2025")["status"] == "drafted"

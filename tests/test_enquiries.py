@@ -406,6 +406,9 @@ def test_overdue_remind_and_calendar(assigned, monkeypatch, tmp_path):
         ("payoke", 4),
     ]
     assert late[1]["email"] == "contact@myria.example"
+    board = assigned.json("status")["communications"][0]
+    assert board["late_agencies"] == ["myria", "payoke", "home-office-uk"]
+    assert "Late agencies" in assigned("status").output
     assigned("remind", "AL BEL 1/2025", "--agency", "myria")
     reminder = assigned.root / ENQUIRIES / "enquiry-myria.reminder-1.eml"
     message = email.message_from_bytes(reminder.read_bytes(), policy=policy.default)

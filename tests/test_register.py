@@ -88,6 +88,7 @@ def test_status_puts_overdue_first(run):
     assert [c["days_left"] for c in board["communications"]] == [-458, 50, 58]
     assert board["overdue"] == 1
     assert board["open"] == 3
+    assert run.json("status", "--limit", "1")["overdue"] == 1  # counted over all, not the page
 
 
 def test_reply_period_per_letter_type_comes_from_the_profile(run):

@@ -19,6 +19,7 @@ LIST_COLUMNS = [
     ("mandates", "Mandates"),
     ("subject", "Subject"),
 ]
+STATUS_COLUMNS = [*LIST_COLUMNS[:5], ("late_agencies", "Late agencies"), *LIST_COLUMNS[5:]]
 
 
 @click.command()
@@ -248,7 +249,7 @@ def status(ctx, limit, as_json):
         return
     counts = ", ".join(f"{n} {s}" for s, n in result["by_status"].items() if n)
     click.echo(f"{result['open']} open ({counts or 'nothing registered'}) as of {result['today']}")
-    table(result["communications"], LIST_COLUMNS)
+    table(result["communications"], STATUS_COLUMNS)
 
 
 @click.command()

@@ -50,7 +50,8 @@ def _read(path: Path | None) -> str:
 @click.option(
     "--force",
     is_flag=True,
-    help="Draft again over drafts edited by hand (they are kept as backups).",
+    help="Draft even if some agencies have not answered, and over drafts edited by hand "
+    "(they are kept as backups).",
 )
 @json_option
 @pass_context
