@@ -20,35 +20,28 @@ Writing (:func:`write_form`)
     the order of the single-column tables of the body.
 
 Reading (:func:`read_form`)
-    The file comes from outside, so it is checked from the ZIP directory before anything is
-    decompressed (size, zip bomb, macros, required parts), every XML part is read with a size
-    cap and parsed without entity resolution or network access, documents with a DOCTYPE are
-    refused, and so are external relationships other than hyperlinks (remote templates, OLE
-    objects, frames, sub-documents).  Every problem becomes one :class:`FormRejected` line that
-    says what is wrong and what to do; a bad file never produces a traceback.
-
-Markdown produced for an answer
-    Paragraphs become blocks separated by a blank line; list paragraphs become ``- item`` or
-    ``1. item`` lines; bold and italic runs become ``**…**`` and ``*…*``; a line break inside
-    a paragraph becomes two trailing spaces and a newline.  Plain text is escaped minimally
-    (see :func:`escape_markdown_line`) so that ``commresp answers`` shows what the person typed
-    and a CommonMark renderer gives back exactly the typed text.
+    The file comes from outside, so :func:`read_form` checks the file itself (size, old .doc,
+    not a ZIP) and opens it as a :class:`~commresp.docx_safety.SafeDocx`, which refuses zip
+    bombs, macros, ActiveX controls, DOCTYPE/ENTITY declarations and external relationships
+    other than hyperlinks before anything is parsed (see :mod:`commresp.docx_safety`).  Every
+    problem becomes one :class:`FormRejected` line that says what is wrong and what to do; a
+    bad file never produces a traceback.  The answers are then found from the marker styles
+    (or the single-column tables), and the paragraphs of each answer are turned into Markdown
+    by :mod:`commresp.docx_markdown`, which also holds :func:`escape_markdown_line` (re-exported
+    here) and describes the Markdown an answer becomes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
-import string
 import tomllib
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -59,6 +52,8 @@ from docx.oxml import OxmlElement
 from docx.shared import Pt, Twips
 from lxml import etree
 
+from commresp.docx_markdown import _W, _markdown, _Reader, escape_markdown_line
+from commresp.docx_safety import _RESAVE_HINT, SafeDocx, _mb, _short
 from commresp.errors import FormRejected, TemplateError
 from commresp.files import atomic_writer
 
@@ -101,12 +96,8 @@ class ReturnedForm:
     language: str | None
 
 
-# XML namespaces, in lxml's {uri}tag form.
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# XML namespaces, in lxml's {uri}tag form (w: itself is in commresp.docx_markdown).
 _W_STRICT = "{http://purl.oclc.org/ooxml/wordprocessingml/main}"
-_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
-_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 
@@ -434,211 +425,10 @@ def _min_row_height(row: Any, twips: int) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Reading: safety checks
+# Reading
 # --------------------------------------------------------------------------------------------
 
-_DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-_DOTX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-_MAX_MEMBERS = 5000
-# A member may expand this many times its compressed size before it is called a zip bomb;
-# Word's XML typically compresses 5-20 times, a bomb 1000 times.
-_MAX_RATIO = 200
-_RATIO_FLOOR = 1024 * 1024  # members smaller than this are never judged on their ratio
-
-_UNSAFE_HINT = "ask the sender to type the answers into a fresh copy of the form"
-_RESAVE_HINT = "ask the sender to save it again from Word as 'Word Document (.docx)' and resend it"
-
-_ACTIVEX_MESSAGE = f"the document contains ActiveX controls — refused; {_UNSAFE_HINT}"
-_MACRO_MESSAGE = (
-    "the document contains macros (macro-enabled .docm or vbaProject.bin) — refused; ask the "
-    "sender to save it as 'Word Document (.docx)', not 'Word Macro-Enabled Document', and resend it"
-)
-
-
-def _parser() -> etree.XMLParser:
-    """An XML parser that resolves no entity, loads no DTD and never touches the network."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
-class _Package:
-    """A .docx opened for reading with every safety check applied."""
-
-    def __init__(self, name: str, zf: zipfile.ZipFile, max_uncompressed: int) -> None:
-        self.name = name
-        self.zf = zf
-        self.budget = max_uncompressed
-        self.members: dict[str, zipfile.ZipInfo] = {}
-        self.cache: dict[str, bytes] = {}
-
-    def reject(self, what: str) -> FormRejected:
-        return FormRejected(f"{self.name}: {what}.")
-
-    def check_directory(self) -> None:
-        """Checks made on the ZIP directory alone, before anything is decompressed."""
-        infos = self.zf.infolist()
-        if len(infos) > _MAX_MEMBERS:
-            raise self.reject(
-                f"the archive holds {len(infos)} files, far more than any Word document — "
-                f"refused as unsafe; {_UNSAFE_HINT}"
-            )
-        total = 0
-        for info in infos:
-            key = info.filename.replace("\\", "/").lstrip("/").lower()
-            if key in self.members:
-                raise self.reject(f"the archive lists {info.filename!r} twice; {_RESAVE_HINT}")
-            self.members[key] = info
-            if info.flag_bits & 0x1:
-                raise self.reject(
-                    "the document is encrypted or password-protected; ask the sender to remove "
-                    "the password and send it again"
-                )
-            total += info.file_size
-            if info.file_size > _RATIO_FLOOR and info.file_size > _MAX_RATIO * max(
-                info.compress_size, 1
-            ):
-                ratio = info.file_size // max(info.compress_size, 1)
-                raise self.reject(
-                    f"{info.filename} would expand {ratio} times its compressed size — refused "
-                    f"as a possible zip bomb; {_UNSAFE_HINT}"
-                )
-        if total > self.budget:
-            raise self.reject(
-                f"the archive would expand to {_mb(total)} (limit {_mb(self.budget)}) — "
-                f"refused as a possible zip bomb; ask the sender to remove large pictures or "
-                f"attachments and resend it"
-            )
-        for key in self.members:
-            base = PurePosixPath(key).name
-            if base in ("vbaproject.bin", "vbadata.xml"):
-                raise self.reject(_MACRO_MESSAGE)
-            if key.startswith("word/activex/"):
-                raise self.reject(_ACTIVEX_MESSAGE)
-        for required in ("[content_types].xml", "word/document.xml"):
-            if required not in self.members:
-                raise self.reject(
-                    f"not a Word document ({required.replace('content_types', 'Content_Types')} "
-                    f"is missing); {_RESAVE_HINT}"
-                )
-
-    def read(self, key: str) -> bytes:
-        """The bytes of member ``key`` (lower-case name), never more than the remaining budget."""
-        if key in self.cache:
-            return self.cache[key]
-        info = self.members[key]
-        # ZipExtFile stops at the declared size and checks the CRC, so a member that lies about
-        # its size fails; the budget also caps the total over many "small" members.
-        limit = min(info.file_size, self.budget)
-        with self.zf.open(info) as handle:
-            data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise self.reject(
-                f"{info.filename} expands beyond the allowed size — refused as a possible zip "
-                f"bomb; {_UNSAFE_HINT}"
-            )
-        self.budget -= len(data)
-        self.cache[key] = data
-        return data
-
-    def xml(self, key: str) -> etree._Element:
-        """Member ``key`` parsed safely; DOCTYPE/ENTITY declarations and bad XML are refused."""
-        data = self.read(key)
-        part = self.members[key].filename
-        if _has_doctype(data):
-            raise self.reject(_doctype_message(part))
-        try:
-            tree = etree.parse(io.BytesIO(data), _parser())
-        except etree.XMLSyntaxError as exc:
-            raise self.reject(
-                f"{part} is not well-formed XML ({_short(str(exc))}) — the file is damaged; "
-                f"{_RESAVE_HINT}"
-            ) from exc
-        if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-            raise self.reject(_doctype_message(part))
-        return tree.getroot()
-
-    def check_parts(self) -> None:
-        """Content types (macros), DOCTYPEs in any XML part, and external relationships."""
-        types = self.xml("[content_types].xml")
-        main_type = None
-        for entry in types:
-            content_type = (entry.get("ContentType") or "").lower()
-            if "macroenabled" in content_type or "vbaproject" in content_type:
-                raise self.reject(_MACRO_MESSAGE)
-            if "activex" in content_type:
-                raise self.reject(_ACTIVEX_MESSAGE)
-            if entry.tag == _CT + "Override":
-                if (entry.get("PartName") or "").lower() == "/word/document.xml":
-                    main_type = content_type
-        if main_type not in (_DOCX_MAIN, _DOTX_MAIN):
-            raise self.reject(
-                f"not a Word .docx document (main part type {_short(str(main_type), 80)}); "
-                f"{_RESAVE_HINT}"
-            )
-        for key in sorted(self.members):
-            if key.endswith(".rels"):
-                self.check_relationships(key)
-            elif key.endswith(".xml"):
-                # Every XML part is screened, even those the reader does not use: Word would
-                # still parse them when someone opens the stored file later.
-                if _has_doctype(self.read(key)):
-                    raise self.reject(_doctype_message(self.members[key].filename))
-
-    def check_relationships(self, key: str) -> None:
-        """Refuse external targets other than hyperlinks (remote template, OLE, frame…)."""
-        for rel in self.xml(key).iter(_REL + "Relationship"):
-            if (rel.get("TargetMode") or "").lower() != "external":
-                continue
-            kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
-            if kind == "hyperlink":
-                continue
-            target = _short(rel.get("Target") or "", 80)
-            raise self.reject(
-                f"the document loads an external {_short(kind, 40) or 'object'} from {target!r} "
-                f"— refused as unsafe (this is how malicious documents fetch remote content); "
-                f"{_UNSAFE_HINT}"
-            )
-
-
-_DOCTYPE_RE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
-def _has_doctype(data: bytes) -> bool:
-    """True if the XML bytes declare a DOCTYPE or ENTITY (also in UTF-16), which Word never does."""
-    if _DOCTYPE_RE.search(data):
-        return True
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00<" in data[:4] or b"<\x00" in data[:4]:
-        for encoding in ("utf-16-le", "utf-16-be"):
-            text = data.decode(encoding, errors="ignore")
-            if re.search(r"<!\s*(DOCTYPE|ENTITY)", text, re.IGNORECASE):
-                return True
-    return False
-
-
-def _doctype_message(part: str) -> str:
-    return (
-        f"{part} contains a DOCTYPE/ENTITY declaration, which Word never writes — refused as "
-        f"unsafe (possible XML entity attack); {_UNSAFE_HINT}"
-    )
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def _short(text: str, limit: int = 120) -> str:
-    """``text`` on one line, printable only and cut to ``limit`` characters (for messages)."""
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_form(
@@ -680,7 +470,7 @@ def read_form(
                 )
             handle.seek(0)
             with zipfile.ZipFile(handle) as zf:
-                package = _Package(name, zf, max_uncompressed)
+                package = SafeDocx(name, zf, max_uncompressed)
                 package.check_directory()
                 package.check_parts()
                 return _extract(package)
@@ -714,225 +504,6 @@ def _file_size(handle: Any) -> int:
 # --------------------------------------------------------------------------------------------
 # Reading: extraction
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Style:
-    name: str
-    based_on: str | None
-    num_id: str | None
-    ilvl: int | None
-    bold: bool | None
-    italic: bool | None
-
-
-@dataclass
-class _Para:
-    """One paragraph of an answer: formatted text segments and list information."""
-
-    segments: list[tuple[str, bool, bool]]  # (text, bold, italic); text may contain "\n"
-    list_kind: str | None  # None, "bullet" or "ordered"
-    level: int
-
-
-class _Reader:
-    """Turns the parsed parts of a checked package into answers."""
-
-    def __init__(self, package: _Package) -> None:
-        self.package = package
-        self.styles: dict[str, _Style] = {}
-        self.default_lang: str | None = None
-        self.abstract_formats: dict[str, dict[int, str]] = {}
-        self.nums: dict[str, tuple[str | None, dict[int, str]]] = {}
-        if "word/styles.xml" in package.members:
-            self._load_styles(package.xml("word/styles.xml"))
-        if "word/numbering.xml" in package.members:
-            self._load_numbering(package.xml("word/numbering.xml"))
-
-    # -- styles and numbering -----------------------------------------------------------------
-
-    def _load_styles(self, root: etree._Element) -> None:
-        lang = root.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}lang")
-        if lang is not None:
-            self.default_lang = lang.get(_W + "val")
-        for style in root.iter(_W + "style"):
-            style_id = style.get(_W + "styleId")
-            if not style_id:
-                continue
-            name_el = style.find(_W + "name")
-            based = style.find(_W + "basedOn")
-            num_id = style.find(f"{_W}pPr/{_W}numPr/{_W}numId")
-            ilvl = style.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
-            rpr = style.find(_W + "rPr")
-            self.styles[style_id] = _Style(
-                name=(name_el.get(_W + "val") if name_el is not None else None) or style_id,
-                based_on=based.get(_W + "val") if based is not None else None,
-                num_id=num_id.get(_W + "val") if num_id is not None else None,
-                ilvl=_int(ilvl.get(_W + "val")) if ilvl is not None else None,
-                bold=_toggle(rpr, "b") if rpr is not None else None,
-                italic=_toggle(rpr, "i") if rpr is not None else None,
-            )
-
-    def _load_numbering(self, root: etree._Element) -> None:
-        for abstract in root.iter(_W + "abstractNum"):
-            self.abstract_formats[abstract.get(_W + "abstractNumId") or ""] = _level_formats(
-                abstract
-            )
-        for num in root.iter(_W + "num"):
-            abstract_id = num.find(_W + "abstractNumId")
-            overrides: dict[int, str] = {}
-            for override in num.iter(_W + "lvlOverride"):
-                overrides.update(_level_formats(override))
-            self.nums[num.get(_W + "numId") or ""] = (
-                abstract_id.get(_W + "val") if abstract_id is not None else None,
-                overrides,
-            )
-
-    def _style_chain(self, style_id: str | None) -> list[_Style]:
-        chain: list[_Style] = []
-        seen: set[str] = set()
-        while style_id and style_id in self.styles and style_id not in seen and len(chain) < 32:
-            seen.add(style_id)
-            style = self.styles[style_id]
-            chain.append(style)
-            style_id = style.based_on
-        return chain
-
-    def style_name(self, paragraph: etree._Element) -> str:
-        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-        style_id = style.get(_W + "val") if style is not None else None
-        if not style_id:
-            return ""
-        return self.styles[style_id].name if style_id in self.styles else style_id
-
-    def number_format(self, num_id: str, ilvl: int) -> str | None:
-        abstract_id, overrides = self.nums.get(num_id, (None, {}))
-        if ilvl in overrides:
-            return overrides[ilvl]
-        return self.abstract_formats.get(abstract_id or "", {}).get(ilvl)
-
-    # -- paragraphs ---------------------------------------------------------------------------
-
-    def paragraph(self, p: etree._Element) -> _Para:
-        style_el = p.find(f"{_W}pPr/{_W}pStyle")
-        style_id = style_el.get(_W + "val") if style_el is not None else None
-        chain = self._style_chain(style_id)
-        name = chain[0].name if chain else (style_id or "")
-        num_el = p.find(f"{_W}pPr/{_W}numPr/{_W}numId")
-        ilvl_el = p.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
-        num_id = num_el.get(_W + "val") if num_el is not None else None
-        ilvl = _int(ilvl_el.get(_W + "val")) if ilvl_el is not None else None
-        if num_id is None:
-            num_id = next((s.num_id for s in chain if s.num_id is not None), None)
-        if ilvl is None:
-            ilvl = next((s.ilvl for s in chain if s.ilvl is not None), None)
-        lowered = name.lower()
-        if ilvl is None:
-            # "List Bullet 2" carries its level in its name, not in w:ilvl.
-            digit = re.search(r"(\d)$", lowered)
-            ilvl = int(digit.group(1)) - 1 if digit and lowered.startswith("list ") else 0
-        kind: str | None = None
-        if num_id is not None and num_id != "0":  # numId 0 means "numbering removed"
-            fmt = self.number_format(num_id, ilvl)
-            if fmt is None:
-                kind = "ordered" if lowered.startswith("list number") else "bullet"
-            elif fmt != "none":
-                kind = "bullet" if fmt == "bullet" else "ordered"
-        elif num_id is None and lowered.startswith("list bullet"):
-            kind = "bullet"
-        elif num_id is None and lowered.startswith("list number"):
-            kind = "ordered"
-        segments: list[tuple[str, bool, bool]] = []
-        self._inline(p, segments)
-        return _Para(segments, kind, max(0, min(ilvl, 8)))
-
-    def _inline(self, parent: etree._Element, out: list[tuple[str, bool, bool]]) -> None:
-        """Collect the visible text of runs under ``parent`` (a paragraph or a container)."""
-        for child in parent:
-            tag = child.tag
-            if tag == _W + "r":
-                text = _run_text(child)
-                if text:
-                    bold, italic = self._run_format(child)
-                    out.append((text, bold, italic))
-            elif tag in _INLINE_CONTAINERS:
-                self._inline(child, out)
-            elif tag == _W + "sdt":
-                content = child.find(_W + "sdtContent")
-                if content is not None:
-                    self._inline(content, out)
-            elif tag in (_M + "oMath", _M + "oMathPara"):
-                text = "".join(t.text or "" for t in child.iter(_M + "t"))
-                if text:
-                    out.append((text, False, False))
-            # Deleted text (w:del, w:moveFrom), drawings and field codes are not visible text.
-
-    def _run_format(self, run: etree._Element) -> tuple[bool, bool]:
-        rpr = run.find(_W + "rPr")
-        bold = _toggle(rpr, "b") if rpr is not None else None
-        italic = _toggle(rpr, "i") if rpr is not None else None
-        if rpr is not None and (bold is None or italic is None):
-            style = rpr.find(_W + "rStyle")
-            chain = self._style_chain(style.get(_W + "val") if style is not None else None)
-            if bold is None:
-                bold = next((s.bold for s in chain if s.bold is not None), None)
-            if italic is None:
-                italic = next((s.italic for s in chain if s.italic is not None), None)
-        return bool(bold), bool(italic)
-
-
-_INLINE_CONTAINERS = {
-    _W + "hyperlink",
-    _W + "ins",
-    _W + "moveTo",
-    _W + "smartTag",
-    _W + "fldSimple",
-    _W + "customXml",
-    _W + "dir",
-    _W + "bdo",
-    _W + "sdtContent",
-}
-
-
-def _run_text(run: etree._Element) -> str:
-    parts: list[str] = []
-    for child in run:
-        tag = child.tag
-        if tag == _W + "t":
-            parts.append(child.text or "")
-        elif tag in (_W + "tab", _W + "ptab"):
-            parts.append("\t")
-        elif tag in (_W + "br", _W + "cr"):
-            parts.append("\n")
-        elif tag == _W + "noBreakHyphen":
-            parts.append("\u2011")
-        # w:softHyphen is invisible; w:sym is a font glyph (Wingdings…) with no text meaning.
-    return "".join(parts)
-
-
-def _toggle(rpr: etree._Element, name: str) -> bool | None:
-    """The value of the on/off property ``name`` in ``rpr``, None when not set there."""
-    el = rpr.find(_W + name)
-    if el is None:
-        return None
-    return (el.get(_W + "val") or "true").lower() not in ("0", "false", "off")
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _level_formats(parent: etree._Element) -> dict[int, str]:
-    formats: dict[int, str] = {}
-    for lvl in parent.iter(_W + "lvl"):
-        level = _int(lvl.get(_W + "ilvl"))
-        fmt = lvl.find(_W + "numFmt")
-        if level is not None and fmt is not None:
-            formats[level] = fmt.get(_W + "val") or "bullet"
-    return formats
 
 
 def _blocks(parent: etree._Element) -> list[etree._Element]:
@@ -992,7 +563,7 @@ _MARKERS = {
 }
 
 
-def _extract(package: _Package) -> ReturnedForm:
+def _extract(package: SafeDocx) -> ReturnedForm:
     """Find the form code, the language and the answers in a checked package."""
     reader = _Reader(package)
     root = package.xml("word/document.xml")
@@ -1084,7 +655,7 @@ def _token_from_line(text: str) -> str | None:
     return None
 
 
-def _core_properties(package: _Package) -> dict[str, str]:
+def _core_properties(package: SafeDocx) -> dict[str, str]:
     if "docprops/core.xml" not in package.members:
         return {}
     root = package.xml("docprops/core.xml")
@@ -1100,265 +671,6 @@ def _primary_language(tag: str | None) -> str | None:
     """``"fr-BE"`` → ``"fr"``; None for anything that is not a language tag."""
     match = re.fullmatch(r"\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*", tag or "")
     return match.group(1).lower() if match else None
-
-
-# --------------------------------------------------------------------------------------------
-# Markdown
-# --------------------------------------------------------------------------------------------
-
-_ASCII_PUNCT = frozenset(string.punctuation)
-# Whitespace as CommonMark (markdown-it) sees it around emphasis markers.
-_MD_SPACE = frozenset("\t\n\x0b\x0c\r \xa0\u1680\u202f\u205f\u3000") | frozenset(
-    chr(c) for c in range(0x2000, 0x200B)
-)
-_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
-_EMAIL_AUTOLINK_RE = re.compile(
-    r"<[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
-    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*>"
-)
-_ORDERED_START_RE = re.compile(r"(\d{1,9})([.)])(?=[ \t]|$)")
-
-
-def escape_markdown_line(text: str, *, line_start: bool = True) -> str:
-    """Escape one line of plain text so that CommonMark renders exactly ``text``.
-
-    Escaping is minimal so the Markdown still reads like what the person typed:
-
-    * always escaped: ``*``, backtick, ``[`` and ``\\`` when it precedes ASCII punctuation or
-      ends the text (else a backslash is literal in CommonMark);
-    * ``_`` unless it sits between two letters or digits (``snake_case`` stays as is);
-    * ``<`` only before a letter, ``/``, ``!`` or ``?`` (HTML tag, comment, autolink) or when
-      it starts an e-mail autolink — ``a < b`` and ``<3`` stay as typed;
-    * ``&`` only when it starts a character reference such as ``&amp;`` or ``&#38;`` —
-      ``Smith & Co`` stays as typed;
-    * ``~`` only when doubled (``~~`` is strikethrough in GitHub-flavoured renderers);
-    * at the start of a line (``line_start``): ``#``, ``>``, ``+``/``-`` list markers,
-      ``-``/``=`` lines (rules and setext underlines) and ``1.``/``1)`` list numbers.
-
-    ``text`` must not contain a newline and should be trimmed (surrounding whitespace is not
-    kept by Markdown).  The end of ``text`` is treated as a possible end of line, which is
-    the safe assumption when the caller appends emphasis markers after it.
-    """
-    out: list[str] = []
-    length = len(text)
-    for index, ch in enumerate(text):
-        prev = text[index - 1] if index else ""
-        nxt = text[index + 1] if index + 1 < length else ""
-        escape = False
-        if ch in "*`[":
-            escape = True
-        elif ch == "_":
-            escape = not (prev.isalnum() and nxt.isalnum())
-        elif ch == "\\":
-            escape = nxt == "" or nxt in _ASCII_PUNCT
-        elif ch == "<":
-            escape = (
-                (nxt.isascii() and nxt.isalpha())
-                or nxt in ("/", "!", "?")
-                or bool(_EMAIL_AUTOLINK_RE.match(text, index))
-            )
-        elif ch == "&":
-            escape = bool(_ENTITY_RE.match(text, index))
-        elif ch == "~":
-            escape = prev == "~" or nxt == "~"
-        out.append("\\" + ch if escape else ch)
-    escaped = "".join(out)
-    if line_start and text:
-        escaped = _escape_line_start(text, escaped)
-    return escaped
-
-
-def _escape_line_start(text: str, escaped: str) -> str:
-    """Escape what would make a line a heading, quote, list item, rule or setext underline."""
-    first = text[0]
-    if first in "#>":
-        return "\\" + escaped
-    if first in "+-" and (len(text) == 1 or text[1] in " \t"):
-        return "\\" + escaped
-    if first in "-=" and not text.strip(first + " \t"):
-        return "\\" + escaped
-    match = _ORDERED_START_RE.match(text)
-    if match:
-        # Digits are never escaped, so the delimiter sits at the same place in ``escaped``.
-        cut = match.end(1)
-        return escaped[:cut] + "\\" + escaped[cut:]
-    return escaped
-
-
-def _is_md_punct(ch: str) -> bool:
-    return ch in _ASCII_PUNCT or unicodedata.category(ch).startswith(("P", "S"))
-
-
-def _can_open(before: str, first: str) -> bool:
-    """Whether a ``*`` run between ``before`` and ``first`` opens emphasis (CommonMark rule)."""
-    return first not in _MD_SPACE and (
-        not _is_md_punct(first) or before == "" or before in _MD_SPACE or _is_md_punct(before)
-    )
-
-
-def _can_close(last: str, after: str) -> bool:
-    """Whether a ``*`` run between ``last`` and ``after`` closes emphasis (CommonMark rule)."""
-    return last not in _MD_SPACE and (
-        not _is_md_punct(last) or after == "" or after in _MD_SPACE or _is_md_punct(after)
-    )
-
-
-def _md_strip(text: str) -> tuple[str, str, str]:
-    """Split ``text`` into leading whitespace, core, trailing whitespace (CommonMark spaces)."""
-    start = 0
-    while start < len(text) and text[start] in _MD_SPACE:
-        start += 1
-    end = len(text)
-    while end > start and text[end - 1] in _MD_SPACE:
-        end -= 1
-    return text[:start], text[start:end], text[end:]
-
-
-def _merge(segments: Iterable[tuple[str, bool, bool]]) -> list[tuple[str, bool, bool]]:
-    """Join adjacent segments with the same formatting; whitespace-only ones become plain."""
-    merged: list[tuple[str, bool, bool]] = []
-    for text, bold, italic in segments:
-        if not text:
-            continue
-        if not _md_strip(text)[1]:
-            bold = italic = False
-        if merged and merged[-1][1:] == (bold, italic):
-            merged[-1] = (merged[-1][0] + text, bold, italic)
-        else:
-            merged.append((text, bold, italic))
-    return merged
-
-
-def _render_line(segments: list[tuple[str, bool, bool]]) -> str:
-    """One line (no newline) of formatted segments as Markdown; "" if it has no text."""
-    # Trim the line as a whole, then drop formatting where the markers would not be read as
-    # emphasis (e.g. "a**(b)**"): plain text is better than stray asterisks.
-    joined = "".join(text for text, _, _ in segments)
-    lead = len(joined) - len(joined.lstrip())
-    trail = len(joined.rstrip())
-    trimmed: list[tuple[str, bool, bool]] = []
-    position = 0
-    for text, bold, italic in segments:
-        start, end = position, position + len(text)
-        position = end
-        piece = text[max(lead, start) - start : max(min(trail, end) - start, 0)]
-        if piece:
-            trimmed.append((piece, bold, italic))
-    segments = _merge(trimmed)
-    changed = True
-    while changed:
-        changed = False
-        for index, (text, bold, italic) in enumerate(segments):
-            if not (bold or italic):
-                continue
-            head, core, tail = _md_strip(text)
-            before = head[-1:] or _outer_last(segments, index)
-            after = tail[:1] or _outer_first(segments, index)
-            # Markers of two touching formatted segments would fuse into one delimiter run
-            # ("**a***b*"), which CommonMark may read differently: keep only the first.
-            touching = index > 0 and not head and _formatted_end(segments[index - 1])
-            if touching or not (_can_open(before, core[0]) and _can_close(core[-1], after)):
-                segments[index] = (text, False, False)
-                segments = _merge(segments)
-                changed = True
-                break
-    out: list[str] = []
-    for index, (text, bold, italic) in enumerate(segments):
-        if bold or italic:
-            head, core, tail = _md_strip(text)
-            marker = "***" if bold and italic else "**" if bold else "*"
-            core_md = escape_markdown_line(core, line_start=False)
-            out.append(f"{head}{marker}{core_md}{marker}{tail}")
-        else:
-            out.append(escape_markdown_line(text, line_start=index == 0))
-    return "".join(out)
-
-
-def _formatted_end(segment: tuple[str, bool, bool]) -> bool:
-    """Whether ``segment`` ends with an emphasis marker (formatted, no trailing whitespace)."""
-    text, bold, italic = segment
-    return (bold or italic) and not _md_strip(text)[2]
-
-
-def _outer_last(segments: list[tuple[str, bool, bool]], index: int) -> str:
-    """The character Markdown will see just before segment ``index`` ("" = start of line)."""
-    if index == 0:
-        return ""
-    text, bold, italic = segments[index - 1]
-    return "*" if (bold or italic) and not _md_strip(text)[2] else text[-1]
-
-
-def _outer_first(segments: list[tuple[str, bool, bool]], index: int) -> str:
-    """The character Markdown will see just after segment ``index`` ("" = end of line)."""
-    if index + 1 >= len(segments):
-        return ""
-    text, bold, italic = segments[index + 1]
-    if (bold or italic) and not _md_strip(text)[0]:
-        return "*"
-    # A plain segment may start with an escaped character: its backslash is punctuation too.
-    return "\\" if escape_markdown_line(text, line_start=False)[:1] == "\\" else text[0]
-
-
-def _lines(segments: list[tuple[str, bool, bool]]) -> list[list[tuple[str, bool, bool]]]:
-    """Split formatted segments at line breaks."""
-    lines: list[list[tuple[str, bool, bool]]] = [[]]
-    for text, bold, italic in segments:
-        pieces = text.split("\n")
-        for number, piece in enumerate(pieces):
-            if number:
-                lines.append([])
-            if piece:
-                lines[-1].append((piece, bold, italic))
-    return lines
-
-
-def _markdown(paragraphs: Sequence[_Para]) -> str:
-    """The Markdown of an answer made of ``paragraphs``."""
-    blocks: list[str] = []
-    items: list[str] = []  # lines of the list being built
-    indents: list[int] = []  # content column of the open list level at each depth
-    counters: list[tuple[str, int]] = []  # (kind, last number) per open depth
-
-    def close_list() -> None:
-        if items:
-            blocks.append("\n".join(items))
-            items.clear()
-        indents.clear()
-        counters.clear()
-
-    for para in paragraphs:
-        rendered = [_render_line(line) for line in _lines(para.segments)]
-        if para.list_kind is None:
-            close_list()
-            # An empty line inside a paragraph (two line breaks) reads as a paragraph break.
-            chunk: list[str] = []
-            for line in [*rendered, ""]:
-                if line:
-                    chunk.append(line)
-                elif chunk:
-                    blocks.append("  \n".join(chunk))
-                    chunk = []
-            continue
-        lines = [line for line in rendered if line]
-        if not lines:
-            continue
-        depth = min(para.level, len(indents))
-        del indents[depth:]
-        del counters[depth + 1 :]
-        if len(counters) > depth and counters[depth][0] == para.list_kind:
-            number = counters[depth][1] + 1
-        else:
-            number = 1
-        del counters[depth:]
-        counters.append((para.list_kind, number))
-        indent = indents[depth - 1] if depth else 0
-        marker = f"{number}." if para.list_kind == "ordered" else "-"
-        column = indent + len(marker) + 1
-        indents.append(column)
-        continuation = "".join(f"  \n{' ' * column}{line}" for line in lines[1:])
-        items.append(f"{' ' * indent}{marker} {lines[0]}{continuation}")
-    close_list()
-    return "\n\n".join(blocks).strip()
 
 
 # --------------------------------------------------------------------------------------------
