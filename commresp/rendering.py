@@ -51,11 +51,14 @@ def check_languages(langs: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def to_pdf(docx_path: Path, pdf_path: Path) -> None:
-    """Convert with LibreOffice headless into a temporary folder, then move into place."""
+def to_pdf(jobs: Sequence[tuple[Path, Path]]) -> None:
+    """Convert each (docx, pdf) pair with ONE LibreOffice run (it starts in about a second,
+    so one run for all the documents of a render), into a temporary folder, then move each
+    PDF into place atomically."""
     exe = soffice()
     if exe is None:
         raise DocumentError(f"LibreOffice is not installed: {INSTALL_LIBREOFFICE}")
+    names = ", ".join(docx.name for docx, _ in jobs)
     with tempfile.TemporaryDirectory(prefix="commresp-pdf-") as tmp:
         # A private profile: LibreOffice refuses to run twice on one user profile.
         profile = Path(tmp, "profile").as_uri()
@@ -70,7 +73,7 @@ def to_pdf(docx_path: Path, pdf_path: Path) -> None:
                     "pdf",
                     "--outdir",
                     tmp,
-                    str(docx_path),
+                    *(str(docx) for docx, _ in jobs),
                 ],
                 check=True,
                 capture_output=True,
@@ -78,19 +81,20 @@ def to_pdf(docx_path: Path, pdf_path: Path) -> None:
             )
         except subprocess.TimeoutExpired:
             raise DocumentError(
-                f"LibreOffice took over {PDF_TIMEOUT_S} s to convert {docx_path.name}; try again"
+                f"LibreOffice took over {PDF_TIMEOUT_S} s to convert {names}; try again"
             ) from None
         except subprocess.CalledProcessError as exc:
             message = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
             raise DocumentError(
-                f"LibreOffice could not convert {docx_path.name}: "
+                f"LibreOffice could not convert {names}: "
                 f"{message[-1] if message else 'no reason given'}"
             ) from None
-        produced = Path(tmp, docx_path.with_suffix(".pdf").name)
-        if not produced.exists():
-            raise DocumentError(f"LibreOffice made no PDF of {docx_path.name}")
-        with files.atomic_writer(pdf_path) as out, open(produced, "rb") as src:
-            shutil.copyfileobj(src, out)
+        for docx, pdf_path in jobs:
+            produced = Path(tmp, docx.with_suffix(".pdf").name)
+            if not produced.exists():
+                raise DocumentError(f"LibreOffice made no PDF of {docx.name}")
+            with files.atomic_writer(pdf_path) as out, open(produced, "rb") as src:
+                shutil.copyfileobj(src, out)
 
 
 def render(
@@ -189,17 +193,20 @@ def render(
                     )
                 if pdf:
                     item.pdf = target.with_suffix(".pdf")
-                    staging = _unverified(item.pdf) if redacted else item.pdf
-                    to_pdf(target, staging)
-                    written.append(staging)
-                    if redacted:
-                        redaction.verify(staging, terms, name=item.pdf.name)
-                        staging.replace(item.pdf)
-                        written[-1] = item.pdf
-                    drafting.record_document(
-                        ctx, comm["id"], kind, lang, version, "pdf", item.pdf, redacted
-                    )
                 results.append(item)
+            if pdf:
+                # publication copies again go through an unverified name first
+                staged = [(r, _unverified(r.pdf) if redacted else r.pdf) for r in results]
+                written += [staging for _, staging in staged]
+                to_pdf([(r.docx, staging) for r, staging in staged])
+                for r, staging in staged:
+                    if redacted:
+                        redaction.verify(staging, terms, name=r.pdf.name)
+                        staging.replace(r.pdf)
+                        written[written.index(staging)] = r.pdf
+                    drafting.record_document(
+                        ctx, comm["id"], r.kind, r.language, r.version, "pdf", r.pdf, redacted
+                    )
             store.add_event(
                 ctx.db,
                 actor=ctx.actor,
