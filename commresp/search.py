@@ -21,6 +21,13 @@ STOP_WORDS = set(
 )
 
 
+# Words in nearly every mandate title: they say nothing about what a letter is about.
+TITLE_WORDS = set(
+    """special rapporteur rapporteurs independent expert experts working group mechanism human
+    rights right persons issue issues question promotion protection""".split()
+)
+
+
 def words(text: str) -> list[str]:
     """The words of ``text`` as FTS5's tokenizer sees them (letters and digits)."""
     return [w for w in re.findall(r"[^\W_]+", text or "") if w]
@@ -68,7 +75,11 @@ def precedents(ctx: Context, ref_text: str, *, limit: int = 10) -> list[dict]:
         if w.casefold() not in STOP_WORDS and len(w) > 2
     ]
     for m in store.communication_mandates(ctx.db, comm["id"]):
-        terms += [w for w in words(m["title_en"]) if w.casefold() not in STOP_WORDS and len(w) > 3]
+        terms += [
+            w
+            for w in words(m["title_en"])
+            if w.casefold() not in STOP_WORDS | TITLE_WORDS and len(w) > 3
+        ]
     terms = list(dict.fromkeys(t.casefold() for t in terms))
     if not terms:
         return []

@@ -690,31 +690,52 @@ def calendar_rows(db: sqlite_utils.Database, open_states: Sequence[str]) -> list
 # --- search -------------------------------------------------------------------------------
 
 
+# A word found in more rows than this is ranked among its newest SEARCH_WINDOW rows only:
+# ranking half a million matches costs seconds and separates little, while recent answers and
+# replies are the ones a drafter wants to see first.
+SEARCH_WINDOW = 5000
+
+
+def _window_floor(db: sqlite_utils.Database, fts: str, match: str) -> int:
+    """The lowest rowid among the newest SEARCH_WINDOW matches (0 when there are fewer)."""
+    row = db.execute(
+        f"select rowid from {fts} where {fts} match ? order by rowid desc limit 1 offset ?",
+        [match, SEARCH_WINDOW - 1],
+    ).fetchone()
+    return row[0] if row else 0
+
+
+def _top(fts: str) -> str:
+    """The best matches of an FTS table, ranked and cut before any join (cheap joins)."""
+    return f"""with top as materialized (
+                 select rowid, rank, snippet({fts}, -1, '[', ']', '…', 12) as snippet
+                 from {fts} where {fts} match ? and rowid >= ? order by rank limit ?)"""
+
+
 def search_communications(db: sqlite_utils.Database, match: str, limit: int) -> list[dict]:
+    floor = _window_floor(db, "communications_fts", match)
     return list(
         db.query(
-            """select c.ref, 'communication' as kind, null as agency,
-                      snippet(communications_fts, -1, '[', ']', '…', 12) as snippet,
-                      bm25(communications_fts) as rank
-               from communications_fts join communications c on c.rowid = communications_fts.rowid
-               where communications_fts match ? order by rank limit ?""",
-            [match, limit],
+            _top("communications_fts")
+            + """ select c.ref, 'communication' as kind, null as agency, top.snippet, top.rank
+                  from top join communications c on c.rowid = top.rowid order by top.rank""",
+            [match, floor, limit],
         )
     )
 
 
 def search_answers(db: sqlite_utils.Database, match: str, limit: int) -> list[dict]:
+    floor = _window_floor(db, "answers_fts", match)
     return list(
         db.query(
-            """select c.ref, 'answer' as kind, e.agency, a.revision,
-                      snippet(answers_fts, -1, '[', ']', '…', 12) as snippet,
-                      bm25(answers_fts) as rank
-               from answers_fts
-               join answers a on a.rowid = answers_fts.rowid
-               join enquiries e on e.id = a.enquiry_id
-               join communications c on c.id = e.communication_id
-               where answers_fts match ? order by rank limit ?""",
-            [match, limit],
+            _top("answers_fts")
+            + """ select c.ref, 'answer' as kind, e.agency, a.revision, top.snippet, top.rank
+                  from top
+                  join answers a on a.rowid = top.rowid
+                  join enquiries e on e.id = a.enquiry_id
+                  join communications c on c.id = e.communication_id
+                  order by top.rank""",
+            [match, floor, limit],
         )
     )
 
@@ -722,18 +743,18 @@ def search_answers(db: sqlite_utils.Database, match: str, limit: int) -> list[di
 def search_paragraphs(
     db: sqlite_utils.Database, match: str, limit: int, exclude_communication: int | None = None
 ) -> list[dict]:
+    floor = _window_floor(db, "paragraphs_fts", match)
+    # room for the excluded communication's own paragraphs among the best matches
     return list(
         db.query(
-            """select p.id, c.ref, 'response' as kind, null as agency, p.language, p.text,
-                      c.id as communication_id,
-                      snippet(paragraphs_fts, -1, '[', ']', '…', 12) as snippet,
-                      bm25(paragraphs_fts) as rank
-               from paragraphs_fts
-               join paragraphs p on p.rowid = paragraphs_fts.rowid
-               join communications c on c.id = p.communication_id
-               where paragraphs_fts match ? and c.id != ?
-               order by rank limit ?""",
-            [match, exclude_communication or -1, limit],
+            _top("paragraphs_fts")
+            + """ select p.id, c.ref, 'response' as kind, null as agency, p.language, p.text,
+                         c.id as communication_id, top.snippet, top.rank
+                  from top
+                  join paragraphs p on p.rowid = top.rowid
+                  join communications c on c.id = p.communication_id
+                  where c.id != ? order by top.rank limit ?""",
+            [match, floor, limit + 200, exclude_communication or -1, limit],
         )
     )
 

@@ -134,3 +134,19 @@ def test_precedents_offer_earlier_paragraphs_and_draft_reuses_them(demo_root, ru
         cli, ["-w", str(demo_root), "draft", "AL BEL 4/2025", "--force", "--reuse", "999999"]
     )
     assert result.exit_code == 2 and "no paragraph 999999 to reuse" in result.stderr
+
+
+def test_a_very_common_word_is_ranked_among_its_newest_matches(record, monkeypatch):
+    from commresp import store
+
+    monkeypatch.setattr(store, "SEARCH_WINDOW", 2)
+    record(
+        "answer", "add", "AL BEL 1/2025", "--agency", "myria", "--text", "A newer national answer."
+    )
+    agencies = [
+        (r["agency"], r["revision"])
+        for r in record.json("search", "national")
+        if r["kind"] == "answer"
+    ]
+    # three answers say "national"; the window keeps the two newest (cic r1, myria r2)
+    assert sorted(agencies) == [("cic", 1), ("myria", 2)]
