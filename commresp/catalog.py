@@ -12,11 +12,13 @@ import difflib
 import io
 import unicodedata
 from importlib import resources
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from commresp import store
 from commresp.errors import BadInput, UnknownAgency, UnknownMandate
+
+if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
+    import sqlite_utils
 
 HOLDER_TYPES = ("Special Rapporteur", "Independent Expert", "Working Group", "Expert Mechanism")
 GENDERS = ("f", "m", "")

@@ -6,11 +6,13 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from commresp import store, workspace
 from commresp.errors import WorkspaceError
+
+if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
+    import sqlite_utils
 
 ENV_TODAY = "COMMRESP_TODAY"
 

@@ -27,11 +27,12 @@ import statistics
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from commresp.context import Context
+
+if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
+    import sqlite_utils
 
 OUTCOMES = ("on_time", "late", "late_unanswered", "pending", "closed")
 OUTCOME_LABELS = {

@@ -11,15 +11,33 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
-
 from commresp.errors import WorkspaceError
+
+
+def _import_sqlite_utils():
+    """sqlite-utils imports numpy and pandas whenever they are installed, only to know their
+    column types; commresp never stores them, and numpy alone adds ~55 ms to every command
+    (matplotlib, for reports, installs it). Hide both while sqlite-utils is imported."""
+    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes 'import name' fail
+    try:
+        import sqlite_utils
+        from sqlite_utils.migrations import Migrations
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+    return sqlite_utils, Migrations
+
+
+sqlite_utils, Migrations = _import_sqlite_utils()
+
 
 # How long a writer waits for another one before giving up (milliseconds).  Long enough for a
 # colleague's render to finish; an operation that still finds the database locked says so.
