@@ -123,7 +123,7 @@ def describe_machine() -> str:
         f"commresp {__version__} ({commit or 'not a git checkout'}), Python "
         f"{platform.python_version()}, {os.cpu_count()} cores, load average {load}, "
         f"{time.strftime('%Y-%m-%d %H:%M')}\n"
-        f"installed next to sqlite-utils, imported by it at start-up: {', '.join(heavy)}"
+        f"installed beside commresp (hidden from sqlite-utils at start-up): {', '.join(heavy)}"
     )
 
 
@@ -611,3 +611,57 @@ def print_importtime(title: str, rows: Sequence[tuple[str, int, int, int]], top:
     print(f"  {'cumul ms':>8}  {'self ms':>7}  module (indented by import depth)")
     for name, depth, self_us, cumulative in rows[:top]:
         print(f"  {cumulative / 1000:8.1f}  {self_us / 1000:7.1f}  {'  ' * depth}{name}")
+
+
+# --- returned forms and file references -----------------------------------------------------
+
+
+def answer_boxes(document) -> list:
+    """A generated enquiry form's answer boxes: its 1×1 tables, in order."""
+    return [t.cell(0, 0) for t in document.tables if len(t.rows) == 1 and len(t.columns) == 1]
+
+
+def fill_form(src: Path, dest: Path, answers: Sequence[Sequence[tuple[str, str, bool]]]) -> Path:
+    """Type into each answer box of the form ``src`` as a person would, and save as ``dest``.
+
+    ``answers`` has one entry per box: its paragraphs as (style, text, bold), where style is
+    a paragraph style of the form ("" for the default, "List Bullet") and bold makes the
+    text up to its first colon bold (a lead-in)."""
+    import docx
+
+    document = docx.Document(src)
+    boxes = answer_boxes(document)
+    if len(boxes) != len(answers):
+        raise SystemExit(f"{src.name}: {len(boxes)} answer boxes, {len(answers)} answers given")
+    for cell, paragraphs in zip(boxes, answers, strict=True):
+        for i, (style, text, bold) in enumerate(paragraphs):
+            paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+            if style:
+                paragraph.style = document.styles[style]
+            head, colon, tail = text.partition(":")
+            if bold and colon:
+                paragraph.add_run(head + colon).bold = True
+                paragraph.add_run(tail)
+            else:
+                paragraph.add_run(text)
+    document.save(dest)
+    return dest
+
+
+def forget_synthetic_files(root: Path) -> float:
+    """Clear the file names that :func:`fill` records but never writes (enquiry forms and
+    e-mails, stored answers), so that ``commresp check`` and ``backup`` deal with the files
+    that exist instead of reporting each synthetic one as missing.  Call it right after
+    ``fill``: every enquiry and answer then is synthetic.  Returns the seconds it took (the
+    answers' full-text triggers fire on the update)."""
+    from commresp import store
+
+    started = time.perf_counter()
+    db = connect(root)
+    try:
+        with store.transaction(db):
+            db.execute("update enquiries set form_file = null, email_file = null")
+            db.execute("update answers set stored_file = null where stored_file is not null")
+    finally:
+        db.close()
+    return time.perf_counter() - started

@@ -148,7 +148,9 @@ def _write_archive(
     revisions = checks.answer_revisions(record)
     members: list[dict] = []
     left_out: list[str] = []
-    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+    with zipfile.ZipFile(
+        handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL, allowZip64=True
+    ) as zf:
         members.append(_add_file(zf, snapshot, DATABASE_NAME))
         # 2. Then the files.
         for name in (PROFILE_NAME, SECRET_NAME):
@@ -188,9 +190,17 @@ def _write_archive(
     return BackupResult(Path(), len(members) + 1, 0, migrations, left_out)
 
 
+# Level 1: a 650 MB database compresses in 4 s instead of 19 s at the default level 6, for
+# an archive about 15 % larger (measured by benchmarks/bench_scale.py).
+COMPRESS_LEVEL = 1
+
+
 def _zipinfo(name: str, when: datetime) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0)))
     info.compress_type = zipfile.ZIP_DEFLATED
+    # ZipFile.open(info) ignores the archive's level; the attribute is what it reads
+    # (``compress_level`` from Python 3.13, which keeps this name as an alias)
+    info._compresslevel = COMPRESS_LEVEL
     info.external_attr = (stat.S_IFREG | 0o600) << 16
     return info
 
