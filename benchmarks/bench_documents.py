@@ -357,13 +357,7 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="print the cProfile of draft and render"
     )
-    parser.add_argument(
-        "--as-is",
-        action="store_true",
-        help="keep the caller's environment (e.g. PYTHONDONTWRITEBYTECODE) instead of a "
-        "bytecode cache in the temporary folder",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary workspace")
+    common.add_common_options(parser)
     args = parser.parse_args()
     print(common.describe_machine())
 

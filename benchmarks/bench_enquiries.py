@@ -170,13 +170,7 @@ def main() -> None:
         "--repeat", type=int, default=5, help="timed assigns of each kind (fresh each)"
     )
     parser.add_argument("--batches", type=int, default=3, help="timed imports of 20 new forms")
-    parser.add_argument(
-        "--as-is",
-        action="store_true",
-        help="keep the caller's environment (e.g. PYTHONDONTWRITEBYTECODE) instead of a "
-        "bytecode cache in the temporary folder",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary workspace")
+    common.add_common_options(parser)
     args = parser.parse_args()
     print(common.describe_machine())
     per_batch = FORMS_PER_BATCH // len(AGENCIES)

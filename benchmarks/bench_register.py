@@ -107,13 +107,7 @@ def main() -> None:
     parser.add_argument(
         "--enquiries", type=int, default=2, help="enquiries (and answers) per communication"
     )
-    parser.add_argument(
-        "--as-is",
-        action="store_true",
-        help="keep the caller's environment (e.g. PYTHONDONTWRITEBYTECODE) instead of a "
-        "bytecode cache in the temporary folder",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary workspaces")
+    common.add_common_options(parser)
     args = parser.parse_args()
     print(common.describe_machine())
     verdicts = []

@@ -563,13 +563,7 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds")
     parser.add_argument("--batch", type=int, default=1_000, help="communications rendered at once")
-    parser.add_argument(
-        "--as-is",
-        action="store_true",
-        help="keep the caller's environment (e.g. PYTHONDONTWRITEBYTECODE) instead of a "
-        "bytecode cache in the temporary folder",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary workspaces")
+    common.add_common_options(parser)
     args = parser.parse_args()
     print(common.describe_machine())
     # the commands run in-process to prepare see the same day and actor as the timed ones

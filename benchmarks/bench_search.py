@@ -283,13 +283,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000, help="communications")
     parser.add_argument("--repeat", type=int, default=5, help="timed rounds of whole processes")
     parser.add_argument("--iterations", type=int, default=20, help="in-process calls of each")
-    parser.add_argument(
-        "--as-is",
-        action="store_true",
-        help="keep the caller's environment (e.g. PYTHONDONTWRITEBYTECODE) instead of a "
-        "bytecode cache in the temporary folder",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary workspace")
+    common.add_common_options(parser)
     args = parser.parse_args()
     print(common.describe_machine())
 

@@ -103,6 +103,17 @@ OPEN_WEIGHTS = (35, 35, 20, 10)
 # --- the machine ----------------------------------------------------------------------------
 
 
+def add_common_options(parser) -> None:
+    """The options every benchmark script takes: --as-is and --keep."""
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="keep the caller's environment (e.g. PYTHONDONTWRITEBYTECODE) instead of a "
+        "bytecode cache in the temporary folder",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary workspace")
+
+
 def describe_machine() -> str:
     """One line saying what the figures were measured on (load matters on a shared machine)."""
     import platform

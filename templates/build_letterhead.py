@@ -41,7 +41,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 
-from commresp.documents.markdown_docx import footnotes_part
+from commresp.documents.markdown_docx import CORE_PROPERTIES, footnotes_part
 
 FONT = "Arial"
 LANGUAGE = "en-GB"
@@ -272,19 +272,7 @@ def modernise_settings(document: DocxDocument) -> None:
 def clean_metadata(document: DocxDocument) -> None:
     """Blank the template's core properties and drop its stale preview thumbnail."""
     props = document.core_properties
-    for attr in (
-        "author",
-        "category",
-        "comments",
-        "content_status",
-        "identifier",
-        "keywords",
-        "language",
-        "last_modified_by",
-        "subject",
-        "title",
-        "version",
-    ):
+    for attr in CORE_PROPERTIES:
         # Only touch fields that hold something: setting "" on an absent field would
         # add empty elements (e.g. an empty dc:language) that the template never had.
         if getattr(props, attr):
