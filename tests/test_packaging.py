@@ -37,6 +37,8 @@ def test_wheel_ships_templates_and_they_are_found_at_run_time(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "commresp/templates/letterhead.docx" in names
     assert "commresp/data/mandates.csv" in names
+    assert "commresp/example/AL-BEL-1-2025/case.toml" in names  # what 'commresp demo' replays
+    assert "commresp/example/AL-BEL-1-2025/answers/myria.md" in names
     target = tmp_path / "site"
     subprocess.run(
         [

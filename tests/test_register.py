@@ -363,3 +363,19 @@ def test_list_all_beyond_the_sqlite_parameter_limit(run, monkeypatch):
     listed = run.json("list", "--all")
     assert listed["total"] == 5
     assert all(c["mandates"] == ["torture"] for c in listed["communications"])
+
+
+@pytest.mark.parametrize("answer, registered", [("y\n", True), ("n\n", False)])
+def test_register_from_letter_asks_on_a_terminal(run, tmp_path, monkeypatch, answer, registered):
+    from commresp.commands import communications_cmds
+    from tests.test_intake import letter, write_docx
+
+    path = write_docx(letter("en"), tmp_path / "letter.docx")
+    monkeypatch.setattr(communications_cmds, "stdin_is_terminal", lambda: True)
+    result = run.runner.invoke(
+        cli, ["-w", str(run.root), "register", "--from-letter", str(path)], input=answer
+    )
+    assert "Register AL BEL 1/2025 of 2025-07-22?" in result.output
+    listed = run.json("list")["communications"]
+    assert [c["ref"] for c in listed] == (["AL BEL 1/2025"] if registered else [])
+    assert result.exit_code == (0 if registered else 1)

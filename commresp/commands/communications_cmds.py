@@ -117,6 +117,11 @@ def register(
         )
 
 
+def stdin_is_terminal() -> bool:
+    """Whether someone can answer a question (no standard input means no silent guess)."""
+    return sys.stdin.isatty()
+
+
 def _confirm_plan(plan, yes: bool) -> None:
     """Show what the letter says; refuse when something is missing; ask unless --yes."""
     click.echo("Found in the letter:", err=True)
@@ -128,7 +133,7 @@ def _confirm_plan(plan, yes: bool) -> None:
         )
     if yes:
         return
-    if not sys.stdin.isatty():
+    if not stdin_is_terminal():
         raise click.UsageError("no terminal to confirm on: check the facts above and add --yes")
     if not click.confirm(f"Register {plan.ref} of {plan.letter_date}?", default=True, err=True):
         raise click.Abort()
