@@ -379,3 +379,10 @@ def test_register_from_letter_asks_on_a_terminal(run, tmp_path, monkeypatch, ans
     listed = run.json("list")["communications"]
     assert [c["ref"] for c in listed] == (["AL BEL 1/2025"] if registered else [])
     assert result.exit_code == (0 if registered else 1)
+
+
+def test_show_timeline_says_what_each_event_did(registered):
+    registered("edit", "AL BEL 1/2025", "--subject", "New subject")
+    text = registered("show", "AL BEL 1/2025").output
+    assert "register  mandates: mercenaries, minorities, slavery, trafficking" in text
+    assert "test-diplomat  edit" in text

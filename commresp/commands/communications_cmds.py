@@ -184,7 +184,27 @@ def show(ctx, ref, as_json):
         click.echo(f"\nSummary\n  {clean(result['summary'])}")
     click.echo("\nTimeline")
     for e in result["events"]:
-        click.echo(f"  {e['at']}  {clean(e['actor'])}  {e['action']}")
+        summary = event_summary(e["details"])
+        click.echo(
+            f"  {e['at']}  {clean(e['actor'])}  {e['action']}"
+            + (f"  {clean(summary)}" if summary else "")
+        )
+
+
+def event_summary(details: dict, width: int = 90) -> str:
+    """The short facts of an audit event for the timeline (the full record is in --json)."""
+    parts = []
+    for key, value in details.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            names = [str(v.get("agency") or v.get("name") or "") for v in value]
+            value = ", ".join(n for n in names if n)
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        if isinstance(value, dict) or value in (None, "", []) or key.endswith("sha256"):
+            continue
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    text = "; ".join(parts)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @click.command(name="list")
