@@ -309,24 +309,55 @@ def _mandate_changes(ctx, row, titles_fr, titles_en, genders) -> dict[int, dict]
     return changes
 
 
+def move(
+    ctx: Context, row: dict, target: str, *, action: str, changes: dict, details: dict
+) -> dict:
+    """Change a communication's state (checked by :mod:`states`) with its audit event."""
+    states.check_move(row["ref"], row["status"], target)
+    with store.transaction(ctx.db):
+        store.update_communication(ctx.db, row["id"], {"status": target, **changes})
+        store.add_event(
+            ctx.db,
+            actor=ctx.actor,
+            action=action,
+            communication_id=row["id"],
+            details={"from": row["status"], **details},
+        )
+    return show(ctx, row["ref"])
+
+
 def close(ctx: Context, ref_text: str, *, reason: str) -> dict:
     """Close a communication that needs no reply, with the reason on record."""
     if not reason.strip():
         raise BadInput("say why with --reason (e.g. --reason 'addressed to another State')")
     row = get(ctx, ref_text)
-    states.check_move(row["ref"], row["status"], "closed")
-    with store.transaction(ctx.db):
-        store.update_communication(
-            ctx.db, row["id"], {"status": "closed", "closed_reason": reason.strip()}
+    return move(
+        ctx,
+        row,
+        "closed",
+        action="close",
+        changes={"closed_reason": reason.strip()},
+        details={"reason": reason.strip()},
+    )
+
+
+def mark_published(ctx: Context, ref_text: str, *, on: date | None = None) -> dict:
+    """Record that OHCHR published the communication and the reply."""
+    row = get(ctx, ref_text)
+    on = on or ctx.today
+    if row["sent_on"] and on < date.fromisoformat(row["sent_on"]) or on > ctx.today:
+        raise BadInput(
+            f"--on {on} must be between the day the reply was sent "
+            f"({row['sent_on'] or 'not yet'}) and today"
         )
-        store.add_event(
-            ctx.db,
-            actor=ctx.actor,
-            action="close",
-            communication_id=row["id"],
-            details={"from": row["status"], "reason": reason.strip()},
-        )
-    return show(ctx, row["ref"])
+    return move(
+        ctx,
+        row,
+        "published",
+        action="mark-published",
+        changes={"published_on": on.isoformat()},
+        details={"on": on.isoformat()},
+    )
 
 
 @dataclass

@@ -339,15 +339,11 @@ def mark_sent(ctx: Context, ref_text: str, *, on: date | None = None) -> dict:
         raise BadInput(f"--on {on} must be between the letter date {comm['letter_date']} and today")
     if not store.count_rendered(ctx.db, comm["id"]):
         raise DocumentError(f"{comm['ref']} has no rendered document; run 'commresp render' first")
-    with store.transaction(ctx.db):
-        store.update_communication(
-            ctx.db, comm["id"], {"status": "sent", "sent_on": on.isoformat()}
-        )
-        store.add_event(
-            ctx.db,
-            actor=ctx.actor,
-            action="mark-sent",
-            communication_id=comm["id"],
-            details={"on": on.isoformat(), "from": comm["status"]},
-        )
-    return communications.show(ctx, comm["ref"])
+    return communications.move(
+        ctx,
+        comm,
+        "sent",
+        action="mark-sent",
+        changes={"sent_on": on.isoformat()},
+        details={"on": on.isoformat()},
+    )

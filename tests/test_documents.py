@@ -306,3 +306,20 @@ def test_draft_says_which_agencies_have_not_answered(registered):
     assert db_snapshot(registered.root) == before and tree(registered.root) == files_before
     registered("draft", "AL BEL 1/2025", "--force")
     assert registered.json("show", "AL BEL 1/2025")["status"] == "drafted"
+
+
+def test_mark_published_after_sent(answered):
+    result = answered("mark-published", "AL BEL 1/2025", code=1)
+    assert (
+        "AL BEL 1/2025 is answered; it cannot become published: record the sending first"
+        in result.stderr
+    )
+    answered("draft", "AL BEL 1/2025", "--date", "2025-07-31")
+    answered("render", "AL BEL 1/2025", "--lang", "en")
+    answered("mark-sent", "AL BEL 1/2025", "--on", "2025-07-31")
+    result = answered("mark-published", "AL BEL 1/2025", "--on", "2025-07-30", code=2)
+    assert "must be between the day the reply was sent (2025-07-31) and today" in result.stderr
+    answered("mark-published", "AL BEL 1/2025", "--on", "2025-08-01")
+    shown = answered.json("show", "AL BEL 1/2025")
+    assert (shown["status"], shown["published_on"]) == ("published", "2025-08-01")
+    assert shown["events"][-1]["action"] == "mark-published"

@@ -201,4 +201,25 @@ def mark_sent(ctx, ref, on, as_json):
         click.echo(f"{result['ref']} sent on {result['sent_on']}")
 
 
-COMMANDS = [draft, render, send, mark_sent]
+@click.command(name="mark-published")
+@click.argument("ref")
+@click.option("--on", type=DATE, help="Date OHCHR published it (default: today).")
+@json_option
+@pass_context
+def mark_published(ctx, ref, on, as_json):
+    """Record that OHCHR published the communication and the reply.
+
+    \b
+    Example:
+        commresp mark-published "AL BEL 1/2025" --on 2025-11-20
+    """
+    from commresp import communications
+
+    result = communications.mark_published(ctx, ref, on=on)
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(f"{result['ref']} published on {result['published_on']}")
+
+
+COMMANDS = [draft, render, send, mark_sent, mark_published]
