@@ -8,6 +8,7 @@ the timeline, due dates and documents are those of the real case.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,18 +38,34 @@ class DemoResult:
     email: Path | None = None
 
 
+_NOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$", re.MULTILINE)
+_NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
 def type_into_form(form: Path, markdown: str, out: Path) -> Path:
     """Fill a form's first answer box the way a person does in Word: one paragraph per
-    paragraph, headings typed in bold."""
+    paragraph, headings typed in bold, footnotes (``[^1]`` + ``[^1]: note``) inserted as
+    real Word footnotes."""
     import docx
+
+    from commresp.documents.markdown_docx import add_footnote
 
     document = docx.Document(form)
     box = next(t.cell(0, 0) for t in document.tables if len(t.rows) == 1 and len(t.columns) == 1)
-    paragraphs = [p.strip() for p in markdown.strip().split("\n\n") if p.strip()]
+    notes = dict(_NOTE_DEFINITION.findall(markdown))
+    body = _NOTE_DEFINITION.sub("", markdown)
+    paragraphs = [p.strip() for p in body.strip().split("\n\n") if p.strip()]
     for i, text in enumerate(paragraphs):
         paragraph = box.paragraphs[0] if i == 0 else box.add_paragraph()
         bold = text.startswith("**") and text.endswith("**")
-        paragraph.add_run(text.strip("*") if bold else text).bold = bold or None
+        if bold:
+            text = text.strip("*")
+        for number, piece in enumerate(_NOTE_REFERENCE.split(text)):
+            if number % 2 == 0:
+                if piece:
+                    paragraph.add_run(piece).bold = bold or None
+            elif piece in notes:
+                add_footnote(document, paragraph.add_run()).add_run(notes[piece].strip())
     document.save(out)
     return out
 

@@ -5,8 +5,9 @@
 visible text in runs (bold and italic from direct formatting and character styles, tabs
 and line breaks kept, inserted and moved text of tracked changes included, deleted text left
 out) and its list kind and level (from numbering formats, or from "List Bullet"/"List Number"
-style names).  :func:`_markdown` renders a sequence of these paragraphs as one answer.  Which
-paragraphs make up an answer is decided by :mod:`commresp.forms`.
+style names).  :meth:`_Reader.answer` renders a sequence of paragraphs as one answer with
+:func:`_markdown`, its footnotes and endnotes appended.  Which paragraphs make up an answer is
+decided by :mod:`commresp.forms`.
 
 Markdown produced for an answer
     Paragraphs become blocks separated by a blank line; list paragraphs become ``- item`` or
@@ -14,6 +15,18 @@ Markdown produced for an answer
     a paragraph becomes two trailing spaces and a newline.  Plain text is escaped minimally
     (see :func:`escape_markdown_line`) so that ``commresp answers`` shows what the person typed
     and a CommonMark renderer gives back exactly the typed text.
+
+Footnotes and endnotes
+    A real Word footnote typed in an answer (a ``w:footnoteReference`` run, its text in the
+    footnotes part) becomes ``[^1]``, ``[^2]``… numbered in order of appearance within that
+    answer, and its text is appended at the end of the answer as a ``[^1]: text`` line, after
+    a blank line (further paragraphs of a note are indented by four spaces).  Endnotes are
+    read the same way and labelled ``[^e1]``, ``[^e2]``….  The note text is read like the body
+    (bold, italic, links' text, the same escaping).  A reference whose note is missing or
+    empty is dropped; references inside a note cannot exist in Word and are dropped too;
+    separator notes (``w:type`` set) are never read.  Rendered with
+    :func:`commresp.documents.markdown_docx.render_markdown`, the notes become real footnotes
+    again.
 """
 
 from __future__ import annotations
@@ -21,7 +34,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -31,6 +44,18 @@ from commresp.docx_safety import SafeDocx
 # XML namespaces, in lxml's {uri}tag form.
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+
+# A note reference travels through the formatted segments as its label between two Unicode
+# noncharacters (which are removed from the document's own text), so that it is never escaped
+# and is written as ``[^label]`` when the line is rendered.
+_MARK_OPEN, _MARK_CLOSE = "\ufdd0", "\ufdd1"
+_MARK_RE = re.compile(f"({_MARK_OPEN}[^{_MARK_CLOSE}]*{_MARK_CLOSE})")
+_NO_MARKS = str.maketrans("", "", _MARK_OPEN + _MARK_CLOSE)
+# The notes parts: (relationship type, note element, reference element, label prefix).
+_NOTE_KINDS = (
+    ("footnotes", _W + "footnote", _W + "footnoteReference", ""),
+    ("endnotes", _W + "endnote", _W + "endnoteReference", "e"),
+)
 
 # --------------------------------------------------------------------------------------------
 # Paragraphs and runs
@@ -69,6 +94,16 @@ class _Reader:
             self._load_styles(package.xml("word/styles.xml"))
         if "word/numbering.xml" in package.members:
             self._load_numbering(package.xml("word/numbering.xml"))
+        # Footnotes and endnotes by reference tag, then by id: the paragraphs of each note.
+        self.notes: dict[str, dict[str, list[etree._Element]]] = {}
+        self.note_prefix: dict[str, str] = {}
+        for kind, note_tag, reference_tag, prefix in _NOTE_KINDS:
+            self.note_prefix[reference_tag] = prefix
+            key = package.related_part(kind)
+            self.notes[reference_tag] = _load_notes(package.xml(key), note_tag) if key else {}
+        # The notes of the answer being read: (reference tag, id) -> (label, Markdown).
+        self._answer_notes: dict[tuple[str, str], tuple[str, str]] = {}
+        self._in_note = False
 
     # -- styles and numbering -----------------------------------------------------------------
 
@@ -132,6 +167,37 @@ class _Reader:
             return overrides[ilvl]
         return self.abstract_formats.get(abstract_id or "", {}).get(ilvl)
 
+    # -- answers ------------------------------------------------------------------------------
+
+    def answer(self, paragraphs: Iterable[etree._Element]) -> str:
+        """The Markdown of one answer made of ``paragraphs``, its notes appended."""
+        self._answer_notes = {}
+        body = _markdown([self.paragraph(p) for p in paragraphs])
+        notes = [_note_definition(label, text) for label, text in self._answer_notes.values()]
+        self._answer_notes = {}
+        return "\n\n".join(part for part in (body, "\n".join(notes)) if part)
+
+    def _reference(self, reference: etree._Element) -> str:
+        """The marker of a footnote or endnote reference ("" to drop it), its note read."""
+        if self._in_note:
+            return ""  # Word cannot nest notes
+        note_id = reference.get(_W + "id") or ""
+        key = (reference.tag, note_id)
+        if key not in self._answer_notes:
+            paragraphs = self.notes.get(reference.tag, {}).get(note_id)
+            if paragraphs is None:
+                return ""
+            self._in_note = True
+            try:
+                text = _markdown([self.paragraph(p) for p in paragraphs])
+            finally:
+                self._in_note = False
+            if not text:
+                return ""
+            number = 1 + sum(1 for tag, _ in self._answer_notes if tag == reference.tag)
+            self._answer_notes[key] = (f"{self.note_prefix[reference.tag]}{number}", text)
+        return _MARK_OPEN + self._answer_notes[key][0] + _MARK_CLOSE
+
     # -- paragraphs ---------------------------------------------------------------------------
 
     def paragraph(self, p: etree._Element) -> _Para:
@@ -172,10 +238,12 @@ class _Reader:
         for child in parent:
             tag = child.tag
             if tag == _W + "r":
-                text = _run_text(child)
+                text = _run_text(child, self._reference)
                 if text:
                     bold, italic = self._run_format(child)
-                    out.append((text, bold, italic))
+                    for number, part in enumerate(_MARK_RE.split(text)):
+                        if part:  # odd parts are note markers, never formatted
+                            out.append((part, False, False) if number % 2 else (part, bold, italic))
             elif tag in _INLINE_CONTAINERS:
                 self._inline(child, out)
             elif tag == _W + "sdt":
@@ -183,7 +251,7 @@ class _Reader:
                 if content is not None:
                     self._inline(content, out)
             elif tag in (_M + "oMath", _M + "oMathPara"):
-                text = "".join(t.text or "" for t in child.iter(_M + "t"))
+                text = "".join(t.text or "" for t in child.iter(_M + "t")).translate(_NO_MARKS)
                 if text:
                     out.append((text, False, False))
             # Deleted text (w:del, w:moveFrom), drawings and field codes are not visible text.
@@ -215,18 +283,21 @@ _INLINE_CONTAINERS = {
 }
 
 
-def _run_text(run: etree._Element) -> str:
+def _run_text(run: etree._Element, reference: Callable[[etree._Element], str] | None = None) -> str:
+    """The visible text of ``run``; note references become ``reference(element)``."""
     parts: list[str] = []
     for child in run:
         tag = child.tag
         if tag == _W + "t":
-            parts.append(child.text or "")
+            parts.append((child.text or "").translate(_NO_MARKS))
         elif tag in (_W + "tab", _W + "ptab"):
             parts.append("\t")
         elif tag in (_W + "br", _W + "cr"):
             parts.append("\n")
         elif tag == _W + "noBreakHyphen":
             parts.append("\u2011")
+        elif reference is not None and tag in (_W + "footnoteReference", _W + "endnoteReference"):
+            parts.append(reference(child))
         # w:softHyphen is invisible; w:sym is a font glyph (Wingdings…) with no text meaning.
     return "".join(parts)
 
@@ -244,6 +315,63 @@ def _int(value: str | None) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+def _load_notes(root: etree._Element, note_tag: str) -> dict[str, list[etree._Element]]:
+    """The paragraphs of each note of a footnotes or endnotes part, by id (separators left out)."""
+    notes: dict[str, list[etree._Element]] = {}
+    for note in root.iter(note_tag):
+        # Only normal notes have no w:type: separator, continuationSeparator and
+        # continuationNotice are Word's own lines between the text and the notes.
+        if note.get(_W + "type") not in (None, "normal"):
+            continue
+        notes.setdefault(note.get(_W + "id") or "", _flatten(_blocks(note)))
+    return notes
+
+
+def _blocks(parent: etree._Element) -> list[etree._Element]:
+    """Paragraphs and tables directly under ``parent``, looking through content controls."""
+    out: list[etree._Element] = []
+    for child in parent:
+        if child.tag in (_W + "p", _W + "tbl"):
+            out.append(child)
+        elif child.tag == _W + "sdt":
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                out.extend(_blocks(content))
+        elif child.tag in (_W + "customXml", _W + "ins", _W + "moveTo"):
+            out.extend(_blocks(child))
+    return out
+
+
+def _cells(table: etree._Element) -> list[etree._Element]:
+    """The cells of ``table`` in reading order (rows may sit in content controls)."""
+    cells: list[etree._Element] = []
+    for row in _children(table, _W + "tr"):
+        cells.extend(_children(row, _W + "tc"))
+    return cells
+
+
+def _children(parent: etree._Element, tag: str) -> Iterable[etree._Element]:
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in (_W + "sdt", _W + "customXml"):
+            inner = child.find(_W + "sdtContent") if child.tag == _W + "sdt" else child
+            if inner is not None:
+                yield from _children(inner, tag)
+
+
+def _flatten(blocks: Iterable[etree._Element]) -> list[etree._Element]:
+    """Paragraphs of ``blocks`` in reading order, with tables (also nested) opened up."""
+    out: list[etree._Element] = []
+    for block in blocks:
+        if block.tag == _W + "p":
+            out.append(block)
+        else:
+            for cell in _cells(block):
+                out.extend(_flatten(_blocks(cell)))
+    return out
 
 
 def _level_formats(parent: etree._Element) -> dict[int, str]:
@@ -424,8 +552,32 @@ def _render_line(segments: list[tuple[str, bool, bool]]) -> str:
             core_md = escape_markdown_line(core, line_start=False)
             out.append(f"{head}{marker}{core_md}{marker}{tail}")
         else:
-            out.append(escape_markdown_line(text, line_start=index == 0))
+            out.append(_escape_plain(text, line_start=index == 0))
     return "".join(out)
+
+
+def _escape_plain(text: str, *, line_start: bool) -> str:
+    """:func:`escape_markdown_line` for plain text that may hold note markers."""
+    if _MARK_OPEN not in text:
+        return escape_markdown_line(text, line_start=line_start)
+    out: list[str] = []
+    parts = _MARK_RE.split(text)
+    for number, part in enumerate(parts):
+        if number % 2:
+            out.append(f"[^{part[1:-1]}]")
+        elif part:
+            escaped = escape_markdown_line(part, line_start=line_start and number == 0)
+            # After a reference, "(" would make it a link ("[^1](x)") and, at the start of a
+            # line, ":" a note definition ("[^1]: x").
+            if number and (part[0] == "(" or (part[0] == ":" and line_start and not parts[0])):
+                escaped = "\\" + escaped
+            out.append(escaped)
+    return "".join(out)
+
+
+def _visible(ch: str) -> str:
+    """The character Markdown sees for ``ch`` ("[" and "]" for the ends of a note marker)."""
+    return "[" if ch == _MARK_OPEN else "]" if ch == _MARK_CLOSE else ch
 
 
 def _formatted_end(segment: tuple[str, bool, bool]) -> bool:
@@ -439,7 +591,7 @@ def _outer_last(segments: list[tuple[str, bool, bool]], index: int) -> str:
     if index == 0:
         return ""
     text, bold, italic = segments[index - 1]
-    return "*" if (bold or italic) and not _md_strip(text)[2] else text[-1]
+    return "*" if (bold or italic) and not _md_strip(text)[2] else _visible(text[-1])
 
 
 def _outer_first(segments: list[tuple[str, bool, bool]], index: int) -> str:
@@ -450,7 +602,7 @@ def _outer_first(segments: list[tuple[str, bool, bool]], index: int) -> str:
     if (bold or italic) and not _md_strip(text)[0]:
         return "*"
     # A plain segment may start with an escaped character: its backslash is punctuation too.
-    return "\\" if escape_markdown_line(text, line_start=False)[:1] == "\\" else text[0]
+    return "\\" if escape_markdown_line(text, line_start=False)[:1] == "\\" else _visible(text[0])
 
 
 def _lines(segments: list[tuple[str, bool, bool]]) -> list[list[tuple[str, bool, bool]]]:
@@ -464,6 +616,12 @@ def _lines(segments: list[tuple[str, bool, bool]]) -> list[list[tuple[str, bool,
             if piece:
                 lines[-1].append((piece, bold, italic))
     return lines
+
+
+def _note_definition(label: str, text: str) -> str:
+    """``[^label]: text``, the note's further lines indented so they stay in the note."""
+    first, *rest = text.split("\n")
+    return "\n".join([f"[^{label}]: {first}", *(f"    {line}" if line else "" for line in rest)])
 
 
 def _markdown(paragraphs: Sequence[_Para]) -> str:

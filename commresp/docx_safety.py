@@ -9,16 +9,19 @@ budget; parses XML with a hardened lxml parser that resolves no entity, loads no
 touches the network; refuses any XML part declaring a DOCTYPE or ENTITY (entity attacks); checks
 the content types (no macro-enabled package, the main part must be a Word document); and
 refuses external relationships other than hyperlinks (remote templates, OLE objects, frames,
-sub-documents: how malicious documents fetch remote content).  Every problem is raised as one
-:class:`~commresp.errors.FormRejected` line that says what is wrong and what to ask the sender,
-so a bad file never produces a traceback.  The checks on the file itself (its size, an old
-.doc, not a ZIP) and the translation of low-level errors are in :func:`commresp.forms.read_form`,
-which opens every returned form with this class.
+sub-documents: how malicious documents fetch remote content).  Optional parts the reader needs
+(footnotes, endnotes) are found through the document's relationships
+(:meth:`SafeDocx.related_part`) and read with the same size budget, checks and parser.  Every
+problem is raised as one :class:`~commresp.errors.FormRejected` line that says what is wrong
+and what to ask the sender, so a bad file never produces a traceback.  The checks on the file
+itself (its size, an old .doc, not a ZIP) and the translation of low-level errors are in
+:func:`commresp.forms.read_form`, which opens every returned form with this class.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from pathlib import PurePosixPath
@@ -158,6 +161,32 @@ class SafeDocx:
         if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
             raise self.reject(_doctype_message(part))
         return tree.getroot()
+
+    def related_part(self, kind: str) -> str | None:
+        """The member key of the main document's internal part of relationship type ``kind``.
+
+        ``kind`` is the last segment of the relationship type ("footnotes", "endnotes"…).  The
+        part is found through ``word/_rels/document.xml.rels`` (read and parsed like any other
+        part); a package without that file falls back to ``word/<kind>.xml``.  None when the
+        document has no such part, or when the target is not a member of the package.
+        """
+        rels = "word/_rels/document.xml.rels"
+        if rels not in self.members:
+            key = f"word/{kind}.xml"
+            return key if key in self.members else None
+        for rel in self.xml(rels).iter(_REL + "Relationship"):
+            if (rel.get("TargetMode") or "").lower() == "external":
+                continue
+            if (rel.get("Type") or "").rsplit("/", 1)[-1] != kind:
+                continue
+            target = (rel.get("Target") or "").replace("\\", "/")
+            if target.startswith("/"):
+                key = target.lstrip("/")
+            else:
+                key = posixpath.normpath(posixpath.join("word", target))
+            key = key.lower()
+            return key if key in self.members else None
+        return None
 
     def check_parts(self) -> None:
         """Content types (macros), DOCTYPEs in any XML part, and external relationships."""

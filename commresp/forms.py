@@ -26,9 +26,10 @@ Reading (:func:`read_form`)
     other than hyperlinks before anything is parsed (see :mod:`commresp.docx_safety`).  Every
     problem becomes one :class:`FormRejected` line that says what is wrong and what to do; a
     bad file never produces a traceback.  The answers are then found from the marker styles
-    (or the single-column tables), and the paragraphs of each answer are turned into Markdown
-    by :mod:`commresp.docx_markdown`, which also holds :func:`escape_markdown_line` (re-exported
-    here) and describes the Markdown an answer becomes.
+    (or the single-column tables), and the paragraphs of each answer, with the footnotes and
+    endnotes typed in it, are turned into Markdown by :mod:`commresp.docx_markdown`, which also
+    holds :func:`escape_markdown_line` (re-exported here) and describes the Markdown an answer
+    becomes.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ import re
 import tomllib
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,14 @@ from docx.oxml import OxmlElement
 from docx.shared import Pt, Twips
 from lxml import etree
 
-from commresp.docx_markdown import _W, _markdown, _Reader, escape_markdown_line
+from commresp.docx_markdown import (
+    _W,
+    _blocks,
+    _children,
+    _flatten,
+    _Reader,
+    escape_markdown_line,
+)
 from commresp.docx_safety import _RESAVE_HINT, SafeDocx, _mb, _short
 from commresp.errors import FormRejected, TemplateError
 from commresp.files import atomic_writer
@@ -506,51 +514,6 @@ def _file_size(handle: Any) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _blocks(parent: etree._Element) -> list[etree._Element]:
-    """Paragraphs and tables directly under ``parent``, looking through content controls."""
-    out: list[etree._Element] = []
-    for child in parent:
-        if child.tag in (_W + "p", _W + "tbl"):
-            out.append(child)
-        elif child.tag == _W + "sdt":
-            content = child.find(_W + "sdtContent")
-            if content is not None:
-                out.extend(_blocks(content))
-        elif child.tag in (_W + "customXml", _W + "ins", _W + "moveTo"):
-            out.extend(_blocks(child))
-    return out
-
-
-def _cells(table: etree._Element) -> list[etree._Element]:
-    """The cells of ``table`` in reading order (rows may sit in content controls)."""
-    cells: list[etree._Element] = []
-    for row in _children(table, _W + "tr"):
-        cells.extend(_children(row, _W + "tc"))
-    return cells
-
-
-def _children(parent: etree._Element, tag: str) -> Iterable[etree._Element]:
-    for child in parent:
-        if child.tag == tag:
-            yield child
-        elif child.tag in (_W + "sdt", _W + "customXml"):
-            inner = child.find(_W + "sdtContent") if child.tag == _W + "sdt" else child
-            if inner is not None:
-                yield from _children(inner, tag)
-
-
-def _flatten(blocks: Iterable[etree._Element]) -> list[etree._Element]:
-    """Paragraphs of ``blocks`` in reading order, with tables (also nested) opened up."""
-    out: list[etree._Element] = []
-    for block in blocks:
-        if block.tag == _W + "p":
-            out.append(block)
-        else:
-            for cell in _cells(block):
-                out.extend(_flatten(_blocks(cell)))
-    return out
-
-
 def _style_key(name: str) -> str:
     return re.sub(r"\s+", "", name).lower()
 
@@ -587,7 +550,7 @@ def _extract(package: SafeDocx) -> ReturnedForm:
         # Styles lost (an editor other than Word or LibreOffice): the answer boxes are the
         # single-column tables of the body, in order (the facts table has two columns).
         regions = [[b] for b in blocks if b.tag == _W + "tbl" and _single_column(b)]
-    answers = [_markdown([reader.paragraph(p) for p in _flatten(r)]) for r in regions]
+    answers = [reader.answer(_flatten(r)) for r in regions]
 
     token = None
     for block, kind in zip(blocks, kinds, strict=True):

@@ -16,6 +16,8 @@ import pytest
 from lxml import etree
 
 from commresp.cli import cli
+from commresp.demo import example_dir
+from commresp.forms import read_form
 from tests.conftest import first_page_header
 
 SEED = Path(__file__).parent / "fixtures" / "belgium-al-bel-1-2025.md"
@@ -114,6 +116,20 @@ def test_myria_footnote_is_a_real_word_footnote(demo_root):
     assert "[^" not in "".join(body.itertext())
 
 
+def test_myria_returned_form_has_a_word_footnote_read_back_as_markdown(demo_root):
+    form = demo_root / "inbox" / "myria-returned.docx"
+    with zipfile.ZipFile(form) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+        notes = etree.fromstring(archive.read("word/footnotes.xml"))
+    (reference,) = body.findall(f".//{W}tc//{W}footnoteReference")
+    note = next(n for n in notes if n.get(f"{W}id") == reference.get(f"{W}id"))
+    assert "".join(note.itertext()).strip() == (
+        "Previous annual reports can be found on their website: Publications | Myria"
+    )
+    typed = example_dir() / "answers" / "myria.md"
+    assert read_form(form).answers[0] == typed.read_text(encoding="utf-8").strip()
+
+
 def test_french_response_and_english_note_read_naturally(demo_root):
     english = body_paragraphs(demo_root / OUT / "note_verbale.en.v1.docx")
     assert english[0] == "Ref: GP/CC 2025/210"
@@ -150,6 +166,15 @@ def test_demo_records_the_whole_story(demo_root, runner):
     actions = [e["action"] for e in shown["events"]]
     assert actions[:2] == ["register", "assign"]
     assert actions.count("answer") == 5
+    # All five agencies answered in the returned form (Myria's footnote is a Word footnote).
+    stored = [e["details"]["file"] for e in shown["events"] if e["action"] == "answer"]
+    assert stored == [
+        "federal-police.r1.docx",
+        "cic.r1.docx",
+        "fps-justice.r1.docx",
+        "myria.r1.docx",
+        "fps-foreign-affairs.r1.docx",
+    ]
     assert actions[-4:] == ["draft", "render", "send-draft", "mark-sent"]
     answers = json.loads(
         runner.invoke(cli, ["-w", str(demo_root), "answers", "AL BEL 1/2025", "--json"]).stdout

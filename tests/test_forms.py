@@ -13,11 +13,15 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml import parse_xml
+from docx.text.paragraph import Paragraph
 from docx2python import docx2python
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
+from commresp.documents.markdown_docx import add_footnote, footnotes_part, render_markdown
 from commresp.errors import FormRejected, TemplateError
 from commresp.forms import (
     FormSpec,
@@ -434,6 +438,247 @@ def test_hyperlinks_are_allowed(tmp_path: Path) -> None:
     linked = tmp_path / "linked.docx"
     document.save(str(linked))
     assert read_form(linked).token == TOKEN
+
+
+# ---------------------------------------------------------------------------------------------
+# Footnotes and endnotes typed in an answer
+# ---------------------------------------------------------------------------------------------
+
+W = f"{{{W_NS}}}"
+
+
+def add_note(
+    document: docx.document.Document, paragraph: Paragraph, *parts: tuple[str, bool]
+) -> None:
+    """Add a real Word footnote at the end of ``paragraph``: (text, bold) parts of its text."""
+    note = add_footnote(document, paragraph.add_run())
+    for text, bold in parts:
+        note.add_run(text).bold = bold or None
+
+
+def test_footnotes_in_an_answer_become_markdown_footnotes(tmp_path: Path) -> None:
+    form = make_form(tmp_path, "en")
+    document = docx.Document(str(form))
+    box = answer_cells(document)[0]
+    paragraph = box.paragraphs[0]
+    paragraph.add_run("Myria publishes a report")
+    add_note(
+        document,
+        paragraph,
+        ("Previous reports: ", False),
+        ("Publications", True),
+        (" | Myria & partners", False),
+    )
+    paragraph.add_run(". And more")
+    add_note(document, paragraph, ("Second note.", False))
+    paragraph.add_run(".")
+    typed = tmp_path / "typed.docx"
+    document.save(str(typed))
+    # The note is a real one: in word/footnotes.xml, referenced from the answer box.
+    notes = etree.fromstring(member(typed, "word/footnotes.xml"))
+    assert [n.get(f"{W}id") for n in notes] == ["-1", "0", "1", "2"]
+    assert b"w:footnoteReference" in member(typed, "word/document.xml")
+
+    answers = read_form(typed).answers
+    assert answers == [
+        "Myria publishes a report[^1]. And more[^2].\n"
+        "\n"
+        "[^1]: Previous reports: **Publications** | Myria & partners\n"
+        "[^2]: Second note.",
+        "",
+    ]
+
+
+def test_footnotes_are_numbered_within_each_answer(tmp_path: Path) -> None:
+    form = make_form(tmp_path, "fr")
+    document = docx.Document(str(form))
+    first, second, third = answer_cells(document)
+    first.paragraphs[0].add_run("Premier")
+    add_note(document, first.paragraphs[0], ("Note du premier.", False))
+    third.paragraphs[0].add_run("Troisième")
+    add_note(document, third.paragraphs[0], ("Note du troisième.", False))
+    third.add_paragraph("Encore")
+    add_note(document, third.paragraphs[1], ("Autre note.", False))
+    typed = tmp_path / "typed.docx"
+    document.save(str(typed))
+    assert read_form(typed).answers == [
+        "Premier[^1]\n\n[^1]: Note du premier.",
+        "",
+        "Troisième[^1]\n\nEncore[^2]\n\n[^1]: Note du troisième.\n[^2]: Autre note.",
+    ]
+
+
+def test_footnote_references_without_a_note_are_dropped(tmp_path: Path) -> None:
+    form = make_form(tmp_path, "en")
+    document = docx.Document(str(form))
+    box = answer_cells(document)[0]
+    box.paragraphs[0].add_run("Kept")
+    add_note(document, box.paragraphs[0], ("The only note.", False))
+    # References to an empty note, to notes that do not exist and to the separators.
+    broken = box.add_paragraph("Dropped")
+    add_note(document, broken)
+    for note_id in ("99", "-1", "0", ""):
+        broken._p.append(
+            parse_xml(f'<w:r xmlns:w="{W_NS}"><w:footnoteReference w:id="{note_id}"/></w:r>')
+        )
+    broken.add_run(" references.")
+    typed = tmp_path / "typed.docx"
+    document.save(str(typed))
+    expected = "Kept[^1]\n\nDropped references.\n\n[^1]: The only note."
+    assert read_form(typed).answers[0] == expected
+
+    # A document without any footnotes part: the references go, the text stays; also when
+    # the relationship to the part is still there.
+    rels = member(typed, "word/_rels/document.xml.rels")
+    no_rel = re.sub(rb"<Relationship [^>]*footnotes[^>]*/>", b"", rels)
+    assert no_rel != rels
+    for changed in ({"word/_rels/document.xml.rels": no_rel}, {}):
+        bare = rewrite_zip(typed, tmp_path / "bare.docx", {"word/footnotes.xml": None, **changed})
+        assert read_form(bare).answers[0] == "Kept\n\nDropped references."
+
+
+def test_note_text_markup_and_escaping(tmp_path: Path) -> None:
+    """Links, nested references and a second paragraph in a note; Markdown around references."""
+    form = make_form(tmp_path, "en")
+    document = docx.Document(str(form))
+    box = answer_cells(document)[0]
+    first = box.paragraphs[0]
+    add_note(document, first, ("Starts the line.", False))
+    first.add_run(": colon (and brackets)")
+    second = box.add_paragraph("Bold ")
+    second.add_run("word.").bold = True
+    add_note(document, second, ("2 notes", False))
+    second.add_run("(see *this*)")
+    notes = footnotes_part(document).element
+    note = notes[-1]
+    note.append(
+        parse_xml(
+            f'<w:p xmlns:w="{W_NS}"><w:hyperlink><w:r><w:t>A link</w:t></w:r></w:hyperlink>'
+            '<w:r><w:t xml:space="preserve"> and a nested </w:t></w:r>'
+            '<w:r><w:footnoteReference w:id="1"/></w:r><w:r><w:t>reference.</w:t></w:r></w:p>'
+        )
+    )
+    typed = tmp_path / "typed.docx"
+    document.save(str(typed))
+    answer = read_form(typed).answers[0]
+    assert answer == (
+        "[^1]\\: colon (and brackets)\n"
+        "\n"
+        "Bold **word.**[^2]\\(see \\*this\\*)\n"
+        "\n"
+        "[^1]: Starts the line.\n"
+        "[^2]: 2 notes\n"
+        "\n"
+        "    A link and a nested reference."
+    )
+    rendered = MarkdownIt("commonmark").use(footnote_plugin).render(answer)
+    assert rendered.count('class="footnote-ref"') == 2
+    assert "</sup>: colon (and brackets)</p>" in rendered
+    assert "<strong>word.</strong><sup" in rendered and "(see *this*)</p>" in rendered
+    assert "<p>A link and a nested reference." in rendered
+
+
+def test_endnotes_become_labelled_footnotes(tmp_path: Path) -> None:
+    form = make_form(tmp_path, "en")
+    document = docx.Document(str(form))
+    box = answer_cells(document)[0]
+    box.paragraphs[0].add_run("Foot")
+    add_note(document, box.paragraphs[0], ("A footnote.", False))
+    box.paragraphs[0].add_run(" and end")
+    box.paragraphs[0]._p.append(
+        parse_xml(f'<w:r xmlns:w="{W_NS}"><w:endnoteReference w:id="1"/></w:r>')
+    )
+    typed = tmp_path / "typed.docx"
+    document.save(str(typed))
+    endnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:endnotes xmlns:w="{W_NS}">'
+        '<w:endnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:endnote>'
+        '<w:endnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+        "<w:continuationSeparator/></w:r></w:p></w:endnote>"
+        '<w:endnote w:id="1"><w:p><w:r><w:endnoteRef/></w:r><w:r><w:t xml:space="preserve"> An '
+        "</w:t></w:r><w:r><w:rPr><w:i/></w:rPr><w:t>endnote</w:t></w:r><w:r><w:t>.</w:t></w:r>"
+        "</w:p></w:endnote></w:endnotes>"
+    )
+    rels = member(typed, "word/_rels/document.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdEnd" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/endnotes" Target="endnotes.xml"/></Relationships>',
+    )
+    types = member(typed, "[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/word/endnotes.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml"/></Types>',
+    )
+    with_endnotes = rewrite_zip(
+        typed,
+        tmp_path / "endnotes.docx",
+        {"word/_rels/document.xml.rels": rels, "[Content_Types].xml": types},
+        add={"word/endnotes.xml": endnotes.encode()},
+    )
+    assert read_form(with_endnotes).answers[0] == (
+        "Foot[^1] and end[^e1]\n\n[^1]: A footnote.\n[^e1]: An *endnote*."
+    )
+
+
+def test_refuses_doctype_in_the_footnotes_part(tmp_path: Path) -> None:
+    form = make_form(tmp_path, "en")
+    document = docx.Document(str(form))
+    paragraph = answer_cells(document)[0].paragraphs[0]
+    paragraph.add_run("Text")
+    add_note(document, paragraph, ("Note", False))
+    typed = tmp_path / "typed.docx"
+    document.save(str(typed))
+    xxe = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE w:footnotes [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        f'<w:footnotes xmlns:w="{W_NS}"><w:footnote w:id="1"><w:p><w:r><w:t>&x;</w:t></w:r>'
+        "</w:p></w:footnote></w:footnotes>"
+    )
+    for data in (xxe.encode(), xxe.replace("UTF-8", "UTF-16").encode("utf-16")):
+        hostile = rewrite_zip(typed, tmp_path / "hostile.docx", {"word/footnotes.xml": data})
+        message = rejected(hostile)
+        assert "word/footnotes.xml" in message and "DOCTYPE" in message
+        assert "passwd" not in message
+    broken = rewrite_zip(typed, tmp_path / "broken.docx", {"word/footnotes.xml": b"<w:footnotes"})
+    assert "word/footnotes.xml is not well-formed XML" in rejected(broken)
+    # The footnotes part counts against the same expansion budget as every other part.
+    with zipfile.ZipFile(typed) as zf:
+        total = sum(info.file_size for info in zf.infolist())
+    padded = member(typed, "word/footnotes.xml").replace(
+        b"</w:footnotes>", b"<!--" + b" " * total + b"--></w:footnotes>"
+    )
+    big = rewrite_zip(typed, tmp_path / "big.docx", {"word/footnotes.xml": padded})
+    assert "zip bomb" in rejected(big, max_uncompressed=2 * total)
+
+
+def test_footnoted_answer_renders_as_real_word_footnotes(tmp_path: Path) -> None:
+    form = make_form(tmp_path, "en")
+    document = docx.Document(str(form))
+    paragraph = answer_cells(document)[0].paragraphs[0]
+    paragraph.add_run("Myria publishes a report")
+    add_note(
+        document,
+        paragraph,
+        ("Previous reports: ", False),
+        ("Publications", True),
+        (" | Myria & partners", False),
+    )
+    paragraph.add_run(".")
+    typed = tmp_path / "typed.docx"
+    document.save(str(typed))
+    answer = read_form(typed).answers[0]
+
+    out = tmp_path / "rendered.docx"
+    render_markdown(answer, out, letterhead=TEMPLATES / "letterhead.docx")
+    body = etree.fromstring(member(out, "word/document.xml"))
+    notes = etree.fromstring(member(out, "word/footnotes.xml"))
+    references = body.findall(f".//{W}footnoteReference")
+    assert len(references) == 1
+    note = next(n for n in notes if n.get(f"{W}id") == references[0].get(f"{W}id"))
+    assert "".join(note.itertext()).strip() == "Previous reports: Publications | Myria & partners"
+    bold = [r for r in note.iter(f"{W}r") if r.find(f"{W}rPr/{W}b") is not None]
+    assert ["".join(r.itertext()) for r in bold] == ["Publications"]
+    assert "".join(body.itertext()).strip() == "Myria publishes a report."
 
 
 # ---------------------------------------------------------------------------------------------

@@ -341,7 +341,7 @@ def _rewrite(source: Path, target: Path, change) -> None:
 
 def _flip_byte(archive: Path, target: Path) -> None:
     def change(info, data):
-        if info.filename.endswith("answers/myria.r1.txt"):
+        if info.filename.endswith("answers/myria.r1.docx"):
             data = bytes([data[0] ^ 0x20]) + data[1:]
         yield info, data
 
@@ -383,7 +383,7 @@ def _with_member(name: str, attr: int = (stat.S_IFREG | 0o600) << 16):
 REFUSED = {
     "one byte changed in a member": (
         _flip_byte,
-        f"{CASE}/answers/myria.r1.txt does not match its manifest sha256",
+        f"{CASE}/answers/myria.r1.docx does not match its manifest sha256",
     ),
     "one byte changed in the raw archive": (_flip_raw_byte, "backup.zip"),
     "a ../evil member": (_with_member("../evil"), "unsafe member name '../evil'"),

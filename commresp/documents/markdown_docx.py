@@ -71,6 +71,8 @@ from docx.oxml.table import CT_Tbl
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Length, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 from lxml.etree import SubElement
 from markdown_it import MarkdownIt
@@ -78,7 +80,7 @@ from markdown_it.common.html_blocks import block_names
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-__all__ = ["CORE_PROPERTIES", "render_markdown"]
+__all__ = ["CORE_PROPERTIES", "add_footnote", "footnotes_part", "render_markdown"]
 
 #: Keys accepted in ``properties`` (python-docx ``CoreProperties`` attribute names).
 CORE_PROPERTIES = (
@@ -773,6 +775,34 @@ def footnotes_part(document: DocxDocument) -> XmlPart:
         )
         settings.insert_element_before(footnote_pr, *_SETTINGS_AFTER_FOOTNOTEPR)
     return xml_part
+
+
+def add_footnote(document: DocxDocument, run: Run) -> Paragraph:
+    """Make ``run`` the reference mark of a new footnote; return the note's paragraph to fill.
+
+    As Word does it: ``run`` (usually a new, empty run) gets the "Footnote Reference" style
+    and a ``w:footnoteReference``; the note, appended to the footnotes part (created if
+    missing, see :func:`footnotes_part`), is one "Footnote Text" paragraph that starts with
+    the note's number mark and a space.  Add the note's text to the returned paragraph with
+    ``add_run`` (bold, italic…).  The footnote styles are added when the document lacks them.
+    """
+    styles = _StyleIds(document)
+    ref_style = styles.find("footnote reference")
+    note_id, note = _Footnotes(document).new_footnote()
+    p = SubElement(note, qn("w:p"))
+    text_style = styles.find("footnote text")
+    if text_style:
+        SubElement(SubElement(p, qn("w:pPr")), qn("w:pStyle")).set(_W_VAL, text_style)
+    mark = SubElement(p, _W_R)
+    if ref_style:
+        SubElement(SubElement(mark, _W_RPR), _W_RSTYLE).set(_W_VAL, ref_style)
+    SubElement(mark, _W_FOOTNOTE_MARK)
+    _append_text(SubElement(p, _W_R), " ")
+    if ref_style:
+        run._r.style = ref_style
+    SubElement(run._r, _W_FOOTNOTE_REF).set(_W_ID, str(note_id))
+    # The document part as parent, so that runs added to the note can name styles.
+    return Paragraph(p, document.part)
 
 
 # ------------------------------------------------------------------------ helpers
