@@ -102,49 +102,42 @@ def _forms(ws: Path, refs: list[str]) -> list[tuple[str, str, Path]]:
         db.close()
 
 
-def _answer_boxes(document):
-    """The form's answer boxes: its 1×1 tables."""
-    return [t.cell(0, 0) for t in document.tables if len(t.rows) == 1 and len(t.columns) == 1]
-
-
 def _fill_form(src: Path, dest: Path, ref: str, agency: str) -> Path:
     """Type the answers into a form as a person at an agency would."""
-    import docx
-
     answers = [
         [
-            ("", f"The services of {agency} searched their files for the persons named in {ref}."),
-            ("", "Two of the persons are known: both were heard as witnesses in 2024 and were "
-                 "offered the protection status that the law provides for presumed victims."),
-            ("", "The third person is not known to our services. Checks were made with:"),
-            ("List Bullet", "the federal police (central file)"),
-            ("List Bullet", "the immigration office (visa and residence records)"),
-            ("List Bullet", "the specialised reception centres in Antwerp, Brussels and Liège"),
-            ("", "We remain available for any further question."),
+            (
+                "",
+                f"The services of {agency} searched their files for the persons named in {ref}.",
+                False,
+            ),
+            (
+                "",
+                "Two of the persons are known: both were heard as witnesses in 2024 and were "
+                "offered the protection status that the law provides for presumed victims.",
+                False,
+            ),
+            ("", "The third person is not known to our services. Checks were made with:", False),
+            ("List Bullet", "the federal police (central file)", False),
+            ("List Bullet", "the immigration office (visa and residence records)", False),
+            (
+                "List Bullet",
+                "the specialised reception centres in Antwerp, Brussels and Liège",
+                False,
+            ),
+            ("", "We remain available for any further question.", False),
         ],
         [
-            ("", "Important: victims receive a residence permit for the length of the "
-                 "proceedings (articles 61/2 to 61/5 of the Law of 15 December 1980)."),
-            ("", "Shelter, legal aid and medical care are provided by the three centres."),
+            (
+                "",
+                "Important: victims receive a residence permit for the length of the "
+                "proceedings (articles 61/2 to 61/5 of the Law of 15 December 1980).",
+                True,
+            ),
+            ("", "Shelter, legal aid and medical care are provided by the three centres.", False),
         ],
-    ]  # fmt: skip
-    document = docx.Document(src)
-    boxes = _answer_boxes(document)
-    if len(boxes) != len(answers):
-        raise SystemExit(f"{src.name}: {len(boxes)} answer boxes, expected {len(answers)}")
-    for cell, paragraphs in zip(boxes, answers, strict=True):
-        for i, (style, text) in enumerate(paragraphs):
-            paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-            if style:
-                paragraph.style = document.styles[style]
-            head, colon, tail = text.partition(":")
-            if text.startswith("Important") and colon:
-                paragraph.add_run(head + colon).bold = True
-                paragraph.add_run(tail)
-            else:
-                paragraph.add_run(text)
-    document.save(dest)
-    return dest
+    ]
+    return common.fill_form(src, dest, answers)
 
 
 def _statuses(ws: Path, refs: list[str]) -> dict[str, int]:
@@ -214,10 +207,11 @@ def main() -> None:
         for b in range(args.batches):
             batch_refs = assigned[b * per_batch : (b + 1) * per_batch]
             paths = [
-                _fill_form(form, returned / f"b{b}-{form.parent.parent.name}.{agency}.docx", ref,
-                           agency)
+                _fill_form(
+                    form, returned / f"b{b}-{form.parent.parent.name}.{agency}.docx", ref, agency
+                )
                 for ref, agency, form in _forms(ws, batch_refs)
-            ]  # fmt: skip
+            ]
             if len(paths) != FORMS_PER_BATCH:
                 raise SystemExit(f"batch {b}: {len(paths)} forms, expected {FORMS_PER_BATCH}")
             batches.append((batch_refs, paths))
