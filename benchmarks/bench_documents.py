@@ -262,14 +262,15 @@ def _in_process(ws: Path, markdown: str, tmp: Path, iterations: int) -> None:
     import docx
     from docxtpl import DocxTemplate
 
-    from commresp import rendering, template_files
-    from commresp.context import open_context
-    from commresp.documents.markdown_docx import render_markdown
+    from commresp import rendering
+    from commresp.documents.markdown_to_docx import render_markdown
+    from commresp.workspace import templates
+    from commresp.workspace.session import open_session
 
-    ctx = open_context(str(ws))
+    session = open_session(str(ws))
     comm = {"ref": REF}
-    letterhead = template_files.find("letterhead.docx", ctx.workspace)
-    header_lines = list(ctx.profile.get("mission.letterhead", []))
+    letterhead = templates.find("letterhead.docx", session.workspace)
+    header_lines = list(session.profile.get("mission.letterhead", []))
     properties = rendering._properties(comm, "response", "en")
     context = _structure(markdown) | {"header_lines": header_lines}
     template = _build_template(letterhead, tmp / "response-docxtpl-template.docx")

@@ -205,14 +205,14 @@ def prepare_batch(ws: Path, count: int) -> list[str]:
     commresp's Python API in this process.  The enquiries and answers are written as fill
     writes them (rows only: drafting reads the answers' text, never their files)."""
     from commresp import communications, drafting, store
-    from commresp.context import open_context
+    from commresp.workspace.session import open_session
 
-    ctx = open_context(str(ws))
+    session = open_session(str(ws))
     refs = [f"AL BEL {BATCH_FROM + i}/2025" for i in range(count)]
     choices = [communications.MandateChoice.parse(m) for m in MANDATES]
     for ref in refs:
         communications.register(
-            ctx,
+            session,
             ref,
             letter_date=date.fromisoformat(LETTER_DATE),
             received_on=date.fromisoformat(RECEIVED),
@@ -220,15 +220,15 @@ def prepare_batch(ws: Path, count: int) -> list[str]:
             subject=SUBJECT,
             summary=SUMMARY,
         )
-    languages = {a["slug"]: a["language"] for a in store.all_agencies(ctx.db)}
+    languages = {a["slug"]: a["language"] for a in store.all_agencies(session.db)}
     stamp = store.now()
-    with store.transaction(ctx.db):
+    with store.transaction(session.db):
         for ref in refs:
-            comm = store.get_communication(ctx.db, ref)
+            comm = store.get_communication(session.db, ref)
             for agency in AGENCIES:
                 text = answer_text(agency)
                 enquiry_id = store.insert_enquiry(
-                    ctx.db,
+                    session.db,
                     {
                         "communication_id": comm["id"],
                         "agency": agency,
@@ -244,7 +244,7 @@ def prepare_batch(ws: Path, count: int) -> list[str]:
                     },
                 )
                 store.insert_answer(
-                    ctx.db,
+                    session.db,
                     {
                         "enquiry_id": enquiry_id,
                         "revision": 1,
@@ -257,11 +257,11 @@ def prepare_batch(ws: Path, count: int) -> list[str]:
                         "created_at": stamp,
                     },
                 )
-            store.update_communication(ctx.db, comm["id"], {"status": "answered"})
+            store.update_communication(session.db, comm["id"], {"status": "answered"})
     on = date.fromisoformat(DRAFT_ON)
     for ref in refs:
-        drafting.draft(ctx, ref, on=on)
-    ctx.db.close()
+        drafting.draft(session, ref, on=on)
+    session.db.close()
     return refs
 
 

@@ -8,14 +8,14 @@ keeping ``paragraphs_fts`` in step. The paragraphs are built from a vocabulary o
 sentences, with the words of the communication's mandates, and a few rare place names that
 each appear in a handful of paragraphs.
 
-In-process (the Context opened once with ``open_context``, then each call timed many times):
+In-process (the Session opened once with ``open_session``, then each call timed many times):
 
     search  RARE              a place name in 5 paragraphs             target < 50 ms
     search  COMMON            a word in most paragraphs                target < 200 ms
     search  PHRASE            two words, in about 8 % of paragraphs as a phrase
     search  the               (for information) a word in nearly every row of all three tables
     precedents REF            an open communication on common mandates
-    reports.report(ctx, 2025)
+    figures.report(session, 2025)
 
 and as whole processes (stdout to /dev/null, in rounds): ``commresp search …``,
 ``commresp precedents REF`` and ``commresp report --year 2025 --json``, with ``python -c
@@ -300,12 +300,13 @@ def main() -> None:
             f"commresp.db {size_mb:.0f} MB"
         )
 
-        from commresp import reports, search, store
-        from commresp.context import open_context
+        from commresp import search, store
+        from commresp.reporting import figures
+        from commresp.workspace.session import open_session
 
         os.environ["COMMRESP_TODAY"] = common.AS_OF.isoformat()
-        ctx = open_context(str(ws))
-        ref, mandates = _precedent_ref(ctx.db)
+        session = open_session(str(ws))
+        ref, mandates = _precedent_ref(session.db)
         queries = [
             ("rare", f"search {RARE}", RARE),
             ("common", f"search {COMMON}", COMMON),
@@ -314,20 +315,20 @@ def main() -> None:
         ]
         print("\nRows holding every word of each query (FTS5 match), of all rows:")
         totals = {
-            t: ctx.db.execute(f"select count(*) from {t}").fetchone()[0]
+            t: session.db.execute(f"select count(*) from {t}").fetchone()[0]
             for t in ("communications", "answers", "paragraphs")
         }
         print(f"  {'query':<28} " + "  ".join(f"{t:>15}" for t in totals))
         print(f"  {'(all rows)':<28} " + "  ".join(f"{n:>15,}" for n in totals.values()))
         for _key, label, query in queries:
-            counts = _match_counts(ctx.db, query)
+            counts = _match_counts(session.db, query)
             print(f"  {label:<28} " + "  ".join(f"{counts[t]:>15,}" for t in totals))
 
         results: list[common.Result] = []
         by_key: dict[str, common.Result] = {}
         found: dict[str, int] = {}
         for key, label, query in queries:
-            times, rows = _time_calls(lambda q=query: search.search(ctx, q), args.iterations)
+            times, rows = _time_calls(lambda q=query: search.search(session, q), args.iterations)
             by_key[key] = common.summarize(label, times)
             results.append(by_key[key])
             found[label] = len(rows)
@@ -338,18 +339,20 @@ def main() -> None:
                     ("answers", store.search_answers),
                     ("paragraphs", store.search_paragraphs),
                 ):
-                    times, _ = _time_calls(lambda f=fn, m=match: f(ctx.db, m, 20), args.iterations)
+                    times, _ = _time_calls(
+                        lambda f=fn, m=match: f(session.db, m, 20), args.iterations
+                    )
                     results.append(common.summarize(f"  of which {table}", times))
         label = f"precedents {ref} ({', '.join(mandates)})"
-        times, rows = _time_calls(lambda: search.precedents(ctx, ref), args.iterations)
+        times, rows = _time_calls(lambda: search.precedents(session, ref), args.iterations)
         results.append(common.summarize(label, times))
         found[label] = len(rows)
-        label = f"reports.report(ctx, {YEAR})"
-        times, data = _time_calls(lambda: reports.report(ctx, YEAR), args.iterations)
+        label = f"figures.report(session, {YEAR})"
+        times, data = _time_calls(lambda: figures.report(session, YEAR), args.iterations)
         results.append(common.summarize(label, times))
         found[label] = len(data["communications"])
         common.print_results(
-            f"In-process, N = {args.size:,} (one Context; best and median of the timed calls)",
+            f"In-process, N = {args.size:,} (one Session; best and median of the timed calls)",
             results,
         )
         print("  rows returned: " + "; ".join(f"{k.split(' (')[0]} {n}" for k, n in found.items()))
@@ -363,7 +366,7 @@ def main() -> None:
                 f"  {r.label:<28} best {r.min * 1000:7.1f} ms, median {r.median * 1000:7.1f} ms"
                 f"  target < {target:.0f} ms  {'PASS' if ok else 'FAIL'}"
             )
-        ctx.db.close()
+        session.db.close()
 
         w = [common.COMMRESP, "--workspace", str(ws)]
         commands = [

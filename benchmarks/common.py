@@ -223,11 +223,11 @@ def _stamp(day: date, hour: int = 9) -> str:
 
 def _mandate_choices() -> list[dict]:
     """The packaged catalog as ``commresp register`` would copy it (gendered French titles)."""
-    from commresp import catalog
-    from commresp.language import feminine_title_fr
+    from commresp.rules.language import feminine_title_fr
+    from commresp.workspace import packaged
 
     rows = []
-    for m in catalog.packaged_mandates():
+    for m in packaged.mandates():
         personal = m["holder_type"] in ("Special Rapporteur", "Independent Expert")
         gender = (m["holder_gender"] or "m") if personal else ""
         title_fr = feminine_title_fr(m["title_fr"]) if gender == "f" else m["title_fr"]
@@ -280,12 +280,13 @@ def fill(
     'received' was asked of K agencies of the Belgian catalog, and the agencies that answered
     have one revision.  Whatever triggers the schema has (full-text indexes) fire as usual.
     """
-    from commresp import catalog, store
+    from commresp import store
+    from commresp.workspace import packaged
 
     started = time.perf_counter()
     rng = random.Random(seed)
     mandate_choices = _mandate_choices()
-    agencies = catalog.packaged_agencies("BEL")
+    agencies = packaged.agencies("BEL")
     letters = _letters(rng, n)
 
     recent = [i for i, letter in enumerate(letters) if letter[0] > AS_OF - timedelta(days=120)]

@@ -14,9 +14,11 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
-from commresp import catalog, communications, enquiries, files, states, store
-from commresp.context import Context
+from commresp import catalog, communications, enquiries, store
 from commresp.errors import BadInput, FormRejected
+from commresp.rules import states
+from commresp.workspace import files
+from commresp.workspace.session import Session
 
 MAX_EMAIL_BYTES = 25 * 1024 * 1024  # what mail servers accept; anything larger is not mail
 TEXT_SUFFIXES = (".md", ".txt")
@@ -48,9 +50,9 @@ def compose(questions: Sequence[str], answers: Sequence[str]) -> str:
     )
 
 
-def _expect(ctx: Context, enquiry: dict, source: str, ref: str | None, agency: str | None):
+def _expect(session: Session, enquiry: dict, source: str, ref: str | None, agency: str | None):
     if ref is not None:
-        expected = communications.parse_ref(ctx, ref)
+        expected = communications.parse_ref(session, ref)
         if str(expected) != enquiry["ref"]:
             raise FormRejected(
                 f"{source}: this form is for {enquiry['ref']}, not {expected}; nothing was stored"
@@ -62,7 +64,7 @@ def _expect(ctx: Context, enquiry: dict, source: str, ref: str | None, agency: s
 
 
 def _store(
-    ctx: Context,
+    session: Session,
     enquiry: dict,
     text: str,
     data: bytes,
@@ -73,7 +75,7 @@ def _store(
     if not text.strip():
         raise FormRejected(f"{source_name}: no answer was typed in; nothing was stored")
     digest = files.sha256_bytes(data)
-    previous = store.answers_for_enquiry(ctx.db, enquiry["id"])
+    previous = store.answers_for_enquiry(session.db, enquiry["id"])
     for answer in previous:
         if answer["sha256"] == digest:
             return Imported(
@@ -95,44 +97,44 @@ def _store(
             f"same answers as revision {rev}; nothing added",
         )
     revision = (previous[-1]["revision"] if previous else 0) + 1
-    folder = ctx.workspace.folder(enquiry["slug"], "answers")
+    folder = session.workspace.folder(enquiry["slug"], "answers")
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(files.safe_filename(source_name)).suffix.lower() or ".txt"
     stored = files.new_path(folder, f"{enquiry['agency']}.r{revision}{suffix}")
     written = [stored]
     try:
-        with store.transaction(ctx.db):
+        with store.transaction(session.db):
             files.write_bytes(stored, data)
             for extra_name, extra_data in extra:
                 path = files.new_path(folder, f"{enquiry['agency']}.r{revision}.{extra_name}")
                 files.write_bytes(path, extra_data)
                 written.append(path)
             store.insert_answer(
-                ctx.db,
+                session.db,
                 {
                     "enquiry_id": enquiry["id"],
                     "revision": revision,
-                    "received_on": ctx.today.isoformat(),
+                    "received_on": session.today.isoformat(),
                     "text": text,
                     "source_file": source_name,
                     "stored_file": stored.name,
                     "sha256": digest,
-                    "actor": ctx.actor,
+                    "actor": session.actor,
                     "created_at": store.now(),
                 },
             )
-            store.update_enquiry(ctx.db, enquiry["id"], {"status": "answered"})
+            store.update_enquiry(session.db, enquiry["id"], {"status": "answered"})
             details = {
                 "agency": enquiry["agency"],
                 "revision": revision,
                 "file": stored.name,
                 "sha256": digest,
             }
-            if _maybe_answered(ctx, enquiry):
+            if _maybe_answered(session, enquiry):
                 details["communication"] = "answered"
             store.add_event(
-                ctx.db,
-                actor=ctx.actor,
+                session.db,
+                actor=session.actor,
                 action="answer",
                 communication_id=enquiry["communication_id"],
                 details=details,
@@ -151,23 +153,23 @@ def _store(
     )
 
 
-def _maybe_answered(ctx: Context, enquiry: dict) -> bool:
+def _maybe_answered(session: Session, enquiry: dict) -> bool:
     """When every agency asked has answered, the communication is answered (True)."""
     waiting = [
         e
-        for e in store.enquiries_for(ctx.db, enquiry["communication_id"])
+        for e in store.enquiries_for(session.db, enquiry["communication_id"])
         if e["status"] != "answered"
     ]
-    comm = store.get_communication(ctx.db, enquiry["ref"])
+    comm = store.get_communication(session.db, enquiry["ref"])
     if not waiting and comm["status"] == "enquiring":
         states.check_move(comm["ref"], comm["status"], "answered")
-        store.update_communication(ctx.db, comm["id"], {"status": "answered"})
+        store.update_communication(session.db, comm["id"], {"status": "answered"})
         return True
     return False
 
 
 def _import_form(
-    ctx: Context,
+    session: Session,
     data_path: Path,
     source_name: str,
     ref: str | None,
@@ -175,23 +177,23 @@ def _import_form(
     data: bytes | None = None,
     extra: Sequence[tuple[str, bytes]] = (),
 ) -> Imported:
-    from commresp import forms
+    from commresp.documents import forms
 
     returned = forms.read_form(data_path)  # refuses oversized or hostile files first
     if data is None:
         data = data_path.read_bytes()
-    enquiry = enquiries.check_token(ctx, returned.token, source_name)
-    _expect(ctx, enquiry, source_name, ref, agency)
+    enquiry = enquiries.check_token(session, returned.token, source_name)
+    _expect(session, enquiry, source_name, ref, agency)
     questions = json.loads(enquiry["questions"])
     if len(returned.answers) != len(questions):
         raise FormRejected(
             f"{source_name}: the form has {len(returned.answers)} answer boxes for "
             f"{len(questions)} questions; was the form's layout changed?"
         )
-    return _store(ctx, enquiry, compose(questions, returned.answers), data, source_name, extra)
+    return _store(session, enquiry, compose(questions, returned.answers), data, source_name, extra)
 
 
-def _import_email(ctx: Context, path: Path, ref: str | None, agency: str | None) -> Imported:
+def _import_email(session: Session, path: Path, ref: str | None, agency: str | None) -> Imported:
     import tempfile
 
     data = path.read_bytes()
@@ -218,12 +220,12 @@ def _import_email(ctx: Context, path: Path, ref: str | None, agency: str | None)
         form_path = Path(tmp) / name
         form_path.write_bytes(content)
         return _import_form(
-            ctx, form_path, f"{path.name}:{name}", ref, agency, content, extra=[("eml", data)]
+            session, form_path, f"{path.name}:{name}", ref, agency, content, extra=[("eml", data)]
         )
 
 
 def import_files(
-    ctx: Context, paths: Sequence[Path], *, ref: str | None = None, agency: str | None = None
+    session: Session, paths: Sequence[Path], *, ref: str | None = None, agency: str | None = None
 ) -> list[Imported]:
     """Import returned forms (.docx), e-mails with a form attached (.eml) or, with --ref and
     --agency, Markdown/text answers.  Each file is its own transaction; the first refused file
@@ -234,31 +236,36 @@ def import_files(
             raise BadInput(f"{path} does not exist")
         suffix = path.suffix.lower()
         if suffix == ".eml":
-            results.append(_import_email(ctx, path, ref, agency))
+            results.append(_import_email(session, path, ref, agency))
         elif suffix in TEXT_SUFFIXES:
             if ref is None or agency is None:
                 raise BadInput(
                     f"{path.name}: a text answer has no form code; give --ref and "
                     "--agency (or use 'commresp answer add')"
                 )
-            results.append(add(ctx, ref, agency=agency, file=path))
+            results.append(add(session, ref, agency=agency, file=path))
         else:
-            results.append(_import_form(ctx, path, path.name, ref, agency))
+            results.append(_import_form(session, path, path.name, ref, agency))
     return results
 
 
 def add(
-    ctx: Context, ref_text: str, *, agency: str, file: Path | None = None, text: str | None = None
+    session: Session,
+    ref_text: str,
+    *,
+    agency: str,
+    file: Path | None = None,
+    text: str | None = None,
 ) -> Imported:
     """An answer that came another way (a letter, a phone call): Markdown text or a file."""
-    from commresp import forms
+    from commresp.documents import forms
 
     if (file is None) == (text is None):
         raise BadInput("give either --file or --text")
-    comm = communications.get(ctx, ref_text)
-    catalog.agency(ctx.db, agency)
+    comm = communications.get(session, ref_text)
+    catalog.agency(session.db, agency)
     enquiry = next(
-        (e for e in store.enquiries_for(ctx.db, comm["id"]) if e["agency"] == agency), None
+        (e for e in store.enquiries_for(session.db, comm["id"]) if e["agency"] == agency), None
     )
     if enquiry is None:
         raise FormRejected(
@@ -276,16 +283,16 @@ def add(
     else:
         body = text or ""
         data, source = body.encode("utf-8"), "(text)"
-    full = store.get_enquiry(ctx.db, enquiry["id"])
-    return _store(ctx, full, body.strip(), data, source)
+    full = store.get_enquiry(session.db, enquiry["id"])
+    return _store(session, full, body.strip(), data, source)
 
 
-def list_answers(ctx: Context, ref_text: str) -> dict:
+def list_answers(session: Session, ref_text: str) -> dict:
     """Every enquiry of a communication with every revision of its answer."""
-    comm = communications.get(ctx, ref_text)
+    comm = communications.get(session, ref_text)
     result = []
-    revisions = store.answers_for(ctx.db, comm["id"])
-    for enquiry in store.enquiries_for(ctx.db, comm["id"]):
+    revisions = store.answers_for(session.db, comm["id"])
+    for enquiry in store.enquiries_for(session.db, comm["id"]):
         result.append(
             {
                 "agency": enquiry["agency"],

@@ -7,11 +7,8 @@ and every such change is audited like any other.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import unicodedata
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from commresp import store
@@ -23,30 +20,6 @@ if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
 HOLDER_TYPES = ("Special Rapporteur", "Independent Expert", "Working Group", "Expert Mechanism")
 GENDERS = ("f", "m", "")
 AGENCY_LANGUAGES = ("fr", "nl", "en")
-
-
-def _packaged_csv(name: str) -> list[dict]:
-    text = resources.files("commresp").joinpath("data", name).read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
-def packaged_mandates() -> list[dict]:
-    """The mandate catalog shipped with commresp (47 Special Procedures mandates)."""
-    return _packaged_csv("mandates.csv")
-
-
-def packaged_agencies(state_code: str) -> list[dict]:
-    """The agency catalog shipped for a State (``agencies_bel.csv``), or none."""
-    name = f"agencies_{state_code.lower()}.csv"
-    if not resources.files("commresp").joinpath("data", name).is_file():
-        return []
-    return _packaged_csv(name)
-
-
-def seed(db: sqlite_utils.Database, state_code: str) -> None:
-    """Fill a new workspace's catalogs from the packaged ones."""
-    store.upsert_mandates(db, packaged_mandates())
-    store.upsert_agencies(db, packaged_agencies(state_code))
 
 
 def _fold(text: str) -> str:
@@ -146,9 +119,9 @@ def _check_agency_fields(fields: dict) -> None:
             raise BadInput(f"{email!r} is not an e-mail address")
 
 
-def add_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
+def add_entry(session, kind: str, slug: str, fields: dict) -> dict:
     """Add a mandate or an agency to the workspace's catalog."""
-    db = ctx.db
+    db = session.db
     table = _KINDS[kind][0]
     check_slug(slug)
     _CHECKS[kind](fields)
@@ -157,13 +130,13 @@ def add_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
     row = {"slug": slug, **fields}
     with store.transaction(db):
         store.insert_catalog_entry(db, table, row)
-        store.add_event(db, actor=ctx.actor, action=f"{kind}-add", details=row)
+        store.add_event(db, actor=session.actor, action=f"{kind}-add", details=row)
     return row
 
 
-def edit_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
+def edit_entry(session, kind: str, slug: str, fields: dict) -> dict:
     """Correct a mandate or an agency in the workspace's catalog."""
-    db = ctx.db
+    db = session.db
     current = _lookup(db, kind, slug)
     fields = {k: v for k, v in fields.items() if v is not None}
     if not fields:
@@ -173,7 +146,7 @@ def edit_entry(ctx, kind: str, slug: str, fields: dict) -> dict:
         store.update_catalog_entry(db, _KINDS[kind][0], slug, fields)
         store.add_event(
             db,
-            actor=ctx.actor,
+            actor=session.actor,
             action=f"{kind}-edit",
             details={"slug": slug, "before": {k: current[k] for k in fields}, "after": fields},
         )

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from commresp import catalog, deadlines, files, states, store
-from commresp.context import Context
+from commresp import catalog, store
 from commresp.errors import BadInput, DuplicateReference, UnknownReference
-from commresp.references import Reference, parse_reference
+from commresp.rules import deadlines, states
+from commresp.rules.references import Reference, parse_reference
+from commresp.workspace import files
+from commresp.workspace.session import Session
 
 
 @dataclass(frozen=True)
@@ -37,20 +39,20 @@ class MandateChoice:
         return cls(slug.strip().lower(), gender)
 
 
-def parse_ref(ctx: Context, text: str) -> Reference:
+def parse_ref(session: Session, text: str) -> Reference:
     """A reference checked against the letter types and addressee codes of the profile."""
     return parse_reference(
         text,
-        types=ctx.profile.letter_types,
-        other_addressees=ctx.profile.other_addressees,
-        today=ctx.today,
+        types=session.profile.letter_types,
+        other_addressees=session.profile.other_addressees,
+        today=session.today,
     )
 
 
-def get(ctx: Context, text: str) -> dict:
+def get(session: Session, text: str) -> dict:
     """The communication row for a loosely written reference, or :class:`UnknownReference`."""
-    ref = parse_ref(ctx, text)
-    row = store.get_communication(ctx.db, str(ref))
+    ref = parse_ref(session, text)
+    row = store.get_communication(session.db, str(ref))
     if row is None:
         raise UnknownReference(
             f"{ref} is not registered in this workspace; see 'commresp list' "
@@ -60,12 +62,12 @@ def get(ctx: Context, text: str) -> dict:
 
 
 def _mandate_rows(
-    ctx: Context,
+    session: Session,
     choices: Sequence[MandateChoice],
     titles_fr: Mapping[str, str],
     titles_en: Mapping[str, str],
 ) -> list[dict]:
-    from commresp.language import feminine_title_fr
+    from commresp.rules.language import feminine_title_fr
 
     if not choices:
         raise BadInput("name at least one mandate with --mandate (see 'commresp mandates')")
@@ -78,7 +80,7 @@ def _mandate_rows(
             raise BadInput(f"--title-fr/--title-en name {slug!r}, which is not among --mandate")
     rows = []
     for choice in choices:
-        entry = catalog.mandate(ctx.db, choice.slug)
+        entry = catalog.mandate(session.db, choice.slug)
         personal = entry["holder_type"] in ("Special Rapporteur", "Independent Expert")
         gender = (choice.gender or entry["holder_gender"] or "m") if personal else ""
         title_fr = titles_fr.get(choice.slug) or entry["title_fr"]
@@ -95,8 +97,8 @@ def _mandate_rows(
     return rows
 
 
-def _check_dates(ctx: Context, letter_date: date, received_on: date) -> None:
-    if letter_date > ctx.today:
+def _check_dates(session: Session, letter_date: date, received_on: date) -> None:
+    if letter_date > session.today:
         raise BadInput(f"the letter date {letter_date} is in the future; check --date")
     if received_on < letter_date:
         raise BadInput(
@@ -105,7 +107,7 @@ def _check_dates(ctx: Context, letter_date: date, received_on: date) -> None:
 
 
 def register(
-    ctx: Context,
+    session: Session,
     ref_text: str,
     *,
     letter_date: date,
@@ -118,16 +120,16 @@ def register(
     letter: Path | None = None,
 ) -> dict:
     """Log a new communication; returns it as :func:`show` does."""
-    ref = parse_ref(ctx, ref_text)
-    received_on = received_on or ctx.today
-    _check_dates(ctx, letter_date, received_on)
+    ref = parse_ref(session, ref_text)
+    received_on = received_on or session.today
+    _check_dates(session, letter_date, received_on)
     if letter is not None and not letter.is_file():
         raise BadInput(f"letter file {letter} does not exist")
-    db = ctx.db
+    db = session.db
     if store.get_communication(db, str(ref)) is not None:
         raise DuplicateReference(f"{ref} is already registered; see 'commresp show \"{ref}\"'")
-    mandate_rows = _mandate_rows(ctx, mandates, titles_fr or {}, titles_en or {})
-    due = deadlines.reply_due(letter_date, ctx.profile.reply_days(ref.type))
+    mandate_rows = _mandate_rows(session, mandates, titles_fr or {}, titles_en or {})
+    due = deadlines.reply_due(letter_date, session.profile.reply_days(ref.type))
     stamp = store.now()
     row = {
         "ref": str(ref),
@@ -151,7 +153,7 @@ def register(
             comm_id = store.insert_communication(db, row, mandate_rows)
             details = {"ref": str(ref), "mandates": [m["mandate"] for m in mandate_rows]}
             if letter is not None:
-                incoming = ctx.workspace.folder(ref.slug, "incoming")
+                incoming = session.workspace.folder(ref.slug, "incoming")
                 incoming.mkdir(parents=True, exist_ok=True)
                 copied = files.new_path(incoming, files.safe_filename(letter.name, "letter"))
                 with files.atomic_writer(copied) as out, open(letter, "rb") as src:
@@ -159,7 +161,11 @@ def register(
                 details["letter"] = copied.name
                 details["letter_sha256"] = files.sha256_file(copied)
             store.add_event(
-                db, actor=ctx.actor, action="register", communication_id=comm_id, details=details
+                db,
+                actor=session.actor,
+                action="register",
+                communication_id=comm_id,
+                details=details,
             )
     except sqlite3.IntegrityError:
         if copied is not None:
@@ -172,35 +178,35 @@ def register(
         if copied is not None:
             copied.unlink(missing_ok=True)
         raise
-    return show(ctx, str(ref))
+    return show(session, str(ref))
 
 
-def show(ctx: Context, ref_text: str) -> dict:
+def show(session: Session, ref_text: str) -> dict:
     """Everything about one communication: fields, mandates, letter files, timeline."""
     import json
 
-    row = get(ctx, ref_text)
+    row = get(session, ref_text)
     result = {k: v for k, v in row.items() if k != "id"}
-    result["days_left"] = days_left(ctx, row)
-    result["mandates"] = store.communication_mandates(ctx.db, row["id"])
-    incoming = ctx.workspace.folder(row["slug"], "incoming")
+    result["days_left"] = days_left(session, row)
+    result["mandates"] = store.communication_mandates(session.db, row["id"])
+    incoming = session.workspace.folder(row["slug"], "incoming")
     result["letter_files"] = sorted(p.name for p in incoming.glob("*")) if incoming.is_dir() else []
     result["events"] = [
         {**e, "details": json.loads(e["details"] or "{}")}
-        for e in store.events_for(ctx.db, row["id"])
+        for e in store.events_for(session.db, row["id"])
     ]
     return result
 
 
-def days_left(ctx: Context, row: Mapping) -> int | None:
+def days_left(session: Session, row: Mapping) -> int | None:
     """Days from today to the reply date; negative when overdue, None once answered."""
     if row["status"] not in states.OPEN_STATES:
         return None
-    return (date.fromisoformat(row["reply_due"]) - ctx.today).days
+    return (date.fromisoformat(row["reply_due"]) - session.today).days
 
 
 def list_page(
-    ctx: Context,
+    session: Session,
     *,
     status: str | None = None,
     year: int | None = None,
@@ -212,30 +218,30 @@ def list_page(
     if status is not None and status not in states.STATES:
         raise BadInput(f"unknown status {status!r}: use one of {', '.join(states.STATES)}")
     if mandate is not None:
-        catalog.mandate(ctx.db, mandate)
+        catalog.mandate(session.db, mandate)
     rows, total = store.list_communications(
-        ctx.db, status=status, year=year, mandate=mandate, limit=limit, offset=offset
+        session.db, status=status, year=year, mandate=mandate, limit=limit, offset=offset
     )
     for r in rows:
-        r["days_left"] = days_left(ctx, r)
+        r["days_left"] = days_left(session, r)
         del r["id"]
     return rows, total
 
 
-def dashboard(ctx: Context, *, limit: int | None = 50) -> dict:
+def dashboard(session: Session, *, limit: int | None = 50) -> dict:
     """Open communications by urgency (overdue first, then soonest reply date)."""
-    rows, total = store.open_communications(ctx.db, states.OPEN_STATES, limit)
-    today = ctx.today.isoformat()
-    late = store.late_agencies(ctx.db, [r["id"] for r in rows], today)
+    rows, total = store.open_communications(session.db, states.OPEN_STATES, limit)
+    today = session.today.isoformat()
+    late = store.late_agencies(session.db, [r["id"] for r in rows], today)
     for r in rows:
-        r["days_left"] = days_left(ctx, r)
+        r["days_left"] = days_left(session, r)
         r["late_agencies"] = late.get(r["id"], [])
         del r["id"]
-    counts = store.count_by_status(ctx.db)
+    counts = store.count_by_status(session.db)
     return {
         "today": today,
         "open": total,
-        "overdue": store.count_overdue(ctx.db, states.OPEN_STATES, today),
+        "overdue": store.count_overdue(session.db, states.OPEN_STATES, today),
         "by_status": {s: counts.get(s, 0) for s in states.STATES},
         "communications": rows,
     }
@@ -245,7 +251,7 @@ EDITABLE = ("letter_date", "received_on", "subject", "summary")
 
 
 def edit(
-    ctx: Context,
+    session: Session,
     ref_text: str,
     *,
     changes: Mapping[str, object],
@@ -254,7 +260,7 @@ def edit(
     genders: Mapping[str, str] | None = None,
 ) -> dict:
     """Correct fields of a communication; the audit event keeps the old and new values."""
-    row = get(ctx, ref_text)
+    row = get(session, ref_text)
     updates: dict[str, object] = {}
     for key, value in changes.items():
         if key not in EDITABLE:
@@ -264,23 +270,25 @@ def edit(
         updates[key] = value.isoformat() if isinstance(value, date) else str(value).strip()
     letter_date = date.fromisoformat(str(updates.get("letter_date", row["letter_date"])))
     received = date.fromisoformat(str(updates.get("received_on", row["received_on"])))
-    _check_dates(ctx, letter_date, received)
+    _check_dates(session, letter_date, received)
     if "letter_date" in updates:
         updates["reply_due"] = deadlines.reply_due(
-            letter_date, ctx.profile.reply_days(row["type"])
+            letter_date, session.profile.reply_days(row["type"])
         ).isoformat()
-    mandate_changes = _mandate_changes(ctx, row, titles_fr or {}, titles_en or {}, genders or {})
+    mandate_changes = _mandate_changes(
+        session, row, titles_fr or {}, titles_en or {}, genders or {}
+    )
     if not updates and not mandate_changes:
         raise BadInput("nothing to change: give at least one option (see 'commresp edit --help')")
     before = {k: row[k] for k in updates}
-    with store.transaction(ctx.db):
+    with store.transaction(session.db):
         if updates:
-            store.update_communication(ctx.db, row["id"], updates)
+            store.update_communication(session.db, row["id"], updates)
         for position, fields in mandate_changes.items():
-            store.update_communication_mandate(ctx.db, row["id"], position, fields)
+            store.update_communication_mandate(session.db, row["id"], position, fields)
         store.add_event(
-            ctx.db,
-            actor=ctx.actor,
+            session.db,
+            actor=session.actor,
             action="edit",
             communication_id=row["id"],
             details={
@@ -289,11 +297,11 @@ def edit(
                 "mandates": {str(k): v for k, v in mandate_changes.items()},
             },
         )
-    return show(ctx, row["ref"])
+    return show(session, row["ref"])
 
 
-def _mandate_changes(ctx, row, titles_fr, titles_en, genders) -> dict[int, dict]:
-    current = {m["mandate"]: m for m in store.communication_mandates(ctx.db, row["id"])}
+def _mandate_changes(session, row, titles_fr, titles_en, genders) -> dict[int, dict]:
+    current = {m["mandate"]: m for m in store.communication_mandates(session.db, row["id"])}
     changes: dict[int, dict] = {}
     for field, given in (
         ("title_fr", titles_fr),
@@ -310,29 +318,29 @@ def _mandate_changes(ctx, row, titles_fr, titles_en, genders) -> dict[int, dict]
 
 
 def move(
-    ctx: Context, row: dict, target: str, *, action: str, changes: dict, details: dict
+    session: Session, row: dict, target: str, *, action: str, changes: dict, details: dict
 ) -> dict:
     """Change a communication's state (checked by :mod:`states`) with its audit event."""
     states.check_move(row["ref"], row["status"], target)
-    with store.transaction(ctx.db):
-        store.update_communication(ctx.db, row["id"], {"status": target, **changes})
+    with store.transaction(session.db):
+        store.update_communication(session.db, row["id"], {"status": target, **changes})
         store.add_event(
-            ctx.db,
-            actor=ctx.actor,
+            session.db,
+            actor=session.actor,
             action=action,
             communication_id=row["id"],
             details={"from": row["status"], **details},
         )
-    return show(ctx, row["ref"])
+    return show(session, row["ref"])
 
 
-def close(ctx: Context, ref_text: str, *, reason: str) -> dict:
+def close(session: Session, ref_text: str, *, reason: str) -> dict:
     """Close a communication that needs no reply, with the reason on record."""
     if not reason.strip():
         raise BadInput("say why with --reason (e.g. --reason 'addressed to another State')")
-    row = get(ctx, ref_text)
+    row = get(session, ref_text)
     return move(
-        ctx,
+        session,
         row,
         "closed",
         action="close",
@@ -341,17 +349,17 @@ def close(ctx: Context, ref_text: str, *, reason: str) -> dict:
     )
 
 
-def mark_published(ctx: Context, ref_text: str, *, on: date | None = None) -> dict:
+def mark_published(session: Session, ref_text: str, *, on: date | None = None) -> dict:
     """Record that OHCHR published the communication and the reply."""
-    row = get(ctx, ref_text)
-    on = on or ctx.today
-    if row["sent_on"] and on < date.fromisoformat(row["sent_on"]) or on > ctx.today:
+    row = get(session, ref_text)
+    on = on or session.today
+    if row["sent_on"] and on < date.fromisoformat(row["sent_on"]) or on > session.today:
         raise BadInput(
             f"--on {on} must be between the day the reply was sent "
             f"({row['sent_on'] or 'not yet'}) and today"
         )
     return move(
-        ctx,
+        session,
         row,
         "published",
         action="mark-published",
@@ -376,7 +384,7 @@ class LetterPlan:
 
 
 def plan_from_letter(
-    ctx: Context,
+    session: Session,
     letter: Path,
     *,
     ref_text: str | None,
@@ -388,10 +396,10 @@ def plan_from_letter(
 
     facts = intake.find_facts(
         intake.letter_text(letter),
-        store.all_mandates(ctx.db),
-        types=ctx.profile.letter_types,
-        other_addressees=ctx.profile.other_addressees,
-        today=ctx.today,
+        store.all_mandates(session.db),
+        types=session.profile.letter_types,
+        other_addressees=session.profile.other_addressees,
+        today=session.today,
     )
     found = []
     if facts.reference:

@@ -16,9 +16,9 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from commresp import answers, communications, drafting, enquiries, new_workspace, rendering
-from commresp.context import Context
-from commresp.workspace import Profile
+from commresp import answers, communications, drafting, enquiries, rendering
+from commresp.workspace import Profile, create
+from commresp.workspace.session import Session
 
 CASE = "AL-BEL-1-2025"
 
@@ -48,7 +48,7 @@ def type_into_form(form: Path, markdown: str, out: Path) -> Path:
     real Word footnotes."""
     import docx
 
-    from commresp.documents.markdown_docx import add_footnote
+    from commresp.documents.markdown_to_docx import add_footnote
 
     document = docx.Document(form)
     box = next(t.cell(0, 0) for t in document.tables if len(t.rows) == 1 and len(t.columns) == 1)
@@ -80,11 +80,11 @@ def run(
     """Build a Belgian workspace in ``root`` and replay the case; return where things are."""
     source = example_dir()
     case = tomllib.loads((source / "case.toml").read_text(encoding="utf-8"))
-    ws = new_workspace.create(root, profile="belgium", actor=actor)
+    ws = create.create_workspace(root, profile="belgium", actor=actor)
     profile: Profile = ws.profile()
 
-    def on(day: date) -> Context:
-        return Context(ws, profile, actor, day)
+    def on(day: date) -> Session:
+        return Session(ws, profile, actor, day)
 
     facts = case["communication"]
     mandates = facts["mandates"]
@@ -118,16 +118,16 @@ def run(
     inbox.mkdir(exist_ok=True)
     for reply in replies:
         text = (source / reply["file"]).read_text(encoding="utf-8")
-        ctx = on(reply["received_on"])
+        session = on(reply["received_on"])
         progress(f"Answer from {reply['agency']} ({reply['how']})")
         if reply["how"] == "form":
             filled = type_into_form(
                 forms_by_agency[reply["agency"]], text, inbox / f"{reply['agency']}-returned.docx"
             )
             result.returned.append(filled)
-            answers.import_files(ctx, [filled])
+            answers.import_files(session, [filled])
         else:
-            answers.add(ctx, result.ref, agency=reply["agency"], text=text)
+            answers.add(session, result.ref, agency=reply["agency"], text=text)
 
     plan = case["draft"]
     closing = (source / plan["closing"]).read_text(encoding="utf-8") if plan.get("closing") else ""

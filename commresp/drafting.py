@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from commresp import communications, files, states, store
-from commresp.context import Context
+from commresp import communications, store
 from commresp.errors import BadInput, DocumentError, InvalidTransition
-from commresp.references import OutgoingReference, parse_outgoing
+from commresp.rules import states
+from commresp.rules.references import OutgoingReference, parse_outgoing
+from commresp.workspace import files
+from commresp.workspace.session import Session
 
 KINDS = ("note_verbale", "response")
 LANGUAGES = ("fr", "en")
@@ -32,21 +34,21 @@ class Draft:
     backup: Path | None = None
 
 
-def draft_path(ctx: Context, slug: str, kind: str, lang: str) -> Path:
-    return ctx.workspace.folder(slug, "drafts") / f"{kind}.{lang}.md"
+def draft_path(session: Session, slug: str, kind: str, lang: str) -> Path:
+    return session.workspace.folder(slug, "drafts") / f"{kind}.{lang}.md"
 
 
 # --- outgoing references ----------------------------------------------------------------
 
 
-def allocate_outgoing(ctx: Context, comm: dict, year: int, override: str | None) -> str:
+def allocate_outgoing(session: Session, comm: dict, year: int, override: str | None) -> str:
     """The mission's reference for this communication's note verbale; call in a transaction.
 
     Allocated once per communication from a per-year counter (the profile's first_number
     starts each year), so two drafters never get the same number.
     """
-    db = ctx.db
-    prefix = str(ctx.profile.get("outgoing.prefix"))
+    db = session.db
+    prefix = str(session.profile.get("outgoing.prefix"))
     if override is not None:
         wanted = parse_outgoing(override)
         if wanted.prefix != prefix:
@@ -61,7 +63,7 @@ def allocate_outgoing(ctx: Context, comm: dict, year: int, override: str | None)
         return str(wanted)
     if comm["outgoing_ref"]:
         return comm["outgoing_ref"]
-    first = int(ctx.profile.get("outgoing.first_number", 1))
+    first = int(session.profile.get("outgoing.first_number", 1))
     number = store.next_outgoing_number(db, year) or first
     while store.outgoing_owner(db, str(OutgoingReference(prefix, year, number))):
         number += 1  # a number taken by hand with --outgoing-ref
@@ -76,8 +78,8 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _sections(ctx: Context, comm: dict, order: Sequence[str] | None) -> list[dict]:
-    latest = store.latest_answers(ctx.db, comm["id"])
+def _sections(session: Session, comm: dict, order: Sequence[str] | None) -> list[dict]:
+    latest = store.latest_answers(session.db, comm["id"])
     by_agency = {a["agency"]: a for a in latest}
     if order:
         unknown = [a for a in order if a not in by_agency]
@@ -96,11 +98,11 @@ def _sections(ctx: Context, comm: dict, order: Sequence[str] | None) -> list[dic
     ]
 
 
-def _reused(ctx: Context, ids: Sequence[int]) -> list[dict]:
+def _reused(session: Session, ids: Sequence[int]) -> list[dict]:
     """Paragraphs of earlier responses chosen with ``--reuse``, in the order given."""
     if not ids:
         return []
-    found = {p["id"]: p for p in store.get_paragraphs(ctx.db, ids)}
+    found = {p["id"]: p for p in store.get_paragraphs(session.db, ids)}
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise BadInput(f"no paragraph {', '.join(missing)} to reuse; see 'commresp precedents'")
@@ -126,7 +128,7 @@ def as_section(text: str, agency: str) -> str:
 
 
 def template_context(
-    ctx: Context,
+    session: Session,
     comm: dict,
     lang: str,
     *,
@@ -137,10 +139,10 @@ def template_context(
     closing: str = "",
 ) -> dict:
     """Everything the templates may use, worded for ``lang``."""
-    from commresp import language as lx
+    from commresp.rules import language as lx
 
-    p = ctx.profile
-    mandates = store.communication_mandates(ctx.db, comm["id"])
+    p = session.profile
+    mandates = store.communication_mandates(session.db, comm["id"])
     letter_date = date.fromisoformat(comm["letter_date"])
     if lang == "fr":
         mandates_text = lx.mandates_phrase(
@@ -206,15 +208,15 @@ def template_context(
 # --- draft --------------------------------------------------------------------------------
 
 
-def _edited_by_hand(ctx: Context, comm_id: int, path: Path, kind: str, lang: str) -> bool:
+def _edited_by_hand(session: Session, comm_id: int, path: Path, kind: str, lang: str) -> bool:
     if not path.exists():
         return False
-    recorded = store.latest_document(ctx.db, comm_id, kind, lang, "md", False)
+    recorded = store.latest_document(session.db, comm_id, kind, lang, "md", False)
     return recorded is None or recorded["sha256"] != files.sha256_file(path)
 
 
 def draft(
-    ctx: Context,
+    session: Session,
     ref_text: str,
     *,
     on: date | None = None,
@@ -226,56 +228,58 @@ def draft(
     force: bool = False,
 ) -> list[Draft]:
     """Write the Markdown drafts of both documents in both languages."""
-    from commresp import template_files
     from commresp.documents import templating
+    from commresp.workspace import templates
 
-    comm = communications.get(ctx, ref_text)
+    comm = communications.get(session, ref_text)
     states.check_move(comm["ref"], comm["status"], "drafted")
     waiting = [
-        e["agency"] for e in store.enquiries_for(ctx.db, comm["id"]) if e["status"] == "open"
+        e["agency"] for e in store.enquiries_for(session.db, comm["id"]) if e["status"] == "open"
     ]
     if waiting and not force:
-        asked = len(store.enquiries_for(ctx.db, comm["id"]))
+        asked = len(store.enquiries_for(session.db, comm["id"]))
         raise InvalidTransition(
             f"{len(waiting)} of {asked} agencies have not answered: {', '.join(waiting)}; "
             "use --force to draft anyway"
         )
-    on = on or ctx.today
+    on = on or session.today
     if on < date.fromisoformat(comm["letter_date"]):
         raise BadInput(f"the draft date {on} is before the letter's date {comm['letter_date']}")
-    sections = _sections(ctx, comm, order) + _reused(ctx, reuse)
+    sections = _sections(session, comm, order) + _reused(session, reuse)
     targets = [
-        (kind, lang, draft_path(ctx, comm["slug"], kind, lang))
+        (kind, lang, draft_path(session, comm["slug"], kind, lang))
         for kind in KINDS
         for lang in LANGUAGES
     ]
     edited = [
-        path for kind, lang, path in targets if _edited_by_hand(ctx, comm["id"], path, kind, lang)
+        path
+        for kind, lang, path in targets
+        if _edited_by_hand(session, comm["id"], path, kind, lang)
     ]
     if edited and not force:
         raise DocumentError(
             f"{edited[0].name} was edited by hand since it was drafted; nothing was changed "
             "(use --force to draft again, keeping the edited file as a backup)"
         )
-    search = template_files.search_path(ctx.workspace)
+    search = templates.search_path(session.workspace)
     written: list[Path] = []
     result: list[Draft] = []
     try:
-        with store.transaction(ctx.db):
-            outgoing = allocate_outgoing(ctx, comm, on.year, outgoing_ref)
+        with store.transaction(session.db):
+            outgoing = allocate_outgoing(session, comm, on.year, outgoing_ref)
             if outgoing != comm["outgoing_ref"]:
-                store.update_communication(ctx.db, comm["id"], {"outgoing_ref": outgoing})
+                store.update_communication(session.db, comm["id"], {"outgoing_ref": outgoing})
             texts = {}
             for kind, lang, _path in targets:
                 context = template_context(
-                    ctx,
+                    session,
                     comm,
                     lang,
                     on=on,
                     outgoing_ref=outgoing,
                     sections=sections,
-                    opening=opening if lang == ctx.profile.get("languages.response") else "",
-                    closing=closing if lang == ctx.profile.get("languages.response") else "",
+                    opening=opening if lang == session.profile.get("languages.response") else "",
+                    closing=closing if lang == session.profile.get("languages.response") else "",
                 )
                 text = templating.render(f"{kind}.{lang}.md.j2", context, search)
                 texts[(kind, lang)] = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
@@ -286,14 +290,14 @@ def draft(
                     files.write_bytes(backup, path.read_bytes())
                     written.append(backup)
                 files.write_text(path, texts[(kind, lang)])
-                version = next_version(ctx, comm["id"], kind, lang, "md", False)
-                record_document(ctx, comm["id"], kind, lang, version, "md", path)
+                version = next_version(session, comm["id"], kind, lang, "md", False)
+                record_document(session, comm["id"], kind, lang, version, "md", path)
                 result.append(Draft(kind, lang, path, backup))
             if comm["status"] != "drafted":
-                store.update_communication(ctx.db, comm["id"], {"status": "drafted"})
+                store.update_communication(session.db, comm["id"], {"status": "drafted"})
             store.add_event(
-                ctx.db,
-                actor=ctx.actor,
+                session.db,
+                actor=session.actor,
                 action="draft",
                 communication_id=comm["id"],
                 details={
@@ -310,13 +314,15 @@ def draft(
     return result
 
 
-def next_version(ctx: Context, comm_id: int, kind: str, lang: str, fmt: str, redacted: bool) -> int:
-    latest = store.latest_document(ctx.db, comm_id, kind, lang, fmt, redacted)
+def next_version(
+    session: Session, comm_id: int, kind: str, lang: str, fmt: str, redacted: bool
+) -> int:
+    latest = store.latest_document(session.db, comm_id, kind, lang, fmt, redacted)
     return (latest["version"] if latest else 0) + 1
 
 
 def record_document(
-    ctx: Context,
+    session: Session,
     comm_id: int,
     kind: str,
     lang: str,
@@ -327,17 +333,17 @@ def record_document(
 ) -> int:
     """Record a draft or rendered file with its sha256, so edits and damage can be seen."""
     return store.insert_document(
-        ctx.db,
+        session.db,
         {
             "communication_id": comm_id,
             "kind": kind,
             "language": lang,
             "version": version,
             "format": fmt,
-            "path": str(path.relative_to(ctx.workspace.root)),
+            "path": str(path.relative_to(session.workspace.root)),
             "sha256": files.sha256_file(path),
             "redacted": int(redacted),
-            "actor": ctx.actor,
+            "actor": session.actor,
             "created_at": store.now(),
         },
     )

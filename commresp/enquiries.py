@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from commresp import catalog, communications, deadlines, files, mail, states, store
-from commresp.context import Context
+from commresp import catalog, communications, mail, store
 from commresp.errors import BadInput, FormRejected, InvalidTransition
+from commresp.rules import deadlines, states
+from commresp.workspace import files
+from commresp.workspace.session import Session
 
 MAC_LENGTH = 24  # hex digits of the HMAC kept in the code: 96 bits, short enough to print
 TOKEN = re.compile(
@@ -27,8 +29,8 @@ TOKEN = re.compile(
 )
 
 
-def _secret(ctx: Context) -> bytes:
-    path = ctx.workspace.secret_path
+def _secret(session: Session) -> bytes:
+    path = session.workspace.secret_path
     try:
         return path.read_bytes().strip()
     except FileNotFoundError:
@@ -47,7 +49,7 @@ def make_token(secret: bytes, slug: str, agency: str, enquiry_id: int) -> str:
     return f"{slug}.{agency}.{enquiry_id}.{mac}"
 
 
-def check_token(ctx: Context, token: str | None, source: str) -> dict:
+def check_token(session: Session, token: str | None, source: str) -> dict:
     """The enquiry a form code belongs to; :class:`FormRejected` if absent, forged or stale."""
     if not token:
         raise FormRejected(
@@ -60,13 +62,13 @@ def check_token(ctx: Context, token: str | None, source: str) -> dict:
             f"{source}: the form code {token.strip()!r} is malformed; "
             "ask the agency to return the form as it was sent"
         )
-    expected = make_token(_secret(ctx), match["slug"], match["agency"], int(match["enquiry"]))
+    expected = make_token(_secret(session), match["slug"], match["agency"], int(match["enquiry"]))
     if not hmac.compare_digest(expected, match.group()):
         raise FormRejected(
             f"{source}: the form code does not check out (altered or not made "
             "by this workspace); nothing was stored"
         )
-    row = store.get_enquiry(ctx.db, int(match["enquiry"]))
+    row = store.get_enquiry(session.db, int(match["enquiry"]))
     if row is None or row["slug"] != match["slug"] or row["agency"] != match["agency"]:
         raise FormRejected(
             f"{source}: the form code names an enquiry this workspace no longer "
@@ -75,18 +77,21 @@ def check_token(ctx: Context, token: str | None, source: str) -> dict:
     return row
 
 
-def default_due(ctx: Context, reply_due: date) -> date:
+def default_due(session: Session, reply_due: date) -> date:
     """Agency deadline: a margin of working days before the reply date, never in the past."""
-    margin = int(ctx.profile.get("deadlines.agency_margin_working_days", 10))
-    country, region = ctx.profile.state_code, ctx.profile.get("state.holidays_subdivision", "")
+    margin = int(session.profile.get("deadlines.agency_margin_working_days", 10))
+    country, region = (
+        session.profile.state_code,
+        session.profile.get("state.holidays_subdivision", ""),
+    )
     due = deadlines.add_working_days(reply_due, -margin, country, region)
-    earliest = deadlines.add_working_days(ctx.today, 5, country, region)
+    earliest = deadlines.add_working_days(session.today, 5, country, region)
     return max(due, earliest)
 
 
 def read_questions(path: Path) -> list[str]:
     """Questions from a text file: one per line; list markers and blank lines ignored."""
-    from commresp.forms import read_answer_text
+    from commresp.documents.forms import read_answer_text
 
     text = read_answer_text(path)
     questions = []
@@ -101,17 +106,17 @@ def _agency_name(agency: dict, lang: str) -> str:
     return agency.get(f"name_{lang}") or agency["name_en"]
 
 
-def _mission_name(ctx: Context, lang: str) -> str:
+def _mission_name(session: Session, lang: str) -> str:
     if lang == "nl":
-        return ctx.profile.get("mission.short_name_nl", "") or ctx.profile.get(
+        return session.profile.get("mission.short_name_nl", "") or session.profile.get(
             "mission.short_name_en"
         )
-    return ctx.profile.get(f"mission.short_name_{lang}")
+    return session.profile.get(f"mission.short_name_{lang}")
 
 
 def _mandates_text(mandates: Sequence[dict], lang: str) -> str:
     """The mandates as the form names them; Dutch forms use the English (UN) titles."""
-    from commresp import language
+    from commresp.rules import language
 
     if lang == "fr":
         return language.mandates_phrase(
@@ -123,35 +128,41 @@ def _mandates_text(mandates: Sequence[dict], lang: str) -> str:
     return language.join_list(titles, lang)
 
 
-def _of_state(ctx: Context, lang: str) -> str:
-    from commresp import language
+def _of_state(session: Session, lang: str) -> str:
+    from commresp.rules import language
 
     if lang == "fr":
         return language.state_phrase(
-            ctx.profile.get("state.name_fr"), ctx.profile.get("state.article_fr"), "fr", "de"
+            session.profile.get("state.name_fr"),
+            session.profile.get("state.article_fr"),
+            "fr",
+            "de",
         )
     if lang == "nl":
-        return f"van {ctx.profile.get('state.name_nl', ctx.profile.get('state.name_en'))}"
+        return f"van {session.profile.get('state.name_nl', session.profile.get('state.name_en'))}"
     return language.state_phrase(
-        ctx.profile.get("state.name_en"), ctx.profile.get("state.article_en", ""), "en", "of"
+        session.profile.get("state.name_en"),
+        session.profile.get("state.article_en", ""),
+        "en",
+        "of",
     )
 
 
-def _email_values(ctx: Context, comm: dict, agency: dict, lang: str, due: date) -> dict:
-    from commresp import language
+def _email_values(session: Session, comm: dict, agency: dict, lang: str, due: date) -> dict:
+    from commresp.rules import language
 
     return {
         "reference": comm["ref"],
         "agency": _agency_name(agency, lang),
         "due_date": language.long_date(due, lang),
         "subject": comm["subject"] or comm["ref"],
-        "mission": _mission_name(ctx, lang),
-        "of_state": _of_state(ctx, lang),
+        "mission": _mission_name(session, lang),
+        "of_state": _of_state(session, lang),
     }
 
 
 def _write_form_and_mail(
-    ctx: Context,
+    session: Session,
     comm: dict,
     mandates: list[dict],
     agency: dict,
@@ -159,11 +170,13 @@ def _write_form_and_mail(
     *,
     reminder: int = 0,
 ) -> tuple[Path, Path]:
-    from commresp import forms, language, template_files
+    from commresp.documents import forms
+    from commresp.rules import language
+    from commresp.workspace import templates
 
     lang = enquiry["language"]
     due = date.fromisoformat(enquiry["due_on"])
-    folder = ctx.workspace.folder(comm["slug"], "enquiries")
+    folder = session.workspace.folder(comm["slug"], "enquiries")
     folder.mkdir(parents=True, exist_ok=True)
     form_path = folder / (enquiry["form_file"] or f"enquiry-{agency['slug']}.{lang}.docx")
     if not form_path.exists():
@@ -175,22 +188,22 @@ def _write_form_and_mail(
             agency_name=_agency_name(agency, lang),
             due_date_text=language.long_date(due, lang),
             questions=json.loads(enquiry["questions"]),
-            token=make_token(_secret(ctx), comm["slug"], agency["slug"], enquiry["id"]),
-            header_lines=ctx.profile.get("mission.letterhead", []),
+            token=make_token(_secret(session), comm["slug"], agency["slug"], enquiry["id"]),
+            header_lines=session.profile.get("mission.letterhead", []),
         )
         forms.write_form(
             form_path,
             spec,
-            base=template_files.find("letterhead.docx", ctx.workspace),
-            templates_dirs=template_files.search_path(ctx.workspace),
+            base=templates.find("letterhead.docx", session.workspace),
+            templates_dirs=templates.search_path(session.workspace),
         )
-    wording = template_files.load_toml(f"enquiry_email.{lang}.toml", ctx.workspace)
-    values = _email_values(ctx, comm, agency, lang, due)
+    wording = templates.load_toml(f"enquiry_email.{lang}.toml", session.workspace)
+    values = _email_values(session, comm, agency, lang, due)
     kind = "reminder_" if reminder else ""
     name = f"enquiry_email.{lang}.toml"
     message = mail.draft(
         to=agency.get("email") or "",
-        sender=ctx.profile.get("mission.email", ""),
+        sender=session.profile.get("mission.email", ""),
         subject=mail.fill(wording[f"{kind}subject"], values, name),
         body=mail.fill(wording[f"{kind}body"], values, name),
         attachments=[form_path],
@@ -202,7 +215,7 @@ def _write_form_and_mail(
 
 
 def assign(
-    ctx: Context,
+    session: Session,
     ref_text: str,
     *,
     agencies: Sequence[str],
@@ -218,49 +231,54 @@ def assign(
     questions = [q.strip() for q in questions if q.strip()]
     if not questions:
         raise BadInput("give at least one --question, or --questions FILE")
-    comm = communications.get(ctx, ref_text)
+    comm = communications.get(session, ref_text)
     states.check_move(comm["ref"], comm["status"], "enquiring")
     slugs = list(dict.fromkeys(a.strip().lower() for a in agencies))
-    rows = [catalog.agency(ctx.db, slug) for slug in slugs]
-    already = store.enquiry_agencies(ctx.db, comm["id"])
+    rows = [catalog.agency(session.db, slug) for slug in slugs]
+    already = store.enquiry_agencies(session.db, comm["id"])
     twice = [s for s in slugs if s in already]
     if twice:
         raise InvalidTransition(
             f"{', '.join(twice)} already asked about {comm['ref']}; chase with "
             f"'commresp remind \"{comm['ref']}\" --agency {twice[0]}'"
         )
-    country, region = ctx.profile.state_code, ctx.profile.get("state.holidays_subdivision", "")
+    country, region = (
+        session.profile.state_code,
+        session.profile.get("state.holidays_subdivision", ""),
+    )
     if due_in is not None:
         if due_in < 1:
             raise BadInput("--due-in must be at least 1 working day")
-        due = deadlines.add_working_days(ctx.today, due_in, country, region)
+        due = deadlines.add_working_days(session.today, due_in, country, region)
     elif due is None:
-        due = default_due(ctx, date.fromisoformat(comm["reply_due"]))
-    if due <= ctx.today:
-        raise BadInput(f"the due date {due} is not after today ({ctx.today})")
-    mandates = store.communication_mandates(ctx.db, comm["id"])
+        due = default_due(session, date.fromisoformat(comm["reply_due"]))
+    if due <= session.today:
+        raise BadInput(f"the due date {due} is not after today ({session.today})")
+    mandates = store.communication_mandates(session.db, comm["id"])
     written: list[Path] = []
     created = []
     try:
-        with store.transaction(ctx.db):
+        with store.transaction(session.db):
             for agency in rows:
                 enquiry = {
                     "communication_id": comm["id"],
                     "agency": agency["slug"],
                     "language": agency["language"],
                     "questions": json.dumps(questions, ensure_ascii=False),
-                    "sent_on": ctx.today.isoformat(),
+                    "sent_on": session.today.isoformat(),
                     "due_on": due.isoformat(),
                     "status": "open",
                     "form_file": None,
                     "reminders": 0,
                     "created_at": store.now(),
                 }
-                enquiry["id"] = store.insert_enquiry(ctx.db, enquiry)
-                form_path, mail_path = _write_form_and_mail(ctx, comm, mandates, agency, enquiry)
+                enquiry["id"] = store.insert_enquiry(session.db, enquiry)
+                form_path, mail_path = _write_form_and_mail(
+                    session, comm, mandates, agency, enquiry
+                )
                 written += [form_path, mail_path]
                 store.update_enquiry(
-                    ctx.db,
+                    session.db,
                     enquiry["id"],
                     {"form_file": form_path.name, "email_file": mail_path.name},
                 )
@@ -276,11 +294,11 @@ def assign(
                     }
                 )
             if comm["status"] != "enquiring":
-                store.update_communication(ctx.db, comm["id"], {"status": "enquiring"})
+                store.update_communication(session.db, comm["id"], {"status": "enquiring"})
             # one audit event per operation, however many agencies it asked
             store.add_event(
-                ctx.db,
-                actor=ctx.actor,
+                session.db,
+                actor=session.actor,
                 action="assign",
                 communication_id=comm["id"],
                 details={
@@ -303,20 +321,20 @@ def assign(
     return created
 
 
-def overdue(ctx: Context) -> list[dict]:
+def overdue(session: Session) -> list[dict]:
     """Open enquiries past their due date, the latest first."""
-    rows = store.overdue_enquiries(ctx.db, ctx.today.isoformat())
+    rows = store.overdue_enquiries(session.db, session.today.isoformat())
     for row in rows:
-        row["days_late"] = (ctx.today - date.fromisoformat(row["due_on"])).days
+        row["days_late"] = (session.today - date.fromisoformat(row["due_on"])).days
     return rows
 
 
-def remind(ctx: Context, ref_text: str, *, agency: str | None = None) -> list[dict]:
+def remind(session: Session, ref_text: str, *, agency: str | None = None) -> list[dict]:
     """Write reminder e-mails (form attached again) to agencies that have not answered."""
-    comm = communications.get(ctx, ref_text)
-    enquiries = store.enquiries_for(ctx.db, comm["id"])
+    comm = communications.get(session, ref_text)
+    enquiries = store.enquiries_for(session.db, comm["id"])
     if agency is not None:
-        catalog.agency(ctx.db, agency)
+        catalog.agency(session.db, agency)
         enquiries = [e for e in enquiries if e["agency"] == agency]
         if not enquiries:
             raise BadInput(
@@ -328,22 +346,22 @@ def remind(ctx: Context, ref_text: str, *, agency: str | None = None) -> list[di
         raise InvalidTransition(
             f"nothing to remind: every agency asked about {comm['ref']} has answered"
         )
-    mandates = store.communication_mandates(ctx.db, comm["id"])
+    mandates = store.communication_mandates(session.db, comm["id"])
     written: list[Path] = []
     result = []
     try:
-        with store.transaction(ctx.db):
+        with store.transaction(session.db):
             for enquiry in waiting:
-                entry = catalog.agency(ctx.db, enquiry["agency"])
+                entry = catalog.agency(session.db, enquiry["agency"])
                 count = enquiry["reminders"] + 1
                 _, mail_path = _write_form_and_mail(
-                    ctx, comm, mandates, entry, enquiry, reminder=count
+                    session, comm, mandates, entry, enquiry, reminder=count
                 )
                 written.append(mail_path)
                 store.update_enquiry(
-                    ctx.db,
+                    session.db,
                     enquiry["id"],
-                    {"reminders": count, "last_reminded_on": ctx.today.isoformat()},
+                    {"reminders": count, "last_reminded_on": session.today.isoformat()},
                 )
                 result.append(
                     {
@@ -354,8 +372,8 @@ def remind(ctx: Context, ref_text: str, *, agency: str | None = None) -> list[di
                     }
                 )
             store.add_event(
-                ctx.db,
-                actor=ctx.actor,
+                session.db,
+                actor=session.actor,
                 action="remind",
                 communication_id=comm["id"],
                 details={"reminders": [{**r, "email": Path(r["email"]).name} for r in result]},

@@ -34,8 +34,8 @@ from functools import cache
 from pathlib import Path
 
 from commresp.errors import BadInput, BadReference
-from commresp.language import holder_gender_of_title_fr
-from commresp.references import (
+from commresp.rules.language import holder_gender_of_title_fr
+from commresp.rules.references import (
     DEFAULT_OTHER_ADDRESSEES,
     DEFAULT_TYPES,
     FIRST_YEAR,

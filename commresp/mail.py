@@ -14,8 +14,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from string import Template
 
-from commresp import files
 from commresp.errors import TemplateError
+from commresp.workspace import files
 
 
 def fill(text: str, values: Mapping[str, str], where: str) -> str:

@@ -35,7 +35,7 @@ from urllib.parse import unquote
 from commresp.errors import BadInput, DocumentError, RedactionLeak
 
 if TYPE_CHECKING:
-    from commresp.context import Context
+    from commresp.workspace.session import Session
 
 STYLES = ("bar", "text")
 #: A fixed length, so the bar does not tell how long the hidden name was.
@@ -433,42 +433,42 @@ def verify(path: Path, terms: Sequence[str], *, name: str | None = None) -> None
 # --- the record: listed terms and marked texts ----------------------------------------------
 
 
-def marked_sources(ctx: Context, comm: Mapping) -> list[tuple[str, str]]:
+def marked_sources(session: Session, comm: Mapping) -> list[tuple[str, str]]:
     """(where, text) of everything of a communication that may hold ``||markers||``:
     every revision of every answer and every draft, in both languages."""
     from commresp import drafting, store
 
     sources = [
         (f"answer of {a['agency']} (revision {a['revision']})", a["text"] or "")
-        for a in store.answers_for(ctx.db, comm["id"])
+        for a in store.answers_for(session.db, comm["id"])
     ]
     for kind in drafting.KINDS:
         for lang in drafting.LANGUAGES:
-            path = drafting.draft_path(ctx, comm["slug"], kind, lang)
+            path = drafting.draft_path(session, comm["slug"], kind, lang)
             if path.exists():
                 sources.append((f"drafts/{path.name}", path.read_text(encoding="utf-8")))
     return sources
 
 
-def terms_for_render(ctx: Context, comm: Mapping) -> list[str]:
+def terms_for_render(session: Session, comm: Mapping) -> list[str]:
     """Every term to hide in a communication's publication copy (may be empty)."""
     from commresp import store
 
-    listed = [row["term"] for row in store.confidential_terms(ctx.db, comm["id"])]
-    return collect_terms(listed, (text for _, text in marked_sources(ctx, comm)))
+    listed = [row["term"] for row in store.confidential_terms(session.db, comm["id"])]
+    return collect_terms(listed, (text for _, text in marked_sources(session, comm)))
 
 
-def listing(ctx: Context, ref_text: str) -> list[dict]:
+def listing(session: Session, ref_text: str) -> list[dict]:
     """The terms on a communication's list, then the texts marked ``||…||`` and where."""
     from commresp import communications, store
 
-    comm = communications.get(ctx, ref_text)
+    comm = communications.get(session, ref_text)
     rows = [
         {"term": r["term"], "source": "list", "actor": r["actor"], "added_at": r["created_at"]}
-        for r in store.confidential_terms(ctx.db, comm["id"])
+        for r in store.confidential_terms(session.db, comm["id"])
     ]
     seen = {fold_term(r["term"]) for r in rows}
-    for where, text in marked_sources(ctx, comm):
+    for where, text in marked_sources(session, comm):
         for term in markers(text):
             key = fold_term(term)
             if key and key not in seen:
@@ -488,7 +488,7 @@ class Change:
 
 
 def update_terms(
-    ctx: Context, ref_text: str, add: Sequence[str] = (), remove: Sequence[str] = ()
+    session: Session, ref_text: str, add: Sequence[str] = (), remove: Sequence[str] = ()
 ) -> Change:
     """Put terms on a communication's list and take others off, in one audited change.
 
@@ -497,11 +497,11 @@ def update_terms(
     """
     from commresp import communications, store
 
-    comm = communications.get(ctx, ref_text)
+    comm = communications.get(session, ref_text)
     cleaned = [check_term(t) for t in add]  # all checked before anything is written
     change = Change(comm["ref"], [], [], [])
-    with store.transaction(ctx.db):
-        by_key = {fold_term(r["term"]): r for r in store.confidential_terms(ctx.db, comm["id"])}
+    with store.transaction(session.db):
+        by_key = {fold_term(r["term"]): r for r in store.confidential_terms(session.db, comm["id"])}
         missing = [t for t in remove if fold_term(t) not in by_key]
         if missing:
             raise BadInput(
@@ -511,20 +511,22 @@ def update_terms(
         for term in remove:
             row = by_key.pop(fold_term(term), None)
             if row is not None:
-                store.remove_confidential_term(ctx.db, row["id"])
+                store.remove_confidential_term(session.db, row["id"])
                 change.removed.append(row["term"])
         for term in cleaned:
             key = fold_term(term)
             if key in by_key:
                 change.already_listed.append(by_key[key]["term"])
                 continue
-            store.add_confidential_term(ctx.db, comm["id"], term, key, ctx.actor, store.now())
+            store.add_confidential_term(
+                session.db, comm["id"], term, key, session.actor, store.now()
+            )
             by_key[key] = {"term": term}
             change.added.append(term)
         if change.added or change.removed:
             store.add_event(
-                ctx.db,
-                actor=ctx.actor,
+                session.db,
+                actor=session.actor,
                 action="confidential",
                 communication_id=comm["id"],
                 details={"added": change.added, "removed": change.removed},

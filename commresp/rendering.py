@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from commresp import communications, drafting, files, states, store
-from commresp.context import Context
+from commresp import communications, drafting, store
 from commresp.errors import BadInput, DocumentError
+from commresp.rules import states
+from commresp.workspace import files
+from commresp.workspace.session import Session
 
 PDF_TIMEOUT_S = 120
 INSTALL_LIBREOFFICE = (
@@ -98,7 +100,7 @@ def to_pdf(jobs: Sequence[tuple[Path, Path]]) -> None:
 
 
 def render(
-    ctx: Context,
+    session: Session,
     ref_text: str,
     *,
     langs: Sequence[str] = drafting.LANGUAGES,
@@ -112,17 +114,18 @@ def render(
     confidential term and ``||marked||`` text is hidden (``style`` ``bar`` or ``text``), each
     file checked for leaks before it is kept; otherwise ``||`` markers are simply dropped.
     """
-    from commresp import redaction, template_files
-    from commresp.documents.markdown_docx import render_markdown
+    from commresp import redaction
+    from commresp.documents.markdown_to_docx import render_markdown
+    from commresp.workspace import templates
 
     langs = check_languages(langs)
-    comm = communications.get(ctx, ref_text)
+    comm = communications.get(session, ref_text)
     if pdf and soffice() is None:
         raise DocumentError(f"LibreOffice is not installed: {INSTALL_LIBREOFFICE}")
     sources = []
     for kind in drafting.KINDS:
         for lang in langs:
-            path = drafting.draft_path(ctx, comm["slug"], kind, lang)
+            path = drafting.draft_path(session, comm["slug"], kind, lang)
             if not path.exists():
                 raise DocumentError(
                     f"no draft {path.name} for {comm['ref']}: run "
@@ -135,23 +138,23 @@ def render(
             raise BadInput(f"redaction style {style!r}: expected bar or text")
         for kind, lang, text in sources:
             redaction.check_markers(f"{kind}.{lang}.md", text)
-        terms = redaction.terms_for_render(ctx, comm)
+        terms = redaction.terms_for_render(session, comm)
         if not terms:
             raise DocumentError(
                 f"nothing is marked confidential in {comm['ref']}: add terms with "
                 f"'commresp confidential \"{comm['ref']}\" --add TERM' or mark text ||like "
                 "this|| in the drafts; nothing was rendered"
             )
-    letterhead = template_files.find("letterhead.docx", ctx.workspace)
-    header = ctx.profile.get("mission.letterhead", [])
-    out_dir = ctx.workspace.folder(comm["slug"], "out")
+    letterhead = templates.find("letterhead.docx", session.workspace)
+    header = session.profile.get("mission.letterhead", [])
+    out_dir = session.workspace.folder(comm["slug"], "out")
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     results: list[Rendered] = []
     try:
-        with store.transaction(ctx.db):
+        with store.transaction(session.db):
             for kind, lang, text in sources:
-                version = drafting.next_version(ctx, comm["id"], kind, lang, "docx", redacted)
+                version = drafting.next_version(session, comm["id"], kind, lang, "docx", redacted)
                 target = out_dir / _out_name(kind, lang, version, redacted)
                 if target.exists():  # left by a crash before it was recorded: keep it
                     version = _free_version(out_dir, kind, lang, version, redacted)
@@ -185,11 +188,11 @@ def render(
                     written[-1] = target
                 item = Rendered(kind, lang, version, target, redacted=redacted)
                 document_id = drafting.record_document(
-                    ctx, comm["id"], kind, lang, version, "docx", target, redacted
+                    session, comm["id"], kind, lang, version, "docx", target, redacted
                 )
                 if kind == "response" and not redacted:
                     store.replace_paragraphs(
-                        ctx.db, comm["id"], document_id, lang, reusable_paragraphs(text)
+                        session.db, comm["id"], document_id, lang, reusable_paragraphs(text)
                     )
                 if pdf:
                     item.pdf = target.with_suffix(".pdf")
@@ -205,11 +208,11 @@ def render(
                         staging.replace(r.pdf)
                         written[written.index(staging)] = r.pdf
                     drafting.record_document(
-                        ctx, comm["id"], r.kind, r.language, r.version, "pdf", r.pdf, redacted
+                        session, comm["id"], r.kind, r.language, r.version, "pdf", r.pdf, redacted
                     )
             store.add_event(
-                ctx.db,
-                actor=ctx.actor,
+                session.db,
+                actor=session.actor,
                 action="render",
                 communication_id=comm["id"],
                 details={"files": [p.name for p in written]}
@@ -252,15 +255,15 @@ def reusable_paragraphs(markdown: str) -> list[str]:
     ]
 
 
-def latest_documents(ctx: Context, comm: dict) -> list[Path]:
+def latest_documents(session: Session, comm: dict) -> list[Path]:
     """The newest rendered file of each document in the language it goes out in."""
     chosen = []
     for kind in drafting.KINDS:
-        lang = ctx.profile.get(f"languages.{kind}", "fr" if kind == "note_verbale" else "en")
+        lang = session.profile.get(f"languages.{kind}", "fr" if kind == "note_verbale" else "en")
         for fmt in ("pdf", "docx"):
-            row = store.latest_document(ctx.db, comm["id"], kind, lang, fmt, False)
+            row = store.latest_document(session.db, comm["id"], kind, lang, fmt, False)
             if row:
-                chosen.append(ctx.workspace.root / row["path"])
+                chosen.append(session.workspace.root / row["path"])
                 break
         else:
             raise DocumentError(
@@ -270,25 +273,25 @@ def latest_documents(ctx: Context, comm: dict) -> list[Path]:
     return chosen
 
 
-def send(ctx: Context, ref_text: str) -> Path:
+def send(session: Session, ref_text: str) -> Path:
     """Write the e-mail to the registry with the latest documents attached (.eml draft)."""
     from commresp import mail
 
-    comm = communications.get(ctx, ref_text)
+    comm = communications.get(session, ref_text)
     if comm["status"] not in ("drafted", "sent"):
         states.check_move(comm["ref"], comm["status"], "sent")
-    attachments = latest_documents(ctx, comm)
+    attachments = latest_documents(session, comm)
     for path in attachments:
         if not path.exists():
             raise DocumentError(f"{path.name} is recorded but missing; render again")
-    p = ctx.profile
+    p = session.profile
     lang = p.get("languages.note_verbale", "fr")
     mission = p.get(f"mission.short_name_{lang}")
     if lang == "fr":
-        subject = f"{comm['ref']} – Réponse {_of_state_fr(ctx)} ({comm['outgoing_ref'] or ''})"
+        subject = f"{comm['ref']} – Réponse {_of_state_fr(session)} ({comm['outgoing_ref'] or ''})"
         body = (
             f"Madame, Monsieur,\n\nVeuillez trouver ci-joint la note verbale "
-            f"{comm['outgoing_ref'] or ''} et la réponse {_of_state_fr(ctx)} à la "
+            f"{comm['outgoing_ref'] or ''} et la réponse {_of_state_fr(session)} à la "
             f"communication {comm['ref']}.\n\nAvec nos salutations distinguées,\n{mission}\n"
         )
     else:
@@ -305,13 +308,13 @@ def send(ctx: Context, ref_text: str) -> Path:
         body=body,
         attachments=attachments,
     )
-    out = files.new_path(ctx.workspace.folder(comm["slug"], "out"), f"reply-{comm['slug']}.eml")
+    out = files.new_path(session.workspace.folder(comm["slug"], "out"), f"reply-{comm['slug']}.eml")
     try:
-        with store.transaction(ctx.db):
+        with store.transaction(session.db):
             mail.save(message, out)
             store.add_event(
-                ctx.db,
-                actor=ctx.actor,
+                session.db,
+                actor=session.actor,
                 action="send-draft",
                 communication_id=comm["id"],
                 details={"email": out.name, "attachments": [a.name for a in attachments]},
@@ -322,25 +325,25 @@ def send(ctx: Context, ref_text: str) -> Path:
     return out
 
 
-def _of_state_fr(ctx: Context) -> str:
-    from commresp import language
+def _of_state_fr(session: Session) -> str:
+    from commresp.rules import language
 
     return language.state_phrase(
-        ctx.profile.get("state.name_fr"), ctx.profile.get("state.article_fr"), "fr", "de"
+        session.profile.get("state.name_fr"), session.profile.get("state.article_fr"), "fr", "de"
     )
 
 
-def mark_sent(ctx: Context, ref_text: str, *, on: date | None = None) -> dict:
+def mark_sent(session: Session, ref_text: str, *, on: date | None = None) -> dict:
     """Record that the reply went to the registry (status sent, date on record)."""
-    comm = communications.get(ctx, ref_text)
+    comm = communications.get(session, ref_text)
     states.check_move(comm["ref"], comm["status"], "sent")
-    on = on or ctx.today
-    if on < date.fromisoformat(comm["letter_date"]) or on > ctx.today:
+    on = on or session.today
+    if on < date.fromisoformat(comm["letter_date"]) or on > session.today:
         raise BadInput(f"--on {on} must be between the letter date {comm['letter_date']} and today")
-    if not store.count_rendered(ctx.db, comm["id"]):
+    if not store.count_rendered(session.db, comm["id"]):
         raise DocumentError(f"{comm['ref']} has no rendered document; run 'commresp render' first")
     return communications.move(
-        ctx,
+        session,
         comm,
         "sent",
         action="mark-sent",

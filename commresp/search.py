@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from commresp import communications, store
-from commresp.context import Context
+from commresp.workspace.session import Session
 
 # Words too common in these letters to say anything about a subject.
 STOP_WORDS = set(
@@ -37,7 +37,7 @@ def quoted(word_list: list[str]) -> list[str]:
     return ['"' + w.replace('"', '""') + '"' for w in word_list]
 
 
-def search(ctx: Context, query: str, *, limit: int = 20) -> list[dict]:
+def search(session: Session, query: str, *, limit: int = 20) -> list[dict]:
     """Communications, answers and response paragraphs matching every word of ``query``."""
     found = words(query)
     if not found:
@@ -50,9 +50,9 @@ def search(ctx: Context, query: str, *, limit: int = 20) -> list[dict]:
     seen: set[tuple] = set()
     for match in tiers:
         tier = (
-            store.search_communications(ctx.db, match, limit)
-            + store.search_answers(ctx.db, match, limit)
-            + store.search_paragraphs(ctx.db, match, limit)
+            store.search_communications(session.db, match, limit)
+            + store.search_answers(session.db, match, limit)
+            + store.search_paragraphs(session.db, match, limit)
         )
         for row in sorted(tier, key=lambda r: r["rank"]):
             # a response paragraph can read the same in both languages: show it once
@@ -65,16 +65,16 @@ def search(ctx: Context, query: str, *, limit: int = 20) -> list[dict]:
     return results[:limit]
 
 
-def precedents(ctx: Context, ref_text: str, *, limit: int = 10) -> list[dict]:
+def precedents(session: Session, ref_text: str, *, limit: int = 10) -> list[dict]:
     """Paragraphs of earlier responses on the same mandates or subject, best first."""
-    comm = communications.get(ctx, ref_text)
-    mine = store.mandates_of(ctx.db, [comm["id"]]).get(comm["id"], set())
+    comm = communications.get(session, ref_text)
+    mine = store.mandates_of(session.db, [comm["id"]]).get(comm["id"], set())
     terms = [
         w
         for w in words(f"{comm['subject']} {comm['summary']}")
         if w.casefold() not in STOP_WORDS and len(w) > 2
     ]
-    for m in store.communication_mandates(ctx.db, comm["id"]):
+    for m in store.communication_mandates(session.db, comm["id"]):
         terms += [
             w
             for w in words(m["title_en"])
@@ -84,11 +84,11 @@ def precedents(ctx: Context, ref_text: str, *, limit: int = 10) -> list[dict]:
     if not terms:
         return []
     rows = store.search_paragraphs(
-        ctx.db, " OR ".join(quoted(terms)), limit * 5, exclude_communication=comm["id"]
+        session.db, " OR ".join(quoted(terms)), limit * 5, exclude_communication=comm["id"]
     )
     if not rows:
         return []
-    theirs = store.mandates_of(ctx.db, list({r["communication_id"] for r in rows}))
+    theirs = store.mandates_of(session.db, list({r["communication_id"] for r in rows}))
     for row in rows:
         shared = sorted(mine & theirs.get(row["communication_id"], set()))
         row["shared_mandates"] = shared

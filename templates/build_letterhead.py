@@ -41,7 +41,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 
-from commresp.documents.markdown_docx import CORE_PROPERTIES, footnotes_part
+from commresp.documents.markdown_to_docx import CORE_PROPERTIES, footnotes_part
 
 FONT = "Arial"
 LANGUAGE = "en-GB"

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("datasette")
 
-from commresp.browse import make_datasette  # noqa: E402
+from commresp.maintenance.browse import make_datasette  # noqa: E402
 from tests.conftest import db_snapshot  # noqa: E402
 
 

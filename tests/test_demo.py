@@ -17,7 +17,7 @@ from lxml import etree
 
 from commresp.cli import cli
 from commresp.demo import example_dir
-from commresp.forms import read_form
+from commresp.documents.forms import read_form
 from tests.conftest import first_page_header
 
 SEED = Path(__file__).parent / "fixtures" / "belgium-al-bel-1-2025.md"

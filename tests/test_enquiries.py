@@ -14,7 +14,7 @@ import docx
 import pytest
 from icalendar import Calendar
 
-from commresp.deadlines import add_working_days
+from commresp.rules.deadlines import add_working_days
 from tests.conftest import db_snapshot, first_page_header, tree
 
 ENQUIRIES = Path("correspondence/AL-BEL-1-2025/enquiries")

@@ -21,9 +21,7 @@ from lxml import etree
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from commresp.documents.markdown_docx import add_footnote, footnotes_part, render_markdown
-from commresp.errors import FormRejected, TemplateError
-from commresp.forms import (
+from commresp.documents.forms import (
     FormSpec,
     ReturnedForm,
     escape_markdown_line,
@@ -32,6 +30,8 @@ from commresp.forms import (
     read_form,
     write_form,
 )
+from commresp.documents.markdown_to_docx import add_footnote, footnotes_part, render_markdown
+from commresp.errors import FormRejected, TemplateError
 from tests.conftest import first_page_header
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

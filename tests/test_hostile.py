@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commresp.cli import cli
-from commresp.files import safe_filename
+from commresp.workspace.files import safe_filename
 from tests.test_help import all_commands
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from commresp.catalog import packaged_mandates
 from commresp.errors import BadInput
 from commresp.intake import MAX_BYTES, LetterFacts, find_facts, letter_text
+from commresp.workspace import packaged
 
 TODAY = date(2025, 8, 1)
-CATALOG = packaged_mandates()
+CATALOG = packaged.mandates()
 
 # --- the worked example, AL BEL 1/2025, in both languages -----------------------------------
 

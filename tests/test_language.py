@@ -11,7 +11,7 @@ from babel.dates import get_month_names
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from commresp.language import (
+from commresp.rules.language import (
     SUPPORTED_LANGUAGES,
     article_for,
     check_language,

@@ -16,8 +16,8 @@ from docx.oxml.ns import qn
 from docx2python import docx2python
 from lxml import etree
 
-from commresp.documents import markdown_docx
-from commresp.documents.markdown_docx import render_markdown
+from commresp.documents import markdown_to_docx
+from commresp.documents.markdown_to_docx import render_markdown
 from tests.conftest import first_page_header
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,7 +101,7 @@ def test_bold_italic_both_and_code_runs(tmp_path):
     assert runs["bold"].bold and not runs["bold"].italic
     assert runs["italic"].italic and not runs["italic"].bold
     assert runs["both"].bold and runs["both"].italic
-    assert runs["code"].font.name == markdown_docx.CODE_FONT
+    assert runs["code"].font.name == markdown_to_docx.CODE_FONT
     assert not runs["Plain "].bold and not runs["Plain "].italic
     assert paragraph.text == "Plain bold italic both code."
 
@@ -398,7 +398,7 @@ def test_failure_while_building_keeps_the_previous_file(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(markdown_docx._DocxBuilder, "_heading", broken)
+    monkeypatch.setattr(markdown_to_docx._DocxBuilder, "_heading", broken)
     with pytest.raises(RuntimeError):
         render(tmp_path, "# Version two\n")
     assert os.listdir(tmp_path) == ["out.docx"]

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from commresp.errors import BadReference
-from commresp.references import parse_outgoing, parse_reference
+from commresp.rules.references import parse_outgoing, parse_reference
 
 
 @pytest.mark.parametrize(

@@ -429,7 +429,7 @@ def test_export_csv_columns_and_formula_neutralised(rec, tmp_path):
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_every_formula_start_is_neutralised(start):
-    from commresp.reports import cell, neutralise
+    from commresp.reporting.figures import cell, neutralise
 
     assert neutralise(start + "1+1") == "'" + start + "1+1"
     assert cell("Trafficking = slavery") == "Trafficking = slavery"
@@ -437,7 +437,7 @@ def test_every_formula_start_is_neutralised(start):
 
 
 def test_export_json_equals_csv(rec):
-    from commresp.reports import cell
+    from commresp.reporting.figures import cell
 
     exported = json.loads(rec("export", "--format", "json").stdout)
     rows = list(

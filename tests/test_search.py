@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from commresp import search
 from commresp.cli import cli
-from commresp.context import open_context
+from commresp.workspace.session import open_session
 
 
 @pytest.fixture
@@ -86,8 +86,8 @@ def test_operators_are_plain_text(record):
 )
 @given(text=st.text(min_size=1, max_size=40))
 def test_any_text_returns_results_or_nothing(record, text):
-    ctx = open_context(str(record.root))
-    rows = search.search(ctx, text)
+    session = open_session(str(record.root))
+    rows = search.search(session, text)
     assert isinstance(rows, list)
 
 

@@ -9,15 +9,15 @@ from datetime import date
 import click
 
 
-def pass_context(func: Callable) -> Callable:
+def pass_session(func: Callable) -> Callable:
     """Open the workspace (lazily) and pass it as the first argument."""
 
     @functools.wraps(func)
     @click.pass_obj
     def wrapper(obj: dict, *args, **kwargs):
-        from commresp.context import open_context
+        from commresp.workspace.session import open_session
 
-        return func(open_context(obj["workspace"], obj["actor"]), *args, **kwargs)
+        return func(open_session(obj["workspace"], obj["actor"]), *args, **kwargs)
 
     return wrapper
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from click_default_group import DefaultGroup
 
-from commresp.commands import json_option, pass_context
-from commresp.output import emit_json, table
+from commresp.commands import json_option, pass_session
+from commresp.commands.output import emit_json, table
 
 
 @click.group(cls=DefaultGroup, default="search", default_if_no_args=True)
@@ -24,8 +24,8 @@ def mandates():
 @mandates.command(name="search")
 @click.argument("words", nargs=-1)
 @json_option
-@pass_context
-def mandates_search(ctx, words, as_json):
+@pass_session
+def mandates_search(session, words, as_json):
     """List mandates whose slug or titles contain all WORDS (accents ignored).
 
     \b
@@ -35,7 +35,7 @@ def mandates_search(ctx, words, as_json):
     from commresp import catalog, store
 
     rows = catalog.search(
-        store.all_mandates(ctx.db), " ".join(words), catalog.MANDATE_SEARCH_FIELDS
+        store.all_mandates(session.db), " ".join(words), catalog.MANDATE_SEARCH_FIELDS
     )
     if as_json:
         emit_json(rows)
@@ -74,8 +74,8 @@ def _mandate_options(func):
 @click.argument("slug")
 @_mandate_options
 @json_option
-@pass_context
-def mandates_add(ctx, slug, as_json, **fields):
+@pass_session
+def mandates_add(session, slug, as_json, **fields):
     """Add a mandate to this workspace's catalog.
 
     \b
@@ -90,7 +90,7 @@ def mandates_add(ctx, slug, as_json, **fields):
     if missing:
         raise click.UsageError("give " + ", ".join("--" + k.replace("_", "-") for k in missing))
     values = {k: (v or "") for k, v in fields.items()}
-    row = catalog.add_entry(ctx, "mandate", slug, values)
+    row = catalog.add_entry(session, "mandate", slug, values)
     emit_json(row) if as_json else click.echo(f"Added mandate {slug}")
 
 
@@ -98,8 +98,8 @@ def mandates_add(ctx, slug, as_json, **fields):
 @click.argument("slug")
 @_mandate_options
 @json_option
-@pass_context
-def mandates_edit(ctx, slug, as_json, **fields):
+@pass_session
+def mandates_edit(session, slug, as_json, **fields):
     """Correct a mandate of this workspace's catalog.
 
     \b
@@ -108,7 +108,7 @@ def mandates_edit(ctx, slug, as_json, **fields):
     """
     from commresp import catalog
 
-    row = catalog.edit_entry(ctx, "mandate", slug, fields)
+    row = catalog.edit_entry(session, "mandate", slug, fields)
     emit_json(row) if as_json else click.echo(f"Updated mandate {slug}")
 
 
@@ -128,8 +128,8 @@ def agencies():
 @agencies.command(name="search")
 @click.argument("words", nargs=-1)
 @json_option
-@pass_context
-def agencies_search(ctx, words, as_json):
+@pass_session
+def agencies_search(session, words, as_json):
     """List agencies whose slug or names contain all WORDS (accents ignored).
 
     \b
@@ -138,7 +138,9 @@ def agencies_search(ctx, words, as_json):
     """
     from commresp import catalog, store
 
-    rows = catalog.search(store.all_agencies(ctx.db), " ".join(words), catalog.AGENCY_SEARCH_FIELDS)
+    rows = catalog.search(
+        store.all_agencies(session.db), " ".join(words), catalog.AGENCY_SEARCH_FIELDS
+    )
     if as_json:
         emit_json(rows)
     else:
@@ -167,8 +169,8 @@ def _agency_options(func):
 @click.argument("slug")
 @_agency_options
 @json_option
-@pass_context
-def agencies_add(ctx, slug, as_json, **fields):
+@pass_session
+def agencies_add(session, slug, as_json, **fields):
     """Add an agency to this workspace.
 
     \b
@@ -183,7 +185,7 @@ def agencies_add(ctx, slug, as_json, **fields):
     values = {k: (v or "") for k, v in fields.items()}
     for key in ("name_fr", "name_nl"):
         values[key] = values[key] or values["name_en"]
-    row = catalog.add_entry(ctx, "agency", slug, values)
+    row = catalog.add_entry(session, "agency", slug, values)
     emit_json(row) if as_json else click.echo(f"Added agency {slug}")
 
 
@@ -191,8 +193,8 @@ def agencies_add(ctx, slug, as_json, **fields):
 @click.argument("slug")
 @_agency_options
 @json_option
-@pass_context
-def agencies_edit(ctx, slug, as_json, **fields):
+@pass_session
+def agencies_edit(session, slug, as_json, **fields):
     """Correct an agency of this workspace.
 
     \b
@@ -201,7 +203,7 @@ def agencies_edit(ctx, slug, as_json, **fields):
     """
     from commresp import catalog
 
-    row = catalog.edit_entry(ctx, "agency", slug, fields)
+    row = catalog.edit_entry(session, "agency", slug, fields)
     emit_json(row) if as_json else click.echo(f"Updated agency {slug}")
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import DATE, json_option, pairs_option, pass_context
-from commresp.output import clean, emit_json, key_values, table
+from commresp.commands import DATE, json_option, pairs_option, pass_session
+from commresp.commands.output import clean, emit_json, key_values, table
 
 LIST_COLUMNS = [
     ("ref", "Reference"),
@@ -51,9 +51,9 @@ STATUS_COLUMNS = [*LIST_COLUMNS[:5], ("late_agencies", "Late agencies"), *LIST_C
 )
 @click.option("--yes", is_flag=True, help="With --from-letter: register without asking.")
 @json_option
-@pass_context
+@pass_session
 def register(
-    ctx,
+    session,
     ref,
     letter_date,
     received,
@@ -89,7 +89,7 @@ def register(
         if letter is not None:
             raise click.UsageError("--from-letter already keeps the letter; drop --letter")
         plan = communications.plan_from_letter(
-            ctx, from_letter, ref_text=ref, letter_date=letter_date, mandates=choices
+            session, from_letter, ref_text=ref, letter_date=letter_date, mandates=choices
         )
         _confirm_plan(plan, yes)
         ref, letter_date, choices, letter = plan.ref, plan.letter_date, plan.mandates, from_letter
@@ -97,7 +97,7 @@ def register(
     elif ref is None or letter_date is None or not choices:
         raise click.UsageError("give REF, --date and at least one --mandate, or --from-letter")
     result = communications.register(
-        ctx,
+        session,
         ref,
         letter_date=letter_date,
         received_on=received,
@@ -142,8 +142,8 @@ def _confirm_plan(plan, yes: bool) -> None:
 @click.command()
 @click.argument("ref")
 @json_option
-@pass_context
-def show(ctx, ref, as_json):
+@pass_session
+def show(session, ref, as_json):
     """Show everything about one communication, with its timeline.
 
     \b
@@ -152,7 +152,7 @@ def show(ctx, ref, as_json):
     """
     from commresp import communications
 
-    result = communications.show(ctx, ref)
+    result = communications.show(session, ref)
     if as_json:
         emit_json(result)
         return
@@ -217,8 +217,8 @@ def event_summary(details: dict, width: int = 90) -> str:
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Every row, no paging.")
 @json_option
-@pass_context
-def list_(ctx, status, year, mandate, limit, page, show_all, as_json):
+@pass_session
+def list_(session, status, year, mandate, limit, page, show_all, as_json):
     """List communications, newest letter first, a page at a time.
 
     \b
@@ -229,7 +229,7 @@ def list_(ctx, status, year, mandate, limit, page, show_all, as_json):
     from commresp import communications
 
     rows, total = communications.list_page(
-        ctx,
+        session,
         status=status,
         year=year,
         mandate=mandate,
@@ -257,8 +257,8 @@ def list_(ctx, status, year, mandate, limit, page, show_all, as_json):
     help="Show at most this many open communications.",
 )
 @json_option
-@pass_context
-def status(ctx, limit, as_json):
+@pass_session
+def status(session, limit, as_json):
     """The dashboard: open communications, overdue first, then by reply date.
 
     \b
@@ -268,7 +268,7 @@ def status(ctx, limit, as_json):
     """
     from commresp import communications
 
-    result = communications.dashboard(ctx, limit=limit)
+    result = communications.dashboard(session, limit=limit)
     if as_json:
         emit_json(result)
         return
@@ -287,8 +287,10 @@ def status(ctx, limit, as_json):
 @pairs_option("--title-en", "Correct a mandate's English title as the letter words it.")
 @pairs_option("--gender", "Correct a holder's gender: SLUG=f or SLUG=m.")
 @json_option
-@pass_context
-def edit(ctx, ref, letter_date, received, subject, summary, title_fr, title_en, gender, as_json):
+@pass_session
+def edit(
+    session, ref, letter_date, received, subject, summary, title_fr, title_en, gender, as_json
+):
     """Correct a communication; the audit log keeps the old values.
 
     \b
@@ -298,7 +300,7 @@ def edit(ctx, ref, letter_date, received, subject, summary, title_fr, title_en, 
     from commresp import communications
 
     result = communications.edit(
-        ctx,
+        session,
         ref,
         changes={
             "letter_date": letter_date,
@@ -320,8 +322,8 @@ def edit(ctx, ref, letter_date, received, subject, summary, title_fr, title_en, 
 @click.argument("ref")
 @click.option("--reason", required=True, help="Why no reply is needed.")
 @json_option
-@pass_context
-def close(ctx, ref, reason, as_json):
+@pass_session
+def close(session, ref, reason, as_json):
     """Close a communication that needs no reply.
 
     \b
@@ -330,7 +332,7 @@ def close(ctx, ref, reason, as_json):
     """
     from commresp import communications
 
-    result = communications.close(ctx, ref, reason=reason)
+    result = communications.close(session, ref, reason=reason)
     if as_json:
         emit_json(result)
     else:

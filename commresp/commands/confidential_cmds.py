@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from commresp.commands import json_option, pass_context
-from commresp.output import clean, emit_json, table
+from commresp.commands import json_option, pass_session
+from commresp.commands.output import clean, emit_json, table
 
 
 @click.command()
@@ -25,8 +25,8 @@ from commresp.output import clean, emit_json, table
     help="Take this term off the list (case and accents ignored). Repeatable.",
 )
 @json_option
-@pass_context
-def confidential(ctx, ref, added, removed, as_json):
+@pass_session
+def confidential(session, ref, added, removed, as_json):
     """List, add or remove the terms hidden when rendering with --redacted.
 
     Names of victims or officials, phone numbers…: OHCHR publishes the reply 60 days after
@@ -43,7 +43,7 @@ def confidential(ctx, ref, added, removed, as_json):
     from commresp import redaction
 
     if added or removed:
-        change = redaction.update_terms(ctx, ref, added, removed)
+        change = redaction.update_terms(session, ref, added, removed)
         if not as_json:
             for term in change.removed:
                 click.echo(f"removed: {clean(term)}", err=True)
@@ -51,7 +51,7 @@ def confidential(ctx, ref, added, removed, as_json):
                 click.echo(f"added: {clean(term)}", err=True)
             for term in change.already_listed:
                 click.echo(f"already on the list: {clean(term)}", err=True)
-    rows = redaction.listing(ctx, ref)
+    rows = redaction.listing(session, ref)
     if as_json:
         emit_json(rows)
         return

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import DATE, json_option, pass_context
-from commresp.output import emit_json
+from commresp.commands import DATE, json_option, pass_session
+from commresp.commands.output import emit_json
 
 
 def _read(path: Path | None) -> str:
     if path is None:
         return ""
-    from commresp.forms import read_answer_text
+    from commresp.documents.forms import read_answer_text
 
     return read_answer_text(path)
 
@@ -54,8 +54,8 @@ def _read(path: Path | None) -> str:
     "(they are kept as backups).",
 )
 @json_option
-@pass_context
-def draft(ctx, ref, on, outgoing_ref, order, opening, closing, reuse, force, as_json):
+@pass_session
+def draft(session, ref, on, outgoing_ref, order, opening, closing, reuse, force, as_json):
     """Write editable Markdown drafts of the note verbale and the response (FR and EN).
 
     The response gathers the latest answer of each agency; edit the drafts in
@@ -70,7 +70,7 @@ def draft(ctx, ref, on, outgoing_ref, order, opening, closing, reuse, force, as_
 
     agencies = [a.strip() for a in order.split(",") if a.strip()] if order else None
     drafts = drafting.draft(
-        ctx,
+        session,
         ref,
         on=on,
         outgoing_ref=outgoing_ref,
@@ -113,8 +113,8 @@ def draft(ctx, ref, on, outgoing_ref, order, opening, closing, reuse, force, as_
 )
 @click.option("--text", "style", flag_value="text", help="With --redacted: hide with [redacted].")
 @json_option
-@pass_context
-def render(ctx, refs, lang, pdf, redacted, style, as_json):
+@pass_session
+def render(session, refs, lang, pdf, redacted, style, as_json):
     """Render the drafts into new versions of the .docx (and PDF) documents.
 
     Each run makes a new version (note_verbale.fr.v2.docx…); none is overwritten.
@@ -139,7 +139,12 @@ def render(ctx, refs, lang, pdf, redacted, style, as_json):
     ) as bar:
         for ref in bar:
             results += rendering.render(
-                ctx, ref, langs=lang.split(","), pdf=pdf, redacted=redacted, style=style or "bar"
+                session,
+                ref,
+                langs=lang.split(","),
+                pdf=pdf,
+                redacted=redacted,
+                style=style or "bar",
             )
     if as_json:
         emit_json(
@@ -164,8 +169,8 @@ def render(ctx, refs, lang, pdf, redacted, style, as_json):
 
 @click.command()
 @click.argument("ref")
-@pass_context
-def send(ctx, ref):
+@pass_session
+def send(session, ref):
     """Write the e-mail to the OHCHR registry with the latest documents attached.
 
     The .eml opens as a draft in your mail client; after sending it, run 'commresp
@@ -177,15 +182,15 @@ def send(ctx, ref):
     """
     from commresp import rendering
 
-    click.echo(str(rendering.send(ctx, ref)))
+    click.echo(str(rendering.send(session, ref)))
 
 
 @click.command(name="mark-sent")
 @click.argument("ref")
 @click.option("--on", type=DATE, help="Date it was sent (default: today).")
 @json_option
-@pass_context
-def mark_sent(ctx, ref, on, as_json):
+@pass_session
+def mark_sent(session, ref, on, as_json):
     """Record that the reply was sent to the registry.
 
     \b
@@ -194,7 +199,7 @@ def mark_sent(ctx, ref, on, as_json):
     """
     from commresp import rendering
 
-    result = rendering.mark_sent(ctx, ref, on=on)
+    result = rendering.mark_sent(session, ref, on=on)
     if as_json:
         emit_json(result)
     else:
@@ -205,8 +210,8 @@ def mark_sent(ctx, ref, on, as_json):
 @click.argument("ref")
 @click.option("--on", type=DATE, help="Date OHCHR published it (default: today).")
 @json_option
-@pass_context
-def mark_published(ctx, ref, on, as_json):
+@pass_session
+def mark_published(session, ref, on, as_json):
     """Record that OHCHR published the communication and the reply.
 
     \b
@@ -215,7 +220,7 @@ def mark_published(ctx, ref, on, as_json):
     """
     from commresp import communications
 
-    result = communications.mark_published(ctx, ref, on=on)
+    result = communications.mark_published(session, ref, on=on)
     if as_json:
         emit_json(result)
     else:

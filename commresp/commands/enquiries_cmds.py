@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import DATE, json_option, pass_context
-from commresp.output import clean, emit_json, table
+from commresp.commands import DATE, json_option, pass_session
+from commresp.commands.output import clean, emit_json, table
 
 
 @click.command()
@@ -42,8 +42,8 @@ from commresp.output import clean, emit_json, table
     help="A text file of questions, one per line.",
 )
 @json_option
-@pass_context
-def assign(ctx, ref, agencies, due, due_in, questions, questions_file, as_json):
+@pass_session
+def assign(session, ref, agencies, due, due_in, questions, questions_file, as_json):
     """Ask agencies for findings: a .docx form and an e-mail draft for each.
 
     Without --due or --due-in the answers are due a margin of working days before the
@@ -59,7 +59,9 @@ def assign(ctx, ref, agencies, due, due_in, questions, questions_file, as_json):
     asked = list(questions)
     if questions_file is not None:
         asked += enquiries.read_questions(questions_file)
-    created = enquiries.assign(ctx, ref, agencies=agencies, questions=asked, due=due, due_in=due_in)
+    created = enquiries.assign(
+        session, ref, agencies=agencies, questions=asked, due=due, due_in=due_in
+    )
     if as_json:
         emit_json(created)
         return
@@ -86,8 +88,8 @@ def answer():
 @click.option("--ref", help="Refuse forms that are not for this communication.")
 @click.option("--agency", help="Refuse forms that were not sent to this agency.")
 @json_option
-@pass_context
-def answer_import(ctx, paths, ref, agency, as_json):
+@pass_session
+def answer_import(session, paths, ref, agency, as_json):
     """Import returned forms (.docx), e-mails with the form attached (.eml), or text.
 
     Each form's code is checked: it must have been made by this workspace for one agency
@@ -102,9 +104,9 @@ def answer_import(ctx, paths, ref, agency, as_json):
     from commresp import answers
 
     if len(paths) > 1 and not as_json:
-        results = _with_progress(ctx, answers, paths, ref, agency)
+        results = _with_progress(session, answers, paths, ref, agency)
     else:
-        results = answers.import_files(ctx, list(paths), ref=ref, agency=agency)
+        results = answers.import_files(session, list(paths), ref=ref, agency=agency)
     if as_json:
         emit_json([r.as_dict() for r in results])
         return
@@ -112,11 +114,11 @@ def answer_import(ctx, paths, ref, agency, as_json):
         click.echo(f"{clean(r.source)}: {r.ref}, {r.agency}: {r.message}")
 
 
-def _with_progress(ctx, answers, paths, ref, agency):
+def _with_progress(session, answers, paths, ref, agency):
     with click.progressbar(paths, label="Importing", file=sys.stderr) as bar:
         results = []
         for path in bar:
-            results += answers.import_files(ctx, [path], ref=ref, agency=agency)
+            results += answers.import_files(session, [path], ref=ref, agency=agency)
     return results
 
 
@@ -130,8 +132,8 @@ def _with_progress(ctx, answers, paths, ref, agency):
 )
 @click.option("--text", help="The answer itself.")
 @json_option
-@pass_context
-def answer_add(ctx, ref, agency, file, text, as_json):
+@pass_session
+def answer_add(session, ref, agency, file, text, as_json):
     """Record an answer that came another way (letter, phone call, meeting).
 
     \b
@@ -140,7 +142,7 @@ def answer_add(ctx, ref, agency, file, text, as_json):
     """
     from commresp import answers
 
-    result = answers.add(ctx, ref, agency=agency, file=file, text=text)
+    result = answers.add(session, ref, agency=agency, file=file, text=text)
     if as_json:
         emit_json(result.as_dict())
     else:
@@ -150,8 +152,8 @@ def answer_add(ctx, ref, agency, file, text, as_json):
 @click.command(name="answers")
 @click.argument("ref")
 @json_option
-@pass_context
-def answers_(ctx, ref, as_json):
+@pass_session
+def answers_(session, ref, as_json):
     """Every agency asked about a communication, with every revision of its answer.
 
     \b
@@ -160,7 +162,7 @@ def answers_(ctx, ref, as_json):
     """
     from commresp import answers
 
-    result = answers.list_answers(ctx, ref)
+    result = answers.list_answers(session, ref)
     if as_json:
         emit_json(result)
         return
@@ -181,8 +183,8 @@ def answers_(ctx, ref, as_json):
 
 @click.command()
 @json_option
-@pass_context
-def overdue(ctx, as_json):
+@pass_session
+def overdue(session, as_json):
     """Enquiries past their due date, with days late and whom to chase.
 
     \b
@@ -191,7 +193,7 @@ def overdue(ctx, as_json):
     """
     from commresp import enquiries
 
-    rows = enquiries.overdue(ctx)
+    rows = enquiries.overdue(session)
     if as_json:
         emit_json(rows)
     else:
@@ -212,8 +214,8 @@ def overdue(ctx, as_json):
 @click.argument("ref")
 @click.option("--agency", help="Only this agency (default: every agency that has not answered).")
 @json_option
-@pass_context
-def remind(ctx, ref, agency, as_json):
+@pass_session
+def remind(session, ref, agency, as_json):
     """Write reminder e-mails, with the form attached again, to agencies not yet answered.
 
     \b
@@ -222,7 +224,7 @@ def remind(ctx, ref, agency, as_json):
     """
     from commresp import enquiries
 
-    result = enquiries.remind(ctx, ref, agency=agency)
+    result = enquiries.remind(session, ref, agency=agency)
     if as_json:
         emit_json(result)
         return

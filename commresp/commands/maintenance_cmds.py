@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import json_option, pass_context
+from commresp.commands import json_option, pass_session
+from commresp.commands.output import clean, emit_json
 from commresp.errors import ProblemsFound
-from commresp.output import clean, emit_json
 
 
 def _report(problems, root: Path, as_json: bool, done: str) -> None:
@@ -26,8 +26,8 @@ def _report(problems, root: Path, as_json: bool, done: str) -> None:
 
 @click.command()
 @json_option
-@pass_context
-def check(ctx, as_json):
+@pass_session
+def check(session, as_json):
     """Verify the workspace: database, recorded files, stray files, the secret.
 
     Lists each problem on one line (where, what, what to do) and exits with code 1 if
@@ -38,17 +38,17 @@ def check(ctx, as_json):
         commresp check
         commresp -w missions/geneva check --json
     """
-    from commresp import checks
+    from commresp.maintenance import checks
 
-    root = ctx.workspace.root
-    _report(checks.run(ctx.workspace), root, as_json, f"{root}: all in order")
+    root = session.workspace.root
+    _report(checks.run(session.workspace), root, as_json, f"{root}: all in order")
 
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option
-@pass_context
-def backup(ctx, file, as_json):
+@pass_session
+def backup(session, file, as_json):
     """Back up the workspace into one new .zip, even while others are working.
 
     The archive holds a consistent copy of the database, correspondence/, commresp.toml,
@@ -59,9 +59,9 @@ def backup(ctx, file, as_json):
     Example:
         commresp backup ~/backups/geneva-2025-10-10.zip
     """
-    from commresp import backups
+    from commresp.maintenance import backups
 
-    result = backups.backup(ctx.workspace, ctx.db, file)
+    result = backups.backup(session.workspace, session.db, file)
     if as_json:
         emit_json(result.as_dict())
         return
@@ -71,7 +71,7 @@ def backup(ctx, file, as_json):
             err=True,
         )
     click.echo(
-        f"Backed up {ctx.workspace.root} to {result.path}: {result.members} files, "
+        f"Backed up {session.workspace.root} to {result.path}: {result.members} files, "
         f"{result.size:,} bytes, migrations up to {result.migrations[-1]}"
     )
 
@@ -90,7 +90,7 @@ def restore(file, directory, as_json):
     Example:
         commresp restore ~/backups/geneva-2025-10-10.zip missions/geneva-restored
     """
-    from commresp import backups
+    from commresp.maintenance import backups
 
     result = backups.restore(file, directory)
     if not as_json:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import pass_context
-from commresp.output import clean, emit_json, table
+from commresp.commands import pass_session
+from commresp.commands.output import clean, emit_json, table
 
 
 @click.command()
@@ -31,8 +31,8 @@ from commresp.output import clean, emit_json, table
     metavar="FILE",
     help="Write a one-file HTML report with charts (no external resources).",
 )
-@pass_context
-def report(ctx, year, as_json, as_csv, html_file):
+@pass_session
+def report(session, year, as_json, as_csv, html_file):
     """The year's figures: letters by type and mandate, replies on time or late, agencies.
 
     A reply is on time when sent on or before the reply date; a communication still open
@@ -48,25 +48,26 @@ def report(ctx, year, as_json, as_csv, html_file):
     """
     if sum((as_json, as_csv, html_file is not None)) > 1:
         raise click.UsageError("choose one of --json, --csv and --html")
-    from commresp import files, reports
+    from commresp.reporting import figures
+    from commresp.workspace import files
 
-    data = reports.report(ctx, year)
+    data = figures.report(session, year)
     if as_json:
         emit_json(data)
     elif as_csv:
-        click.echo(reports.report_csv(data), nl=False)
+        click.echo(figures.report_csv(data), nl=False)
     elif html_file is not None:
-        from commresp import report_html
+        from commresp.reporting import html
 
-        files.write_bytes(html_file, report_html.render(data).encode("utf-8"))
+        files.write_bytes(html_file, html.render(data).encode("utf-8"))
         click.echo(f"Wrote {html_file}")
     else:
         _print_summary(data)
 
 
 def _print_summary(data: dict) -> None:
-    from commresp import reports
-    from commresp.language import long_date
+    from commresp.reporting import figures
+    from commresp.rules.language import long_date
 
     s = data["summary"]
     as_of = long_date(date.fromisoformat(data["as_of"]), "en")
@@ -80,7 +81,7 @@ def _print_summary(data: dict) -> None:
     )
     lines = [
         ("Received", f"{s['communications']}" + (f" ({types})" if types else "")),
-        *((reports.OUTCOME_LABELS[o], s[o]) for o in reports.OUTCOMES),
+        *((figures.OUTCOME_LABELS[o], s[o]) for o in figures.OUTCOMES),
         ("On time", share),
         ("Days to reply", days),
         ("Agency enquiries open", f"{s['open_enquiries']} ({s['overdue_enquiries']} overdue)"),
@@ -143,8 +144,8 @@ def _print_summary(data: dict) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
-@pass_context
-def export(ctx, fmt, output):
+@pass_session
+def export(session, fmt, output):
     """Export the record: communications as CSV or JSON, or a calendar of deadlines.
 
     CSV cells that a spreadsheet would read as a formula (starting with = + - @) are
@@ -156,9 +157,10 @@ def export(ctx, fmt, output):
         commresp export --format json > communications.json
         commresp export --format ics -o deadlines.ics
     """
-    from commresp import files, reports
+    from commresp.reporting import figures
+    from commresp.workspace import files
 
-    data = reports.export(ctx, fmt)
+    data = figures.export(session, fmt)
     if output is None:
         click.echo(data, nl=False)
     else:
@@ -171,8 +173,8 @@ def export(ctx, fmt, output):
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port."
 )
-@pass_context
-def browse(ctx, host, port):
+@pass_session
+def browse(session, host, port):
     """Browse and search the record read-only in a web browser (Datasette).
 
     Needs the optional extra: pip install 'commresp[browse]'. Datasette cannot change the
@@ -183,16 +185,16 @@ def browse(ctx, host, port):
         commresp browse
         commresp browse --port 8080
     """
-    from commresp import browse as browsing
+    from commresp.maintenance import browse as browsing
 
-    ds = browsing.make_datasette(ctx.workspace)
+    ds = browsing.make_datasette(session.workspace)
     import uvicorn
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(
             f"Warning: anyone who can reach {host}:{port} can read the whole record.", err=True
         )
-    click.echo(f"Browsing {ctx.workspace.db_path} read-only at http://{host}:{port}/commresp")
+    click.echo(f"Browsing {session.workspace.db_path} read-only at http://{host}:{port}/commresp")
     click.echo("Press Ctrl+C to stop.")
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import click
 
-from commresp.commands import json_option, pass_context
-from commresp.output import clean, emit_json, table
+from commresp.commands import json_option, pass_session
+from commresp.commands.output import clean, emit_json, table
 
 
 @click.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
 @json_option
-@pass_context
-def search(ctx, query, limit, as_json):
+@pass_session
+def search(session, query, limit, as_json):
     """Search communications, answers and sent responses (accents ignored).
 
     Every word must appear; exact phrases come first. Matches are shown [in brackets].
@@ -25,7 +25,7 @@ def search(ctx, query, limit, as_json):
     """
     from commresp import search as searching
 
-    rows = searching.search(ctx, " ".join(query), limit=limit)
+    rows = searching.search(session, " ".join(query), limit=limit)
     if as_json:
         emit_json(rows)
     else:
@@ -38,8 +38,8 @@ def search(ctx, query, limit, as_json):
 @click.argument("ref")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @json_option
-@pass_context
-def precedents(ctx, ref, limit, as_json):
+@pass_session
+def precedents(session, ref, limit, as_json):
     """Paragraphs of earlier responses on the same mandates or subject, best first.
 
     Reuse one with 'commresp draft REF --reuse ID'.
@@ -51,7 +51,7 @@ def precedents(ctx, ref, limit, as_json):
     """
     from commresp import search as searching
 
-    rows = searching.precedents(ctx, ref, limit=limit)
+    rows = searching.precedents(session, ref, limit=limit)
     if as_json:
         emit_json(rows)
         return

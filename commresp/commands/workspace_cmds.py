@@ -31,9 +31,9 @@ def init(obj: dict, directory: Path, profile: str | None, state: str | None) -> 
         commresp init missions/geneva --profile belgium
         commresp init . --state CAN
     """
-    from commresp import new_workspace
+    from commresp.workspace import create
 
-    ws = new_workspace.create(directory, profile=profile, state=state, actor=obj["actor"])
+    ws = create.create_workspace(directory, profile=profile, state=state, actor=obj["actor"])
     click.echo(f"Created workspace {ws.root}")
     click.echo(f"  profile   {ws.profile_path.name}  (edit the mission's names and letterhead)")
     click.echo(f"  database  {ws.db_path.name}")

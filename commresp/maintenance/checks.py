@@ -14,8 +14,8 @@ import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from commresp import files, store
-from commresp.workspace import SECRET_NAME, Workspace
+from commresp import store
+from commresp.workspace import SECRET_NAME, Workspace, files
 
 # Folders of a communication where every file must be on record.
 RECORDED_FOLDERS = ("out", "answers")

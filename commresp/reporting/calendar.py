@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from commresp import states, store
-from commresp.context import Context
+from commresp import store
+from commresp.rules import states
+from commresp.workspace.session import Session
 
 
-def calendar(ctx: Context) -> bytes:
+def calendar(session: Session) -> bytes:
     """All-day events: each open communication's reply date and each open enquiry's due date.
 
     UIDs are stable (reference + what), so re-importing the file updates events instead of
@@ -19,9 +20,9 @@ def calendar(ctx: Context) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//commresp//Special Procedures deadlines//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{ctx.profile.get('mission.short_name_en')} – SP deadlines")
+    cal.add("x-wr-calname", f"{session.profile.get('mission.short_name_en')} – SP deadlines")
     stamp = store.now()
-    for row in store.calendar_rows(ctx.db, states.OPEN_STATES):
+    for row in store.calendar_rows(session.db, states.OPEN_STATES):
         day = date.fromisoformat(row["day"])
         event = Event()
         if row["agency"]:

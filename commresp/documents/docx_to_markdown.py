@@ -25,7 +25,7 @@ Footnotes and endnotes
     (bold, italic, links' text, the same escaping).  A reference whose note is missing or
     empty is dropped; references inside a note cannot exist in Word and are dropped too;
     separator notes (``w:type`` set) are never read.  Rendered with
-    :func:`commresp.documents.markdown_docx.render_markdown`, the notes become real footnotes
+    :func:`commresp.documents.markdown_to_docx.render_markdown`, the notes become real footnotes
     again.
 """
 
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from commresp.docx_safety import SafeDocx
+from commresp.documents.safety import SafeDocx
 
 # XML namespaces, in lxml's {uri}tag form.
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -14,7 +14,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from commresp.language import long_date
+from commresp.rules.language import long_date
 
 COLOURS = {
     "on_time": "#2e7d32",

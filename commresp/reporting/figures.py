@@ -29,7 +29,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from commresp.context import Context
+from commresp.workspace.session import Session
 
 if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
     import sqlite_utils
@@ -304,14 +304,14 @@ def compute(
     }
 
 
-def report(ctx: Context, year: int | None = None) -> dict[str, Any]:
-    """The report of ``year`` (default: this year) for the workspace of ``ctx``."""
+def report(session: Session, year: int | None = None) -> dict[str, Any]:
+    """The report of ``year`` (default: this year) for the workspace of ``session``."""
     return compute(
-        ctx.db,
-        year=year or ctx.today.year,
-        today=ctx.today,
-        mission=str(ctx.profile.get("mission.name_en", "")),
-        types=ctx.profile.letter_types,
+        session.db,
+        year=year or session.today.year,
+        today=session.today,
+        mission=str(session.profile.get("mission.name_en", "")),
+        types=session.profile.letter_types,
     )
 
 
@@ -424,11 +424,11 @@ def export_json(rows: Sequence[Mapping[str, Any]]) -> bytes:
     return (json.dumps(list(rows), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def export(ctx: Context, fmt: str) -> bytes:
+def export(session: Session, fmt: str) -> bytes:
     """The record as ``csv``, ``json`` (communications) or ``ics`` (deadlines)."""
     if fmt == "ics":
-        from commresp import exports
+        from commresp.reporting import calendar
 
-        return exports.calendar(ctx)
-    rows = export_rows(ctx.db, ctx.today)
+        return calendar.calendar(session)
+    rows = export_rows(session.db, session.today)
     return export_csv(rows) if fmt == "csv" else export_json(rows)

@@ -12,10 +12,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from commresp import states, store
-from commresp.context import ENV_TODAY
+from commresp import store
 from commresp.errors import CommrespError
+from commresp.rules import states
 from commresp.workspace import Workspace, find
+from commresp.workspace.session import ENV_TODAY
 
 if TYPE_CHECKING:
     from datasette.app import Datasette

@@ -6,24 +6,24 @@ import os
 import secrets
 from pathlib import Path
 
-from commresp import catalog, files, profiles, store, workspace
+from commresp import store, workspace
 from commresp.errors import BadInput, WorkspaceError
+from commresp.workspace import files, packaged
+from commresp.workspace.profile import PROFILES, render_profile, values_for_state
 
 
-def create(
+def create_workspace(
     root: Path, *, profile: str | None = None, state: str | None = None, actor: str | None = None
 ) -> workspace.Workspace:
     """Create a workspace in ``root``; refuse if one is there already."""
     if profile and state:
         raise BadInput("give either --profile or --state, not both")
     if profile:
-        if profile not in profiles.PROFILES:
-            raise BadInput(
-                f"unknown profile {profile!r}: use one of {', '.join(profiles.PROFILES)}"
-            )
-        values = profiles.PROFILES[profile]
+        if profile not in PROFILES:
+            raise BadInput(f"unknown profile {profile!r}: use one of {', '.join(PROFILES)}")
+        values = PROFILES[profile]
     else:
-        values = profiles.values_for_state(state or "BEL")
+        values = values_for_state(state or "BEL")
     ws = workspace.Workspace(root.resolve())
     if ws.profile_path.exists() or ws.db_path.exists():
         raise WorkspaceError(
@@ -39,7 +39,8 @@ def create(
             handle.write(secrets.token_hex(32))
         db = store.connect(ws.db_path, create=True)
         with store.transaction(db):
-            catalog.seed(db, values.state_code)
+            store.upsert_mandates(db, packaged.mandates())
+            store.upsert_agencies(db, packaged.agencies(values.state_code))
             store.add_event(
                 db,
                 actor=workspace.actor(actor),
@@ -47,7 +48,7 @@ def create(
                 details={"state": values.state_code, "profile": profile or ""},
             )
         db.close()
-        files.write_text(ws.profile_path, profiles.render_profile(values))
+        files.write_text(ws.profile_path, render_profile(values))
     except BaseException:
         for path in (
             ws.profile_path,

@@ -53,7 +53,7 @@ from docx.oxml import OxmlElement
 from docx.shared import Pt, Twips
 from lxml import etree
 
-from commresp.docx_markdown import (
+from commresp.documents.docx_to_markdown import (
     _W,
     _blocks,
     _children,
@@ -61,9 +61,9 @@ from commresp.docx_markdown import (
     _Reader,
     escape_markdown_line,
 )
-from commresp.docx_safety import _RESAVE_HINT, SafeDocx, _mb, _short
+from commresp.documents.safety import _RESAVE_HINT, SafeDocx, _mb, _short
 from commresp.errors import FormRejected, TemplateError
-from commresp.files import atomic_writer
+from commresp.workspace.files import atomic_writer
 
 __all__ = [
     "FormSpec",
@@ -233,7 +233,7 @@ def _build(document: Any, spec: FormSpec, wording: dict[str, Any]) -> None:
     text_width = _text_width(section)
 
     if spec.header_lines:
-        from commresp.documents.markdown_docx import write_header
+        from commresp.documents.markdown_to_docx import write_header
 
         # the same place as on letters: the first page's header when the letterhead has one
         write_header(document, spec.header_lines)

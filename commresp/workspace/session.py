@@ -18,7 +18,7 @@ ENV_TODAY = "COMMRESP_TODAY"
 
 
 @dataclass
-class Context:
+class Session:
     """An opened workspace; operations take one of these instead of globals."""
 
     workspace: workspace.Workspace
@@ -42,8 +42,8 @@ def today() -> date:
         raise WorkspaceError(f"{ENV_TODAY}={value!r} is not a date like 2025-10-10") from None
 
 
-def open_context(explicit_workspace: str | None = None, actor: str | None = None) -> Context:
+def open_session(explicit_workspace: str | None = None, actor: str | None = None) -> Session:
     """Find the workspace, read its profile, and prepare (lazily) its database."""
     ws = workspace.find(explicit_workspace)
     profile = ws.profile()
-    return Context(ws, profile, workspace.actor(actor, profile), today())
+    return Session(ws, profile, workspace.actor(actor, profile), today())

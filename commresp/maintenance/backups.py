@@ -35,9 +35,10 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO
 
-from commresp import __version__, checks, files, store
+from commresp import __version__, store
 from commresp.errors import BackupRefused, BadInput
-from commresp.workspace import DATABASE_NAME, PROFILE_NAME, SECRET_NAME, Workspace
+from commresp.maintenance import checks
+from commresp.workspace import DATABASE_NAME, PROFILE_NAME, SECRET_NAME, Workspace, files
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -1,0 +1,1 @@
+"""Keeping a workspace healthy: checks, backups and restores, browsing."""

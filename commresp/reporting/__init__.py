@@ -1,0 +1,1 @@
+"""Figures, the HTML report, the calendar and exports, read from the record."""

@@ -1,0 +1,30 @@
+"""Reference data shipped inside the package (``commresp/data``): catalogs a workspace starts from.
+
+Templates have their own lookup (``workspace.templates``), since a workspace may override them
+file by file; these tables are copied into a new workspace's record instead, and corrected there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib import resources
+
+
+def data_csv(name: str) -> list[dict]:
+    """Rows of a packaged CSV file: ``data_csv("mandates.csv")[0]["slug"]`` → ``"trafficking"``."""
+    text = resources.files("commresp").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def mandates() -> list[dict]:
+    """The mandate catalog shipped with commresp (Special Procedures mandates)."""
+    return data_csv("mandates.csv")
+
+
+def agencies(state_code: str) -> list[dict]:
+    """The agency catalog shipped for a State (``agencies_bel.csv``), or none."""
+    name = f"agencies_{state_code.lower()}.csv"
+    if not resources.files("commresp").joinpath("data", name).is_file():
+        return []
+    return data_csv(name)
