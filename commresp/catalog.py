@@ -8,11 +8,11 @@ and every such change is audited like any other.
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from typing import TYPE_CHECKING
 
 from commresp import store
 from commresp.errors import BadInput, UnknownAgency, UnknownMandate
+from commresp.rules.folding import fold
 
 if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
     import sqlite_utils
@@ -22,21 +22,15 @@ GENDERS = ("f", "m", "")
 AGENCY_LANGUAGES = ("fr", "nl", "en")
 
 
-def _fold(text: str) -> str:
-    """Lower-case without accents, so 'traite' finds 'Traité'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def search(rows: list[dict], words: str, fields: tuple[str, ...]) -> list[dict]:
     """Rows whose fields contain every word (accent- and case-insensitive)."""
-    wanted = _fold(words).split()
+    wanted = fold(words).split()
     if not wanted:
         return rows
     return [
         row
         for row in rows
-        if all(w in _fold(" ".join(str(row.get(f) or "") for f in fields)) for w in wanted)
+        if all(w in fold(" ".join(str(row.get(f) or "") for f in fields)) for w in wanted)
     ]
 
 

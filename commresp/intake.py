@@ -34,6 +34,7 @@ from functools import cache
 from pathlib import Path
 
 from commresp.errors import BadInput, BadReference
+from commresp.rules.folding import fold_aligned, straight_apostrophes
 from commresp.rules.language import holder_gender_of_title_fr
 from commresp.rules.references import (
     DEFAULT_OTHER_ADDRESSEES,
@@ -345,7 +346,7 @@ def find_facts(
     types = tuple(t.upper() for t in types)
     other_addressees = tuple(other_addressees)
     text = unicodedata.normalize("NFC", text or "")
-    folded = _fold(text)
+    folded = fold_aligned(text)
 
     reference = _find_reference(text, folded, types, other_addressees, today)
     salutation = _salutation_start(folded)
@@ -363,26 +364,6 @@ def find_facts(
     if not found:
         missing.append("mandates")
     return LetterFacts(reference, letter_date, language, found, missing)
-
-
-# --- folding: one character in, one character out, so positions stay valid ------------------
-
-_APOSTROPHE_LIKE = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u00b4`", "'"))
-
-
-@cache
-def _fold_char(ch: str) -> str:
-    """Lower case without accents, one character for one: ``_fold_char("É")`` → ``"e"``."""
-    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-    base = base.lower()
-    # Keep the original where folding changes the length ("İ"), so offsets in the folded text
-    # are offsets in the original: titles are cut from the original by those offsets.
-    return base if len(base) == 1 else ch
-
-
-def _fold(text: str) -> str:
-    """Fold a whole text: ``_fold("Rapporteuse Spéciale l’Experte")`` → same length, lower."""
-    return "".join(_fold_char(c) for c in text.translate(_APOSTROPHE_LIKE))
 
 
 # --- reference ---------------------------------------------------------------------------------
@@ -405,7 +386,7 @@ def _find_reference(
 ) -> str | None:
     """Canonical reference from a "REFERENCE:" line, else the first bare one in the text.
 
-    >>> _find_reference("x", _fold("REFERENCE: UA G/SO 214 (53-24) SYR 3/2014"), ("UA",), (),
+    >>> _find_reference("x", fold_aligned("REFERENCE: UA G/SO 214 (53-24) SYR 3/2014"), ("UA",), (),
     ...                 date(2025, 1, 1))
     'UA SYR 3/2014'
     """
@@ -459,7 +440,7 @@ def _month_numbers() -> dict[str, int]:
     for locale in ("en", "fr"):
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, locale=locale).items():
-                names[_fold(name).rstrip(".")] = number
+                names[fold_aligned(name).rstrip(".")] = number
     names["sept"] = 9  # "Sept. 22, 2025": common in English, not CLDR's abbreviation
     return names
 
@@ -642,7 +623,7 @@ def _build_index(rows: Sequence[dict], language: str) -> _Index:
         title = (row.get(f"title_{language}") or "").strip()
         if not title or not row.get("slug"):
             continue
-        folded = _fold(title)
+        folded = fold_aligned(title)
         holder = _HOLDER.match(folded)
         holder_type = _holder_of(holder)[1] if holder else ""
         topic = folded[holder.end() :] if holder else folded
@@ -798,12 +779,12 @@ def _clean_title(phrase: str) -> str:
 
     Apostrophes become straight ones, the house style for generated text (see language.py).
     """
-    words = phrase.translate(_APOSTROPHE_LIKE).split()
+    words = straight_apostrophes(phrase).split()
     while words:
         last = words[-1].strip(",;:.-–—'’ ")
         if not last:
             words.pop()
-        elif _fold(last) in _CONNECTORS:
+        elif fold_aligned(last) in _CONNECTORS:
             words.pop()
         else:
             words[-1] = words[-1].rstrip(",;:.-–—")

@@ -27,12 +27,12 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from commresp.errors import BadInput, DocumentError, RedactionLeak
+from commresp.rules.folding import fold, fold_indexed
 
 if TYPE_CHECKING:
     from commresp.workspace.session import Session
@@ -50,80 +50,6 @@ MARKER = re.compile(r"\|\|([^|\s](?:(?:(?!\n[ \t]*\n)[^|])*?[^|\s])?)\|\|")
 # What is left of a marker that was not closed in its paragraph: "||" touching a word.
 _STRAY_MARKER = re.compile(r"(?<![\s|])\|\|(?!\|)|(?<!\|)\|\|(?=[^\s|])")
 _FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
-
-# Letters NFKD does not decompose, apostrophes and dashes typed several ways, and the
-# Markdown escape character (``O\'Brien`` is rendered ``O'Brien``).
-_EXTRA_FOLDS = str.maketrans(
-    {
-        "ø": "o",
-        "đ": "d",
-        "ð": "d",
-        "ħ": "h",
-        "ı": "i",
-        "ł": "l",
-        "æ": "ae",
-        "œ": "oe",
-        "þ": "th",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u02bc": "'",
-        "\u2032": "'",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\\": "",
-    }
-)
-
-
-# --- folding: case, accents, spacing -------------------------------------------------------
-
-
-@lru_cache(maxsize=8192)
-def _fold_char(char: str) -> str:
-    """One character folded for matching: lower case, no accents; "" for invisible ones."""
-    if unicodedata.category(char) == "Cf":
-        return ""  # soft hyphen, zero-width space, bidi marks: they hide nothing
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", char).casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c)).translate(_EXTRA_FOLDS)
-
-
-def _fold_indexed(text: str) -> tuple[str, list[int]]:
-    """``text`` folded, and for each folded character the index it came from in ``text``.
-
-    A run of whitespace becomes one space, or one newline when it holds a blank line (a
-    paragraph break), so a term matches across a line break but never across paragraphs.
-    """
-    out: list[str] = []
-    where: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char.isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            sep = "\n" if text.count("\n", i, j) >= 2 else " "
-            if out and out[-1] in " \n":  # spaces around an invisible character
-                out[-1] = "\n" if "\n" in (sep, out[-1]) else " "
-            else:
-                out.append(sep)
-                where.append(i)
-            i = j
-            continue
-        for c in _fold_char(char):
-            out.append(c)
-            where.append(i)
-        i += 1
-    return "".join(out), where
-
-
-def fold(text: str) -> str:
-    """``text`` as it is compared: case and accents ignored, whitespace runs as one."""
-    return _fold_indexed(text)[0]
 
 
 def fold_term(term: str) -> str:
@@ -208,7 +134,7 @@ def _replacement(style: str, markdown: bool, following: str) -> str:
 
 def _term_spans(text: str, folded_terms: Sequence[str]) -> list[tuple[int, int]]:
     """Where in ``text`` the folded terms occur, as merged (start, end) index pairs."""
-    folded, where = _fold_indexed(text)
+    folded, where = fold_indexed(text)
     spans = []
     for term in folded_terms:
         at = folded.find(term)

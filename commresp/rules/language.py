@@ -16,6 +16,8 @@ from typing import NamedTuple
 from babel.dates import format_date
 from babel.lists import format_list
 
+from commresp.rules.folding import fold_char
+
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr", "en", "nl")
 
 # Straight apostrophe in output: one spelling everywhere keeps generated text diffable and
@@ -56,16 +58,10 @@ def join_list(items: Sequence[str], lang: str) -> str:
     return format_list(list(items), style="standard", locale=lang)
 
 
-def _strip_accents(text: str) -> str:
-    """Remove combining accents: ``_strip_accents("Élysée")`` → ``"Elysee"``."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _elides(word: str) -> bool:
     """Whether French elides le/la/de before ``word``: ``_elides("Israël")`` → ``True``."""
     word = word.lstrip()
-    return bool(word) and _strip_accents(word[0]).casefold() in _ELIDING_INITIALS
+    return bool(word) and fold_char(word[0])[:1] in _ELIDING_INITIALS
 
 
 def _normalise_article(article: str) -> str:
