@@ -1,0 +1,111 @@
+"""Files only their owner may read (the form secret): mode bits on POSIX, an ACL on Windows.
+
+On Linux and macOS the secret is created 0600 from its first byte. On Windows mode bits mean
+nothing but "read-only", so the file's ACL is replaced with one entry, full control for the
+current user, through ``icacls`` (shipped with every Windows since Vista):
+``icacls FILE /inheritance:r /grant:r USER:F``; checking lists the ACL with ``icacls FILE``
+and accepts only the user, SYSTEM and the Administrators group.
+
+The Windows commands are run through an injectable ``run`` so that the parsing and the
+decisions are tested here; they were not run on a real Windows machine.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+Runner = Callable[[Sequence[str]], str]
+
+# Principals that may hold rights on a protected file besides its owner.
+_WINDOWS_TRUSTED = ("nt authority\\system", "builtin\\administrators", "system", "administrators")
+_ACE = re.compile(r"^\s*(?:\S.*?\s{2,})?(?P<who>[^:]+?):\((?P<rights>[^)]*)\)", re.M)
+
+
+class ProtectionError(OSError):
+    """The file could not be restricted to its owner."""
+
+
+def _icacls(args: Sequence[str]) -> str:  # pragma: no cover - Windows only
+    done = subprocess.run(
+        ["icacls", *args], capture_output=True, text=True, timeout=30, check=False
+    )
+    if done.returncode != 0:
+        raise ProtectionError(done.stderr.strip() or done.stdout.strip() or "icacls failed")
+    return done.stdout
+
+
+def _is_windows(platform: str | None) -> bool:
+    return (platform or sys.platform).startswith("win")
+
+
+def current_user() -> str:
+    """The login of the person running commresp (``DOMAIN\\user`` form not required)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return os.environ.get("USERNAME") or os.environ.get("USER") or "unknown"
+
+
+def restrict_to_owner(
+    path: Path, *, platform: str | None = None, run: Runner | None = None, user: str | None = None
+) -> None:
+    """Make ``path`` readable and writable by its owner only."""
+    if _is_windows(platform):
+        (run or _icacls)([str(path), "/inheritance:r", "/grant:r", f"{user or current_user()}:F"])
+        return
+    os.chmod(path, 0o600)
+
+
+def create_private(
+    path: Path, data: bytes, *, platform: str | None = None, run: Runner | None = None
+) -> None:
+    """Create ``path`` (it must not exist) holding ``data``, owner-only from its first byte."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        if _is_windows(platform):
+            # Restrict before any secret byte is written: the ACL, not the mode, protects it.
+            restrict_to_owner(path, platform=platform, run=run)
+        with os.fdopen(fd, "wb") as handle:
+            fd = -1
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        if fd != -1:
+            os.close(fd)
+        raise
+
+
+def windows_acl_problem(icacls_output: str, user: str) -> str | None:
+    """What is wrong with a file's ACL as ``icacls FILE`` prints it, or None when owner-only."""
+    others = []
+    me = user.lower()
+    for match in _ACE.finditer(icacls_output):
+        who = match["who"].strip().lower()
+        if who.endswith(("successfully processed", "failed processing")):
+            continue
+        if who == me or who.endswith("\\" + me) or who in _WINDOWS_TRUSTED:
+            continue
+        others.append(match["who"].strip())
+    if others:
+        return "can also be read by " + ", ".join(dict.fromkeys(others))
+    return None
+
+
+def owner_only_problem(
+    path: Path, *, platform: str | None = None, run: Runner | None = None, user: str | None = None
+) -> str | None:
+    """Why ``path`` is not owner-only (``"mode 0644"``, ``"can also be read by Everyone"``)."""
+    if _is_windows(platform):
+        output = (run or _icacls)([str(path)])
+        return windows_acl_problem(output, user or current_user())
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        return f"can be read by other users (mode {mode:04o})"
+    return None
