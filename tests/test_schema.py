@@ -139,17 +139,30 @@ def test_pragmas(ws):
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] == store.BUSY_TIMEOUT_MS
 
 
+MIGRATIONS = [
+    "m001_register",
+    "m002_enquiries",
+    "m003_documents",
+    "m004_search",
+    "m005_confidential",
+]
+
+
 def test_every_migration_is_applied_once(ws):
     db = store.connect(ws / "commresp.db")
     names = [row["name"] for row in db.query("select name from _sqlite_migrations")]
-    assert names == [
-        "m001_register",
-        "m002_enquiries",
-        "m003_documents",
-        "m004_search",
-        "m005_confidential",
-    ]
+    assert names == MIGRATIONS
     assert store.pending_migrations(db) == []
+    assert store.applied_migrations(db) == MIGRATIONS
+
+
+def test_known_migrations_are_the_ones_sqlite_utils_applies(tmp_path):
+    # commresp's own list of steps and sqlite-utils' (read through its public pending())
+    # must agree, in order, or a newer database could be mistaken for an older one
+    fresh = store.open_unmigrated(tmp_path / "fresh.db")
+    assert store.known_migrations() == MIGRATIONS
+    assert store.pending_migrations(fresh) == MIGRATIONS
+    fresh.close()
 
 
 def test_database_from_a_newer_commresp_is_refused(ws):

@@ -48,14 +48,14 @@ def report(session, year, as_json, as_csv, html_file):
     """
     if sum((as_json, as_csv, html_file is not None)) > 1:
         raise click.UsageError("choose one of --json, --csv and --html")
-    from commresp.reporting import figures
+    from commresp.reporting import exports, figures
     from commresp.workspace import files
 
     data = figures.report(session, year)
     if as_json:
         emit_json(data)
     elif as_csv:
-        click.echo(figures.report_csv(data), nl=False)
+        click.echo(exports.report_csv(data), nl=False)
     elif html_file is not None:
         from commresp.reporting import html
 
@@ -110,7 +110,7 @@ def _print_summary(data: dict) -> None:
                 ("communications", "Letters"),
                 ("on_time", "On time"),
                 ("late", "Late"),
-                ("late_unanswered", "Late, unanswered"),
+                ("late_unanswered", figures.OUTCOME_LABELS["late_unanswered"]),
             ],
         )
     if data["agencies"]:
@@ -157,10 +157,10 @@ def export(session, fmt, output):
         commresp export --format json > communications.json
         commresp export --format ics -o deadlines.ics
     """
-    from commresp.reporting import figures
+    from commresp.reporting import exports
     from commresp.workspace import files
 
-    data = figures.export(session, fmt)
+    data = exports.export(session, fmt)
     if output is None:
         click.echo(data, nl=False)
     else:

@@ -9,12 +9,12 @@ every connection Datasette makes to it, including the one it would use for write
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commresp import store
 from commresp.errors import CommrespError
-from commresp.rules import states
 from commresp.workspace import Workspace, find
 from commresp.workspace.session import ENV_TODAY
 
@@ -25,71 +25,40 @@ DATABASE = "commresp"
 INSTALL_HINT = "pip install 'commresp[browse]'"
 
 
-def _today_sql() -> str:
-    """Today in SQL: COMMRESP_TODAY when set (replays and tests), else the local date."""
+def _today() -> date | None:
+    """COMMRESP_TODAY when set (replays and tests); None means the local date."""
     value = os.environ.get(ENV_TODAY)
-    if value:
-        from datetime import date
+    return date.fromisoformat(value) if value else None
 
-        return f"'{date.fromisoformat(value).isoformat()}'"
-    return "date('now', 'localtime')"
+
+# What each canned query is for; the SQL is the store's (store.canned_query_sql).
+CANNED = {
+    "overdue_enquiries": (
+        "Overdue enquiries",
+        "Agencies that have not answered by their due date: whom to chase.",
+    ),
+    "open_communications": (
+        "Open communications by reply date",
+        "Communications still awaiting the mission's reply, most urgent first.",
+    ),
+    "answers_by_agency": (
+        "Answers by agency",
+        "Per agency: enquiries, answers, days from the enquiry to the first "
+        "answer (average and worst), and enquiries still open.",
+    ),
+    "late_replies": (
+        "Late replies",
+        "Replies sent after the reply date, and communications still open past it.",
+    ),
+}
 
 
 def canned_queries() -> dict[str, dict[str, str]]:
     """The questions people ask most, one click each in Datasette."""
-    today = _today_sql()
-    open_states = ", ".join(f"'{s}'" for s in states.OPEN_STATES)
+    sql = store.canned_query_sql(_today())
     return {
-        "overdue_enquiries": {
-            "title": "Overdue enquiries",
-            "description": "Agencies that have not answered by their due date: whom to chase.",
-            "sql": f"""select c.ref, e.agency, a.name_en as agency_name, a.email, e.sent_on,
-       e.due_on, cast(julianday({today}) - julianday(e.due_on) as integer) as days_late,
-       e.reminders, e.last_reminded_on
-from enquiries e
-join communications c on c.id = e.communication_id
-join agencies a on a.slug = e.agency
-where e.status = 'open' and e.due_on < {today}
-order by e.due_on, c.ref, e.agency""",
-        },
-        "open_communications": {
-            "title": "Open communications by reply date",
-            "description": "Communications still awaiting the mission's reply, most urgent first.",
-            "sql": f"""select c.ref, c.status, c.letter_date, c.reply_due,
-       cast(julianday(c.reply_due) - julianday({today}) as integer) as days_left,
-       c.subject
-from communications c
-where c.status in ({open_states})
-order by c.reply_due, c.ref""",
-        },
-        "answers_by_agency": {
-            "title": "Answers by agency",
-            "description": "Per agency: enquiries, answers, days from the enquiry to the first "
-            "answer (average and worst), and enquiries still open.",
-            "sql": """select e.agency, a.name_en as agency_name, count(*) as enquiries,
-       count(f.id) as answered,
-       round(avg(julianday(f.received_on) - julianday(e.sent_on)), 1) as average_days,
-       cast(max(julianday(f.received_on) - julianday(e.sent_on)) as integer) as worst_days,
-       sum(e.status = 'open') as open
-from enquiries e
-join agencies a on a.slug = e.agency
-left join answers f on f.enquiry_id = e.id
-    and f.revision = (select min(revision) from answers where enquiry_id = e.id)
-group by e.agency
-order by enquiries desc, e.agency""",
-        },
-        "late_replies": {
-            "title": "Late replies",
-            "description": "Replies sent after the reply date, and communications still open "
-            "past it.",
-            "sql": f"""select c.ref, c.letter_date, c.reply_due, c.sent_on, c.status,
-       cast(julianday(coalesce(c.sent_on, {today})) - julianday(c.reply_due) as integer)
-           as days_late
-from communications c
-where (c.sent_on is not null and c.sent_on > c.reply_due)
-   or (c.sent_on is null and c.status in ({open_states}) and c.reply_due < {today})
-order by days_late desc, c.ref""",
-        },
+        name: {"title": title, "description": description, "sql": sql[name]}
+        for name, (title, description) in CANNED.items()
     }
 
 

@@ -1,4 +1,4 @@
-"""The record in other formats: a calendar of deadlines (.ics) for the mission's diary."""
+"""The calendar of deadlines (.ics) for the mission's diary (``export --format ics``)."""
 
 from __future__ import annotations
 

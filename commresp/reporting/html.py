@@ -2,7 +2,8 @@
 
 Charts are drawn with matplotlib (Agg, no display, imported only here) and embedded as
 ``data:`` PNG images; the style sheet is inline; the page loads nothing from anywhere, so it
-can be e-mailed, archived or opened offline.  The figures come from :mod:`commresp.reports`.
+can be e-mailed, archived or opened offline.  The figures and their labels come from
+:mod:`commresp.reporting.figures`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from commresp.reporting.figures import OUTCOME_LABELS
 from commresp.rules.language import long_date
 
 COLOURS = {
@@ -22,13 +24,6 @@ COLOURS = {
     "late_unanswered": "#f4a6a6",
     "pending": "#90a4ae",
     "closed": "#d5dde1",
-}
-LABELS = {
-    "on_time": "Replied on time",
-    "late": "Replied late",
-    "late_unanswered": "Late, no reply yet",
-    "pending": "Open, not yet due",
-    "closed": "Closed, no reply needed",
 }
 TYPE_NAMES = {"AL": "Allegation letters", "UA": "Urgent appeals", "OL": "Other letters"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -151,7 +146,7 @@ def replies_chart(communications: Sequence[Mapping[str, Any]]) -> str | None:
             facecolor=COLOURS[o],
             edgecolor=COLOURS["late"] if o == "late_unanswered" else COLOURS[o],
             hatch="///" if o == "late_unanswered" else None,
-            label=LABELS[o],
+            label=OUTCOME_LABELS[o],
         )
         for o in ("on_time", "late", "late_unanswered", "pending")
     ]
@@ -186,7 +181,7 @@ def months_chart(by_month: Mapping[str, Mapping[str, int]]) -> str:
             edgecolor=COLOURS["late"] if outcome == "late_unanswered" else "none",
             hatch="///" if outcome == "late_unanswered" else None,
             linewidth=0.6 if outcome == "late_unanswered" else 0,
-            label=LABELS[outcome],
+            label=OUTCOME_LABELS[outcome],
             zorder=2,
         )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
@@ -308,13 +303,16 @@ def render(report: Mapping[str, Any]) -> str:
     tiles = "".join(
         [
             _tile(s["communications"], "Communications received", types),
-            _tile(s["on_time"], "Replied on time", share, "good"),
+            _tile(s["on_time"], OUTCOME_LABELS["on_time"], share, "good"),
             _tile(
-                s["late"], "Replied late", "sent after the reply date", "bad" if s["late"] else ""
+                s["late"],
+                OUTCOME_LABELS["late"],
+                "sent after the reply date",
+                "bad" if s["late"] else "",
             ),
             _tile(
                 s["late_unanswered"],
-                "Late, no reply yet",
+                OUTCOME_LABELS["late_unanswered"],
                 "reply date passed",
                 "bad" if s["late_unanswered"] else "",
             ),
@@ -365,7 +363,7 @@ def render(report: Mapping[str, Any]) -> str:
         ("Letters", True),
         ("On time", True),
         ("Late", True),
-        ("Late, no reply", True),
+        (OUTCOME_LABELS["late_unanswered"], True),
         ("Not yet due", True),
         ("Closed", True),
     ]
@@ -430,7 +428,7 @@ def render(report: Mapping[str, Any]) -> str:
                         c["reply_due"],
                         c["sent_on"] or "–",
                         _n(c["days_to_reply"]),
-                        LABELS[c["outcome"]],
+                        OUTCOME_LABELS[c["outcome"]],
                     )
                     for c in comms
                 ],

@@ -1,0 +1,425 @@
+"""The workspace database itself: connection, transactions and the numbered migrations.
+
+Schema changes happen only through the numbered migrations below, applied by sqlite-utils'
+``Migrations``; a database made by any earlier release opens and upgrades, one made by a newer
+release is refused.  The end of this module (integrity checks, copies) is SQLite-specific: a
+PostgreSQL backend gets its own module beside this one, with the same functions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from commresp.errors import WorkspaceError
+
+
+def _import_sqlite_utils():
+    """sqlite-utils imports numpy and pandas whenever they are installed, only to know their
+    column types; commresp never stores them, and numpy alone adds ~55 ms to every command
+    (matplotlib, for reports, installs it). Hide both while sqlite-utils is imported."""
+    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes 'import name' fail
+    try:
+        import sqlite_utils
+        from sqlite_utils.migrations import Migrations
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+    return sqlite_utils, Migrations
+
+
+sqlite_utils, Migrations = _import_sqlite_utils()
+
+
+# How long a writer waits for another one before giving up (milliseconds).  Long enough for a
+# colleague's render to finish; an operation that still finds the database locked says so.
+BUSY_TIMEOUT_MS = 15_000
+
+_migrations = Migrations("commresp")
+# The names of the steps, in the order they are registered (and applied): sqlite-utils keeps
+# its own list private, so the known steps are recorded here as they are registered.
+_KNOWN: list[str] = []
+
+
+def migration(step: Callable[[sqlite_utils.Database], None]) -> Callable:
+    """Register ``step`` as the next numbered migration (append only: never renumber)."""
+    _KNOWN.append(step.__name__)
+    return _migrations()(step)
+
+
+@migration
+def m001_register(db: sqlite_utils.Database) -> None:
+    """The register: communications, their mandates, the catalogs and the audit log."""
+    db["mandates"].create(
+        {
+            "slug": str,
+            "holder_type": str,
+            "title_en": str,
+            "title_fr": str,
+            "holder_gender": str,
+            "verified": str,
+            "notes": str,
+            "source": str,
+        },
+        pk="slug",
+        not_null={"holder_type", "title_en", "title_fr"},
+    )
+    db["agencies"].create(
+        {
+            "slug": str,
+            "name_en": str,
+            "name_fr": str,
+            "name_nl": str,
+            "language": str,
+            "email": str,
+            "notes": str,
+            "source": str,
+        },
+        pk="slug",
+        not_null={"name_en", "language"},
+    )
+    db["communications"].create(
+        {
+            "id": int,
+            "ref": str,
+            "slug": str,
+            "type": str,
+            "addressee": str,
+            "number": int,
+            "year": int,
+            "letter_date": str,
+            "received_on": str,
+            "subject": str,
+            "summary": str,
+            "status": str,
+            "reply_due": str,
+            "outgoing_ref": str,
+            "sent_on": str,
+            "published_on": str,
+            "closed_reason": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={
+            "ref",
+            "slug",
+            "type",
+            "addressee",
+            "number",
+            "year",
+            "letter_date",
+            "status",
+            "reply_due",
+            "created_at",
+            "updated_at",
+        },
+    )
+    db["communications"].create_index(["ref"], unique=True)
+    db["communications"].create_index(["slug"], unique=True)
+    db["communications"].create_index(["outgoing_ref"], unique=True)
+    # list pages by letter date; status finds open ones by reply date.
+    db["communications"].create_index(["letter_date"])
+    db["communications"].create_index(["status", "reply_due"])
+    db["communications"].create_index(["year"])
+    db["communication_mandates"].create(
+        {
+            "communication_id": int,
+            "position": int,
+            "mandate": str,
+            "holder_gender": str,
+            "title_en": str,
+            "title_fr": str,
+        },
+        pk=("communication_id", "position"),
+        foreign_keys=[
+            ("communication_id", "communications", "id"),
+            ("mandate", "mandates", "slug"),
+        ],
+        not_null={"mandate", "title_en", "title_fr"},
+    )
+    db["communication_mandates"].create_index(["mandate"])
+    db["events"].create(
+        {
+            "id": int,
+            "at": str,
+            "actor": str,
+            "action": str,
+            "communication_id": int,
+            "details": str,
+        },
+        pk="id",
+        foreign_keys=[("communication_id", "communications", "id")],
+        not_null={"at", "actor", "action"},
+    )
+    db["events"].create_index(["communication_id"])
+
+
+@migration
+def m002_enquiries(db: sqlite_utils.Database) -> None:
+    """Enquiries to agencies and their answers; answers are append-only revisions."""
+    db["enquiries"].create(
+        {
+            "id": int,
+            "communication_id": int,
+            "agency": str,
+            "language": str,
+            "questions": str,
+            "sent_on": str,
+            "due_on": str,
+            "status": str,
+            "form_file": str,
+            "email_file": str,
+            "reminders": int,
+            "last_reminded_on": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("communication_id", "communications", "id"), ("agency", "agencies", "slug")],
+        not_null={
+            "communication_id",
+            "agency",
+            "language",
+            "questions",
+            "sent_on",
+            "due_on",
+            "status",
+            "created_at",
+        },
+        defaults={"reminders": 0},
+    )
+    # one enquiry per agency and communication: a second one is a reminder, not a new form
+    db["enquiries"].create_index(["communication_id", "agency"], unique=True)
+    db["enquiries"].create_index(["status", "due_on"])
+    db["answers"].create(
+        {
+            "id": int,
+            "enquiry_id": int,
+            "revision": int,
+            "received_on": str,
+            "text": str,
+            "source_file": str,
+            "stored_file": str,
+            "sha256": str,
+            "actor": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("enquiry_id", "enquiries", "id")],
+        not_null={"enquiry_id", "revision", "received_on", "text", "sha256", "created_at"},
+    )
+    db["answers"].create_index(["enquiry_id", "revision"], unique=True)
+    db["answers"].create_index(["sha256"])
+
+
+@migration
+def m003_documents(db: sqlite_utils.Database) -> None:
+    """Rendered documents (versioned, never overwritten) and the outgoing-reference counter."""
+    db["documents"].create(
+        {
+            "id": int,
+            "communication_id": int,
+            "kind": str,
+            "language": str,
+            "version": int,
+            "format": str,
+            "path": str,
+            "sha256": str,
+            "redacted": int,
+            "actor": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("communication_id", "communications", "id")],
+        not_null={
+            "communication_id",
+            "kind",
+            "language",
+            "version",
+            "format",
+            "path",
+            "sha256",
+            "created_at",
+        },
+        defaults={"redacted": 0},
+    )
+    db["documents"].create_index(
+        ["communication_id", "kind", "language", "version", "format", "redacted"], unique=True
+    )
+    # next outgoing number per year: allocated inside the writer's transaction, so two
+    # drafters can never get the same GP/CC number
+    db["outgoing_counters"].create(
+        {"year": int, "next_number": int}, pk="year", not_null={"next_number"}
+    )
+
+
+@migration
+def m004_search(db: sqlite_utils.Database) -> None:
+    """Full-text search (FTS5, accents ignored) over communications, answers and the
+    paragraphs of rendered responses, the latter kept so later replies can reuse them."""
+    db["paragraphs"].create(
+        {
+            "id": int,
+            "communication_id": int,
+            "document_id": int,
+            "language": str,
+            "position": int,
+            "text": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("communication_id", "communications", "id"),
+            ("document_id", "documents", "id"),
+        ],
+        not_null={"communication_id", "document_id", "language", "position", "text"},
+    )
+    db["paragraphs"].create_index(["communication_id"])
+    # SQLite-specific: FTS5 tables kept in step by triggers (PostgreSQL: tsvector + unaccent).
+    tokenize = "unicode61 remove_diacritics 2"
+    db["communications"].enable_fts(
+        ["ref", "subject", "summary"], create_triggers=True, tokenize=tokenize
+    )
+    db["answers"].enable_fts(["text"], create_triggers=True, tokenize=tokenize)
+    db["paragraphs"].enable_fts(["text"], create_triggers=True, tokenize=tokenize)
+
+
+@migration
+def m005_confidential(db: sqlite_utils.Database) -> None:
+    """Terms hidden in the published copy of a reply (OHCHR publishes replies 60 days after
+    the letter): names of victims or officials, numbers, per communication."""
+    db["confidential_terms"].create(
+        {
+            "id": int,
+            "communication_id": int,
+            "term": str,
+            "folded": str,
+            "actor": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("communication_id", "communications", "id")],
+        not_null={"communication_id", "term", "folded", "created_at"},
+    )
+    # one entry per term as matched (case and accents ignored), so two adds cannot duplicate it
+    db["confidential_terms"].create_index(["communication_id", "folded"], unique=True)
+
+
+def now() -> str:
+    """The current time as stored in the database: UTC ISO 8601 to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
+    """Open the workspace database with WAL, foreign keys and a busy timeout, migrated."""
+    if not create and not path.exists():
+        raise WorkspaceError(f"{path} is missing; run 'commresp init' to create the workspace")
+    conn = None
+    try:
+        # isolation_level=None: transactions are explicit (see transaction()), never implicit.
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # no sqlite-utils plugins are used: skip their discovery (10-15 ms per command)
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        # Refuse a newer database before writing anything: switching to WAL rewrites the header.
+        _refuse_newer(db)
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        _migrate(db)
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        raise WorkspaceError(
+            f"{path.name} cannot be opened as a commresp database ({exc}); restore it from a backup"
+        ) from None
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+    return db
+
+
+def _refuse_newer(db: sqlite_utils.Database) -> None:
+    unknown = set(applied_migrations(db)) - set(_KNOWN)
+    if unknown:
+        raise WorkspaceError(
+            "this database was written by a newer commresp (unknown migrations: "
+            f"{', '.join(sorted(unknown))}); upgrade commresp to open it"
+        )
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    if set(applied_migrations(db)) != set(_KNOWN):
+        # All pending steps in one write transaction (each step nests as a savepoint), so two
+        # processes opening an old database at once cannot both run the same step.
+        with transaction(db):
+            if _migrations.pending(db):
+                _migrations.apply(db)
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction per operation; BEGIN IMMEDIATE so writers queue, never deadlock."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def known_migrations() -> list[str]:
+    """The migrations this version of commresp knows, in order."""
+    return list(_KNOWN)
+
+
+def applied_migrations(db: sqlite_utils.Database) -> list[str]:
+    """The migrations recorded in the database, in the order they were applied."""
+    return [m.name for m in _migrations.applied(db)]
+
+
+def pending_migrations(db: sqlite_utils.Database) -> list[str]:
+    """The known migrations the database has not had yet, in the order they would run."""
+    return [m.name for m in _migrations.pending(db)]
+
+
+def open_unmigrated(path: Path) -> sqlite_utils.Database:
+    """Open the database to inspect it: no migration, no change of journal mode, no write.
+
+    Raises ``sqlite3.DatabaseError`` when the file is not a readable SQLite database.
+    """
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return sqlite_utils.Database(conn)
+
+
+# --- SQLite-specific: the health and the copy of the database file ----------------------
+
+
+def integrity_errors(db: sqlite_utils.Database, limit: int = 20) -> list[str]:
+    """What ``PRAGMA integrity_check`` finds wrong (empty when the database is sound)."""
+    rows = [r[0] for r in db.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+def foreign_key_errors(db: sqlite_utils.Database) -> list[dict]:
+    """Rows whose foreign key points at nothing: table, rowid, parent table."""
+    return [
+        {"table": r[0], "rowid": r[1], "parent": r[2]}
+        for r in db.execute("PRAGMA foreign_key_check").fetchall()
+    ]
+
+
+def vacuum_into(db: sqlite_utils.Database, target: Path) -> None:
+    """A transactionally consistent copy of the database (readers and writers go on)."""
+    db.execute("VACUUM INTO ?", [str(target)])
