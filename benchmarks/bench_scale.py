@@ -344,7 +344,7 @@ def commands(ws: Path, targets: Targets, runs: int, tmp: Path) -> list[Spec]:
         Spec(
             f"search {COMMON_WORD} (common)",
             same("search", COMMON_WORD),
-            "ranks its matches, at most the newest 5 000 per table (store.SEARCH_WINDOW)",
+            "ranks its matches, at most the newest 5 000 per table (store.fulltext.SEARCH_WINDOW)",
         ),
         Spec("precedents REF", same("precedents", show)),
         Spec("draft REF", fresh("draft", "draft", "{ref}", "--date", DRAFT_ON)),
