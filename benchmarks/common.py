@@ -628,11 +628,6 @@ def print_importtime(title: str, rows: Sequence[tuple[str, int, int, int]], top:
 # --- returned forms and file references -----------------------------------------------------
 
 
-def answer_boxes(document) -> list:
-    """A generated enquiry form's answer boxes: its 1×1 tables, in order."""
-    return [t.cell(0, 0) for t in document.tables if len(t.rows) == 1 and len(t.columns) == 1]
-
-
 def fill_form(src: Path, dest: Path, answers: Sequence[Sequence[tuple[str, str, bool]]]) -> Path:
     """Type into each answer box of the form ``src`` as a person would, and save as ``dest``.
 
@@ -640,6 +635,8 @@ def fill_form(src: Path, dest: Path, answers: Sequence[Sequence[tuple[str, str, 
     a paragraph style of the form ("" for the default, "List Bullet") and bold makes the
     text up to its first colon bold (a lead-in)."""
     import docx
+
+    from commresp.documents.forms import answer_boxes
 
     document = docx.Document(src)
     boxes = answer_boxes(document)

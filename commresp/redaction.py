@@ -13,7 +13,8 @@ to case or accents (``Siobhán`` also hides ``SIOBHAN``), wherever it occurs, as
 or as part of one.  The replacement is done on the Markdown, the header lines and the
 document properties *before* rendering, so nothing of a term reaches the file; then the
 file itself is checked (every XML part of the .docx, every page, link and metadata field of
-the PDF) and a file in which anything survives is refused.
+the PDF: the scans are :mod:`commresp.documents.leaks`) and a file in which anything survives
+is refused.
 
 The functions on text and files are pure (no database); the operations on the record
 (``listing``, ``update_terms``, ``terms_for_render``) are at the end.
@@ -21,20 +22,18 @@ The functions on text and files are pure (no database); the operations on the re
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 from commresp.errors import BadInput, DocumentError, RedactionLeak
 from commresp.rules.folding import fold, fold_indexed
 
 if TYPE_CHECKING:
+    from commresp.documents.leaks import Leak
     from commresp.workspace.session import Session
 
 STYLES = ("bar", "text")
@@ -199,142 +198,18 @@ def redact_properties(
 # --- checking the output -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Leak:
-    """A confidential term found in an output file."""
-
-    term: str
-    where: str
-
-
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-# Elements that separate text (paragraphs, cells, notes…); runs inside one paragraph are
-# joined with nothing between them, so a term split across runs is still seen whole.
-_BLOCKS = frozenset(
-    "p tc tr tbl body document hdr ftr footnote footnotes endnote endnotes comment comments "
-    "txbxContent sdt".split()
-)
-_SPACES = frozenset(["tab", "ptab", "br", "cr"])
-# Attributes that can carry a document's own text (hyperlink targets, tooltips, alt text,
-# field instructions, content-control names).  Others hold ids, sizes, colours, style and
-# font names, where a partial match (an rsid "00ADA1F2" for "Ada") means nothing.
-_CONTENT_ATTRIBUTES = frozenset(
-    ["Target", "tooltip", "anchor", "descr", "title", "instr", "alias", "tag", "docLocation"]
-)
-
-
-def _local(tag: str) -> tuple[str, str]:
-    namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
-    return namespace, local
-
-
-def _part_strings(root) -> Iterator[tuple[str, str]]:
-    """(what, text) pairs to search in one XML part: its text and its content attributes."""
-    from lxml import etree
-
-    pieces: list[str] = []
-    for event, element in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
-        tag = element.tag
-        if not isinstance(tag, str):  # comment or processing instruction
-            pieces.append(f"\n\n{element.text or ''}\n\n{element.tail or ''}")
-            continue
-        namespace, local = _local(tag)
-        block = local in _BLOCKS if namespace in (_W_NS, _A_NS) else True
-        if event == "start":
-            if block:
-                pieces.append("\n\n")
-            elif local in _SPACES:
-                pieces.append(" ")
-            elif local == "noBreakHyphen":
-                pieces.append("-")
-            pieces.append(element.text or "")
-            # An internal relationship names a part of the package ("footnotes.xml").
-            internal = local == "Relationship" and element.get("TargetMode") != "External"
-            for name, value in () if internal else element.attrib.items():
-                attr_local = _local(name)[1]
-                if attr_local in _CONTENT_ATTRIBUTES or local == "docVar":
-                    yield f"attribute {attr_local}", value
-                    yield f"attribute {attr_local}", unquote(value)
-        else:
-            if block:
-                pieces.append("\n\n")
-            pieces.append(element.tail or "")
-    yield "text", "".join(pieces)
-
-
-def _search(text: str, folded_terms: Mapping[str, str]) -> Iterator[str]:
-    """The terms (as given) whose folded form occurs in ``text``."""
-    haystack = fold(text.replace(LABEL, "\n\n"))
-    for key, term in folded_terms.items():
-        if key in haystack:
-            yield term
-
-
-def _folded(terms: Iterable[str]) -> dict[str, str]:
-    return {key: term for term in terms if (key := fold_term(term))}
-
-
 def docx_leaks(path: Path, terms: Sequence[str]) -> list[Leak]:
     """Every term still present in any XML part of the .docx ``path`` (text or links)."""
-    from lxml import etree
+    from commresp.documents import leaks
 
-    folded_terms = _folded(terms)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
-    leaks: list[Leak] = []
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if not name.endswith((".xml", ".rels")):
-                continue
-            root = etree.fromstring(archive.read(name), parser)
-            for what, text in _part_strings(root):
-                for term in _search(text, folded_terms):
-                    leak = Leak(term, f"{name} ({what})")
-                    if leak not in leaks:
-                        leaks.append(leak)
-    return leaks
+    return leaks.docx_leaks(path, terms, placeholder=LABEL)
 
 
 def pdf_leaks(path: Path, terms: Sequence[str]) -> list[Leak]:
     """Every term still present in the PDF ``path``: page text, links, outline, metadata."""
-    import pypdf
+    from commresp.documents import leaks
 
-    folded_terms = _folded(terms)
-    reader = pypdf.PdfReader(path)
-    strings: list[tuple[str, str]] = []
-    for number, page in enumerate(reader.pages, 1):
-        strings.append((f"page {number}", page.extract_text() or ""))
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            for key in ("/Contents", "/T", "/TU"):
-                if key in annotation:
-                    strings.append((f"annotation on page {number}", str(annotation[key])))
-            action = annotation.get("/A")
-            if action is not None and "/URI" in action.get_object():
-                uri = str(action.get_object()["/URI"])
-                strings += [(f"link on page {number}", u) for u in (uri, unquote(uri))]
-    for key, value in (reader.metadata or {}).items():
-        strings.append((f"metadata {key}", str(value)))
-    catalog = reader.trailer["/Root"]
-    if "/Metadata" in catalog:
-        xmp = catalog["/Metadata"].get_object().get_data().decode("utf-8", "replace")
-        strings.append(("XMP metadata", html.unescape(re.sub(r"<[^>]*>", "\n\n", xmp))))
-    strings += [("outline", title) for title in _outline_titles(reader.outline)]
-    leaks: list[Leak] = []
-    for where, text in strings:
-        for term in _search(text, folded_terms):
-            leak = Leak(term, where)
-            if leak not in leaks:
-                leaks.append(leak)
-    return leaks
-
-
-def _outline_titles(outline) -> Iterator[str]:
-    for item in outline:
-        if isinstance(item, list):
-            yield from _outline_titles(item)
-        else:
-            yield str(getattr(item, "title", "") or "")
+    return leaks.pdf_leaks(path, terms, placeholder=LABEL)
 
 
 def verify(path: Path, terms: Sequence[str], *, name: str | None = None) -> None:

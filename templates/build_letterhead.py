@@ -21,13 +21,13 @@ python-docx's default template and makes it suitable for diplomatic corresponden
   (ids -1 and 0), referenced from ``w:settings/w:footnotePr``, so that the renderer
   only has to append notes.
 
-The script is self-contained on purpose (it does not import ``commresp``) so that it
-runs from a plain checkout.
+The footnotes part and the blanking of the document properties are made by
+:mod:`commresp.documents.docx_parts`, exactly as the renderer makes them, so run the script
+where ``commresp`` is importable (an editable install of the checkout).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -41,15 +41,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 
-from commresp.documents.markdown_to_docx import CORE_PROPERTIES, footnotes_part
+from commresp.documents.docx_parts import footnotes_part, set_core_properties
 
 FONT = "Arial"
 LANGUAGE = "en-GB"
 DEFAULT_OUT = Path(__file__).resolve().parent / "letterhead.docx"
 
 
-# Word's own footnotes part for a fresh document: the separator (-1) and the
-# continuation separator (0).  Real notes get ids >= 1.
 def set_fonts(rpr_owner: BaseStyle, font: str = FONT) -> None:
     """Make every script slot of the style's ``w:rFonts`` use ``font``.
 
@@ -271,16 +269,9 @@ def modernise_settings(document: DocxDocument) -> None:
 
 def clean_metadata(document: DocxDocument) -> None:
     """Blank the template's core properties and drop its stale preview thumbnail."""
-    props = document.core_properties
-    for attr in CORE_PROPERTIES:
-        # Only touch fields that hold something: setting "" on an absent field would
-        # add empty elements (e.g. an empty dc:language) that the template never had.
-        if getattr(props, attr):
-            setattr(props, attr, "")
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    props.created = now
-    props.modified = now
-    props.revision = 1
+    # As the renderer does: every property blanked (only those holding something, so no
+    # empty elements appear), the dates and revision reset.
+    set_core_properties(document, {})
     # The default template ships a thumbnail of an unrelated page; Word regenerates one.
     package_rels = document.part.package.rels
     for rid in [rid for rid, rel in package_rels.items() if rel.reltype == RT.THUMBNAIL]:

@@ -16,9 +16,9 @@ from docx.oxml.ns import qn
 from docx2python import docx2python
 from lxml import etree
 
-from commresp.documents import markdown_to_docx
+from commresp.documents import docx_parts, markdown_to_docx
 from commresp.documents.markdown_to_docx import render_markdown
-from tests.conftest import first_page_header
+from tests.helpers import first_page_header
 
 REPO = Path(__file__).resolve().parents[1]
 LETTERHEAD = REPO / "templates" / "letterhead.docx"
@@ -101,7 +101,7 @@ def test_bold_italic_both_and_code_runs(tmp_path):
     assert runs["bold"].bold and not runs["bold"].italic
     assert runs["italic"].italic and not runs["italic"].bold
     assert runs["both"].bold and runs["both"].italic
-    assert runs["code"].font.name == markdown_to_docx.CODE_FONT
+    assert runs["code"].font.name == docx_parts.CODE_FONT
     assert not runs["Plain "].bold and not runs["Plain "].italic
     assert paragraph.text == "Plain bold italic both code."
 

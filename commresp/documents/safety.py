@@ -13,29 +13,36 @@ sub-documents: how malicious documents fetch remote content).  Optional parts th
 (footnotes, endnotes) are found through the document's relationships
 (:meth:`SafeDocx.related_part`) and read with the same size budget, checks and parser.  Every
 problem is raised as one :class:`~commresp.errors.FormRejected` line that says what is wrong
-and what to ask the sender, so a bad file never produces a traceback.  The checks on the file
-itself (its size, an old .doc, not a ZIP) and the translation of low-level errors are in
-:func:`commresp.forms.read_form`, which opens every returned form with this class.
+and what to ask the sender (:class:`RefusalHints`), so a bad file never produces a traceback.
+
+:func:`open_untrusted_docx` is the way in: it checks the file itself (its size, an old .doc,
+not a ZIP), opens it as a :class:`SafeDocx` with every check applied, and translates low-level
+errors into the same one-line refusal.  Returned enquiry forms
+(:func:`commresp.documents.form_reading.read_form`) and incoming letters
+(:func:`commresp.documents.letter_text.letter_text`) are both opened with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import posixpath
 import re
 import zipfile
-from pathlib import PurePosixPath
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from commresp.documents.ooxml import CONTENT_TYPES, RELATIONSHIPS
 from commresp.errors import FormRejected
-
-# XML namespaces, in lxml's {uri}tag form.
-_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _DOTX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOCUMENT_RELS = "word/_rels/document.xml.rels"
 
 _MAX_MEMBERS = 5000
 # A member may expand this many times its compressed size before it is called a zip bomb;
@@ -43,36 +50,65 @@ _MAX_MEMBERS = 5000
 _MAX_RATIO = 200
 _RATIO_FLOOR = 1024 * 1024  # members smaller than this are never judged on their ratio
 
-_UNSAFE_HINT = "ask the sender to type the answers into a fresh copy of the form"
-_RESAVE_HINT = "ask the sender to save it again from Word as 'Word Document (.docx)' and resend it"
+#: What to do about a returned form refused as unsafe.
+UNSAFE_HINT = "ask the sender to type the answers into a fresh copy of the form"
+#: What to do about a returned form that is damaged or not a plain .docx.
+RESAVE_HINT = "ask the sender to save it again from Word as 'Word Document (.docx)' and resend it"
 
-_ACTIVEX_MESSAGE = f"the document contains ActiveX controls — refused; {_UNSAFE_HINT}"
+
+@dataclass(frozen=True)
+class RefusalHints:
+    """What a refusal tells the user to do, by kind of problem (the end of each message)."""
+
+    unsafe: str  # the file is (or may be) hostile: macros, zip bomb, entities, remote content
+    resave: str  # the file is damaged or not a plain .docx
+
+
+#: The hints for returned enquiry forms (the sender is an agency's contact).
+FORM_HINTS = RefusalHints(unsafe=UNSAFE_HINT, resave=RESAVE_HINT)
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MACRO_MESSAGE = (
     "the document contains macros (macro-enabled .docm or vbaProject.bin) — refused; ask the "
     "sender to save it as 'Word Document (.docx)', not 'Word Macro-Enabled Document', and resend it"
 )
 
 
-def _parser() -> etree.XMLParser:
-    """An XML parser that resolves no entity, loads no DTD and never touches the network."""
+def safe_xml_parser(*, keep_comments: bool = False) -> etree.XMLParser:
+    """An XML parser that resolves no entity, loads no DTD and never touches the network.
+
+    Comments and processing instructions are dropped unless ``keep_comments`` (a leak scan
+    must see everything a part holds).
+    """
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
+        remove_comments=not keep_comments,
+        remove_pis=not keep_comments,
     )
 
 
 class SafeDocx:
-    """A .docx opened for reading with every safety check applied."""
+    """A .docx opened for reading with every safety check applied.
 
-    def __init__(self, name: str, zf: zipfile.ZipFile, max_uncompressed: int) -> None:
+    Open one with :func:`open_untrusted_docx`; ``hints`` end the refusal messages.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        zf: zipfile.ZipFile,
+        max_uncompressed: int,
+        *,
+        hints: RefusalHints = FORM_HINTS,
+    ) -> None:
         self.name = name
         self.zf = zf
         self.budget = max_uncompressed
+        self.hints = hints
         self.members: dict[str, zipfile.ZipInfo] = {}
         self.cache: dict[str, bytes] = {}
 
@@ -85,13 +121,13 @@ class SafeDocx:
         if len(infos) > _MAX_MEMBERS:
             raise self.reject(
                 f"the archive holds {len(infos)} files, far more than any Word document — "
-                f"refused as unsafe; {_UNSAFE_HINT}"
+                f"refused as unsafe; {self.hints.unsafe}"
             )
         total = 0
         for info in infos:
             key = info.filename.replace("\\", "/").lstrip("/").lower()
             if key in self.members:
-                raise self.reject(f"the archive lists {info.filename!r} twice; {_RESAVE_HINT}")
+                raise self.reject(f"the archive lists {info.filename!r} twice; {self.hints.resave}")
             self.members[key] = info
             if info.flag_bits & 0x1:
                 raise self.reject(
@@ -105,25 +141,27 @@ class SafeDocx:
                 ratio = info.file_size // max(info.compress_size, 1)
                 raise self.reject(
                     f"{info.filename} would expand {ratio} times its compressed size — refused "
-                    f"as a possible zip bomb; {_UNSAFE_HINT}"
+                    f"as a possible zip bomb; {self.hints.unsafe}"
                 )
         if total > self.budget:
             raise self.reject(
-                f"the archive would expand to {_mb(total)} (limit {_mb(self.budget)}) — "
-                f"refused as a possible zip bomb; ask the sender to remove large pictures or "
-                f"attachments and resend it"
+                f"the archive would expand to {megabytes(total)} (limit "
+                f"{megabytes(self.budget)}) — refused as a possible zip bomb; ask the sender to "
+                f"remove large pictures or attachments and resend it"
             )
         for key in self.members:
             base = PurePosixPath(key).name
             if base in ("vbaproject.bin", "vbadata.xml"):
                 raise self.reject(_MACRO_MESSAGE)
             if key.startswith("word/activex/"):
-                raise self.reject(_ACTIVEX_MESSAGE)
+                raise self.reject(
+                    f"the document contains ActiveX controls — refused; {self.hints.unsafe}"
+                )
         for required in ("[content_types].xml", "word/document.xml"):
             if required not in self.members:
                 raise self.reject(
                     f"not a Word document ({required.replace('content_types', 'Content_Types')} "
-                    f"is missing); {_RESAVE_HINT}"
+                    f"is missing); {self.hints.resave}"
                 )
 
     def read(self, key: str) -> bytes:
@@ -139,7 +177,7 @@ class SafeDocx:
         if len(data) > limit:
             raise self.reject(
                 f"{info.filename} expands beyond the allowed size — refused as a possible zip "
-                f"bomb; {_UNSAFE_HINT}"
+                f"bomb; {self.hints.unsafe}"
             )
         self.budget -= len(data)
         self.cache[key] = data
@@ -150,16 +188,16 @@ class SafeDocx:
         data = self.read(key)
         part = self.members[key].filename
         if _has_doctype(data):
-            raise self.reject(_doctype_message(part))
+            raise self.reject(self._doctype_message(part))
         try:
-            tree = etree.parse(io.BytesIO(data), _parser())
+            tree = etree.parse(io.BytesIO(data), safe_xml_parser())
         except etree.XMLSyntaxError as exc:
             raise self.reject(
-                f"{part} is not well-formed XML ({_short(str(exc))}) — the file is damaged; "
-                f"{_RESAVE_HINT}"
+                f"{part} is not well-formed XML ({shorten(str(exc))}) — the file is damaged; "
+                f"{self.hints.resave}"
             ) from exc
         if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-            raise self.reject(_doctype_message(part))
+            raise self.reject(self._doctype_message(part))
         return tree.getroot()
 
     def related_part(self, kind: str) -> str | None:
@@ -170,23 +208,38 @@ class SafeDocx:
         part); a package without that file falls back to ``word/<kind>.xml``.  None when the
         document has no such part, or when the target is not a member of the package.
         """
-        rels = "word/_rels/document.xml.rels"
-        if rels not in self.members:
+        if _DOCUMENT_RELS not in self.members:
             key = f"word/{kind}.xml"
             return key if key in self.members else None
-        for rel in self.xml(rels).iter(_REL + "Relationship"):
+        for rel, key in self._internal_relationships():
+            if (rel.get("Type") or "").rsplit("/", 1)[-1] == kind:
+                return key if key in self.members else None
+        return None
+
+    def part_by_id(self, rel_id: str) -> str | None:
+        """The member key of the main document's internal part with relationship id ``rel_id``.
+
+        How a ``w:headerReference`` (``r:id="rId8"``) finds its header part.  None when there is
+        no such relationship, or when its target is not a member of the package.
+        """
+        if _DOCUMENT_RELS not in self.members:
+            return None
+        for rel, key in self._internal_relationships():
+            if rel.get("Id") == rel_id:
+                return key if key in self.members else None
+        return None
+
+    def _internal_relationships(self) -> Iterator[tuple[etree._Element, str]]:
+        """(relationship, member key of its target) for each internal one of the main part."""
+        for rel in self.xml(_DOCUMENT_RELS).iter(RELATIONSHIPS + "Relationship"):
             if (rel.get("TargetMode") or "").lower() == "external":
-                continue
-            if (rel.get("Type") or "").rsplit("/", 1)[-1] != kind:
                 continue
             target = (rel.get("Target") or "").replace("\\", "/")
             if target.startswith("/"):
                 key = target.lstrip("/")
             else:
                 key = posixpath.normpath(posixpath.join("word", target))
-            key = key.lower()
-            return key if key in self.members else None
-        return None
+            yield rel, key.lower()
 
     def check_parts(self) -> None:
         """Content types (macros), DOCTYPEs in any XML part, and external relationships."""
@@ -197,14 +250,16 @@ class SafeDocx:
             if "macroenabled" in content_type or "vbaproject" in content_type:
                 raise self.reject(_MACRO_MESSAGE)
             if "activex" in content_type:
-                raise self.reject(_ACTIVEX_MESSAGE)
-            if entry.tag == _CT + "Override":
+                raise self.reject(
+                    f"the document contains ActiveX controls — refused; {self.hints.unsafe}"
+                )
+            if entry.tag == CONTENT_TYPES + "Override":
                 if (entry.get("PartName") or "").lower() == "/word/document.xml":
                     main_type = content_type
         if main_type not in (_DOCX_MAIN, _DOTX_MAIN):
             raise self.reject(
-                f"not a Word .docx document (main part type {_short(str(main_type), 80)}); "
-                f"{_RESAVE_HINT}"
+                f"not a Word .docx document (main part type {shorten(str(main_type), 80)}); "
+                f"{self.hints.resave}"
             )
         for key in sorted(self.members):
             if key.endswith(".rels"):
@@ -213,21 +268,27 @@ class SafeDocx:
                 # Every XML part is screened, even those the reader does not use: Word would
                 # still parse them when someone opens the stored file later.
                 if _has_doctype(self.read(key)):
-                    raise self.reject(_doctype_message(self.members[key].filename))
+                    raise self.reject(self._doctype_message(self.members[key].filename))
+
+    def _doctype_message(self, part: str) -> str:
+        return (
+            f"{part} contains a DOCTYPE/ENTITY declaration, which Word never writes — refused as "
+            f"unsafe (possible XML entity attack); {self.hints.unsafe}"
+        )
 
     def check_relationships(self, key: str) -> None:
         """Refuse external targets other than hyperlinks (remote template, OLE, frame…)."""
-        for rel in self.xml(key).iter(_REL + "Relationship"):
+        for rel in self.xml(key).iter(RELATIONSHIPS + "Relationship"):
             if (rel.get("TargetMode") or "").lower() != "external":
                 continue
             kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
             if kind == "hyperlink":
                 continue
-            target = _short(rel.get("Target") or "", 80)
+            target = shorten(rel.get("Target") or "", 80)
             raise self.reject(
-                f"the document loads an external {_short(kind, 40) or 'object'} from {target!r} "
+                f"the document loads an external {shorten(kind, 40) or 'object'} from {target!r} "
                 f"— refused as unsafe (this is how malicious documents fetch remote content); "
-                f"{_UNSAFE_HINT}"
+                f"{self.hints.unsafe}"
             )
 
 
@@ -246,18 +307,82 @@ def _has_doctype(data: bytes) -> bool:
     return False
 
 
-def _doctype_message(part: str) -> str:
-    return (
-        f"{part} contains a DOCTYPE/ENTITY declaration, which Word never writes — refused as "
-        f"unsafe (possible XML entity attack); {_UNSAFE_HINT}"
-    )
-
-
-def _mb(size: int) -> str:
+def megabytes(size: int) -> str:
+    """A size in bytes as messages show it: ``megabytes(5 * 1024 * 1024)`` → ``"5.0 MB"``."""
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _short(text: str, limit: int = 120) -> str:
+def shorten(text: str, limit: int = 120) -> str:
     """``text`` on one line, printable only and cut to ``limit`` characters (for messages)."""
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@contextlib.contextmanager
+def open_untrusted_docx(
+    path: Path,
+    *,
+    max_bytes: int,
+    max_uncompressed: int,
+    hints: RefusalHints = FORM_HINTS,
+) -> Iterator[SafeDocx]:
+    """Open the untrusted .docx ``path`` as a checked :class:`SafeDocx`, for reading only.
+
+    Refuses (:class:`FormRejected`, one line ending with ``hints``) a missing file, a file over
+    ``max_bytes``, an old .doc, anything that is not a ZIP, and everything :class:`SafeDocx`
+    checks (zip bombs beyond ``max_uncompressed`` bytes expanded, macros, ActiveX, entities,
+    external content).  Low-level errors raised while the caller reads the package inside the
+    ``with`` block (damaged ZIP or XML, structures Word never writes) become the same kind of
+    refusal, so an untrusted file never produces a traceback.
+    """
+    path = Path(path)
+    name = path.name or str(path)
+    if not path.is_file():
+        raise FormRejected(f"{name}: file not found; check the path and try again.")
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise FormRejected(
+                    f"{name}: the file is {megabytes(size)}, more than the "
+                    f"{megabytes(max_bytes)} allowed; ask the sender to remove large pictures or "
+                    f"attachments and resend it."
+                )
+            head = handle.read(8)
+            handle.seek(0)
+            if head == _OLE_MAGIC:
+                raise FormRejected(
+                    f"{name}: this is an old-format .doc or a password-protected document; ask "
+                    f"the sender to save it as 'Word Document (.docx)' without a password."
+                )
+            if not zipfile.is_zipfile(handle):
+                raise FormRejected(
+                    f"{name}: not a Word .docx file (not a ZIP package); {hints.resave}."
+                )
+            handle.seek(0)
+            with zipfile.ZipFile(handle) as zf:
+                package = SafeDocx(name, zf, max_uncompressed, hints=hints)
+                package.check_directory()
+                package.check_parts()
+                yield package
+    except FormRejected:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
+        raise FormRejected(
+            f"{name}: the file is damaged ({shorten(str(exc))}); {hints.resave}."
+        ) from exc
+    except (NotImplementedError, RuntimeError) as exc:
+        # zipfile: unsupported compression method or encryption.
+        raise FormRejected(
+            f"{name}: the file cannot be opened ({shorten(str(exc))}); {hints.resave}."
+        ) from exc
+    except OSError as exc:
+        raise FormRejected(
+            f"{name}: the file cannot be read ({shorten(str(exc))}); check it and retry."
+        ) from exc
+    except (etree.LxmlError, ValueError, KeyError, IndexError, TypeError, RecursionError) as exc:
+        # Structures Word would never write; never let them surface as a traceback.
+        raise FormRejected(
+            f"{name}: the document has an unexpected structure ({type(exc).__name__}: "
+            f"{shorten(str(exc))}); {hints.resave}."
+        ) from exc
