@@ -16,8 +16,7 @@ from pathlib import Path
 
 from commresp import catalog, communications, enquiries, store
 from commresp.errors import BadInput, FormRejected
-from commresp.rules import states
-from commresp.workspace import files
+from commresp.workspace import ANSWERS, files
 from commresp.workspace.session import Session
 
 MAX_EMAIL_BYTES = 25 * 1024 * 1024  # what mail servers accept; anything larger is not mail
@@ -97,7 +96,7 @@ def _store(
             f"same answers as revision {rev}; nothing added",
         )
     revision = (previous[-1]["revision"] if previous else 0) + 1
-    folder = session.workspace.folder(enquiry["slug"], "answers")
+    folder = session.workspace.folder(enquiry["slug"], ANSWERS)
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(files.safe_filename(source_name)).suffix.lower() or ".txt"
     stored = files.new_path(folder, f"{enquiry['agency']}.r{revision}{suffix}")
@@ -130,15 +129,19 @@ def _store(
                 "file": stored.name,
                 "sha256": digest,
             }
-            if _maybe_answered(session, enquiry):
+            comm = store.get_communication(session.db, enquiry["ref"])
+            if _all_answered(session, comm):
+                # the last answer moves the communication: the move writes the one event
                 details["communication"] = "answered"
-            store.add_event(
-                session.db,
-                actor=session.actor,
-                action="answer",
-                communication_id=enquiry["communication_id"],
-                details=details,
-            )
+                communications.move(session, comm, "answered", "answer", details)
+            else:
+                store.add_event(
+                    session.db,
+                    actor=session.actor,
+                    action="answer",
+                    communication_id=enquiry["communication_id"],
+                    details=details,
+                )
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -153,19 +156,11 @@ def _store(
     )
 
 
-def _maybe_answered(session: Session, enquiry: dict) -> bool:
-    """When every agency asked has answered, the communication is answered (True)."""
-    waiting = [
-        e
-        for e in store.enquiries_for(session.db, enquiry["communication_id"])
-        if e["status"] != "answered"
-    ]
-    comm = store.get_communication(session.db, enquiry["ref"])
-    if not waiting and comm["status"] == "enquiring":
-        states.check_move(comm["ref"], comm["status"], "answered")
-        store.update_communication(session.db, comm["id"], {"status": "answered"})
-        return True
-    return False
+def _all_answered(session: Session, comm: dict) -> bool:
+    """Whether the communication, still enquiring, has now an answer from every agency asked."""
+    if comm["status"] != "enquiring":
+        return False
+    return all(e["status"] == "answered" for e in store.enquiries_for(session.db, comm["id"]))
 
 
 def _import_form(

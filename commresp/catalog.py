@@ -86,9 +86,6 @@ def check_choice(value: str, choices: tuple[str, ...], what: str) -> str:
 
 # --- workspace changes to the catalogs (audited) -----------------------------------------
 
-MANDATE_FIELDS = ("holder_type", "title_en", "title_fr", "holder_gender", "notes", "source")
-AGENCY_FIELDS = ("name_en", "name_fr", "name_nl", "language", "email", "notes")
-
 
 def _check_mandate_fields(fields: dict) -> None:
     if "holder_type" in fields:

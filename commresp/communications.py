@@ -6,6 +6,7 @@ workspace are written atomically and removed again if the transaction fails.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -17,7 +18,7 @@ from commresp import catalog, store
 from commresp.errors import BadInput, DuplicateReference, UnknownReference
 from commresp.rules import deadlines, states
 from commresp.rules.references import Reference, parse_reference
-from commresp.workspace import files
+from commresp.workspace import INCOMING, files
 from commresp.workspace.session import Session
 
 
@@ -153,7 +154,7 @@ def register(
             comm_id = store.insert_communication(db, row, mandate_rows)
             details = {"ref": str(ref), "mandates": [m["mandate"] for m in mandate_rows]}
             if letter is not None:
-                incoming = session.workspace.folder(ref.slug, "incoming")
+                incoming = session.workspace.folder(ref.slug, INCOMING)
                 incoming.mkdir(parents=True, exist_ok=True)
                 copied = files.new_path(incoming, files.safe_filename(letter.name, "letter"))
                 with files.atomic_writer(copied) as out, open(letter, "rb") as src:
@@ -189,7 +190,7 @@ def show(session: Session, ref_text: str) -> dict:
     result = {k: v for k, v in row.items() if k != "id"}
     result["days_left"] = days_left(session, row)
     result["mandates"] = store.communication_mandates(session.db, row["id"])
-    incoming = session.workspace.folder(row["slug"], "incoming")
+    incoming = session.workspace.folder(row["slug"], INCOMING)
     result["letter_files"] = sorted(p.name for p in incoming.glob("*")) if incoming.is_dir() else []
     result["events"] = [
         {**e, "details": json.loads(e["details"] or "{}")}
@@ -318,20 +319,37 @@ def _mandate_changes(session, row, titles_fr, titles_en, genders) -> dict[int, d
 
 
 def move(
-    session: Session, row: dict, target: str, *, action: str, changes: dict, details: dict
-) -> dict:
-    """Change a communication's state (checked by :mod:`states`) with its audit event."""
-    states.check_move(row["ref"], row["status"], target)
-    with store.transaction(session.db):
-        store.update_communication(session.db, row["id"], {"status": target, **changes})
+    session: Session,
+    comm: Mapping,
+    to_state: str,
+    action: str,
+    details: Mapping[str, object],
+    *,
+    changes: Mapping[str, object] | None = None,
+) -> None:
+    """Change a communication's state, as :mod:`commresp.rules.states` allows, and write the
+    operation's one audit event (its ``details``, with the state it came ``from``).
+
+    Every state change goes through here.  Inside the caller's transaction when there is one
+    (``draft`` and ``assign`` write their files and rows in one), else in a transaction of its
+    own.  ``changes`` are other fields written with the state (``sent_on``…); a move to the
+    state the communication is already in writes only those, and the event.
+    """
+    states.check_move(comm["ref"], comm["status"], to_state)
+    updates = dict(changes or {})
+    if to_state != comm["status"]:
+        updates["status"] = to_state
+    db = session.db
+    with contextlib.nullcontext() if db.conn.in_transaction else store.transaction(db):
+        if updates:
+            store.update_communication(db, comm["id"], updates)
         store.add_event(
-            session.db,
+            db,
             actor=session.actor,
             action=action,
-            communication_id=row["id"],
-            details={"from": row["status"], **details},
+            communication_id=comm["id"],
+            details={"from": comm["status"], **details},
         )
-    return show(session, row["ref"])
 
 
 def close(session: Session, ref_text: str, *, reason: str) -> dict:
@@ -339,14 +357,15 @@ def close(session: Session, ref_text: str, *, reason: str) -> dict:
     if not reason.strip():
         raise BadInput("say why with --reason (e.g. --reason 'addressed to another State')")
     row = get(session, ref_text)
-    return move(
+    move(
         session,
         row,
         "closed",
-        action="close",
+        "close",
+        {"reason": reason.strip()},
         changes={"closed_reason": reason.strip()},
-        details={"reason": reason.strip()},
     )
+    return show(session, row["ref"])
 
 
 def mark_published(session: Session, ref_text: str, *, on: date | None = None) -> dict:
@@ -358,14 +377,15 @@ def mark_published(session: Session, ref_text: str, *, on: date | None = None) -
             f"--on {on} must be between the day the reply was sent "
             f"({row['sent_on'] or 'not yet'}) and today"
         )
-    return move(
+    move(
         session,
         row,
         "published",
-        action="mark-published",
+        "mark-published",
+        {"on": on.isoformat()},
         changes={"published_on": on.isoformat()},
-        details={"on": on.isoformat()},
     )
+    return show(session, row["ref"])
 
 
 @dataclass

@@ -17,7 +17,8 @@ from importlib import resources
 from pathlib import Path
 
 from commresp import answers, communications, drafting, enquiries, rendering
-from commresp.workspace import Profile, create
+from commresp.workspace import create
+from commresp.workspace.profile import Profile
 from commresp.workspace.session import Session
 
 CASE = "AL-BEL-1-2025"
@@ -48,10 +49,11 @@ def type_into_form(form: Path, markdown: str, out: Path) -> Path:
     real Word footnotes."""
     import docx
 
-    from commresp.documents.markdown_to_docx import add_footnote
+    from commresp.documents.docx_parts import add_footnote
+    from commresp.documents.forms import answer_boxes
 
     document = docx.Document(form)
-    box = next(t.cell(0, 0) for t in document.tables if len(t.rows) == 1 and len(t.columns) == 1)
+    box = answer_boxes(document)[0]
     notes = dict(_NOTE_DEFINITION.findall(markdown))
     body = _NOTE_DEFINITION.sub("", markdown)
     paragraphs = [p.strip() for p in body.strip().split("\n\n") if p.strip()]

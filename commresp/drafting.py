@@ -17,13 +17,14 @@ from pathlib import Path
 
 from commresp import communications, store
 from commresp.errors import BadInput, DocumentError, InvalidTransition
-from commresp.rules import states
+from commresp.rules import document_kinds, states
 from commresp.rules.references import OutgoingReference, parse_outgoing
-from commresp.workspace import files
+from commresp.workspace import DRAFTS, files, records
 from commresp.workspace.session import Session
 
-KINDS = ("note_verbale", "response")
-LANGUAGES = ("fr", "en")
+# The documents of a reply and their languages (defined in rules.document_kinds).
+KINDS = document_kinds.REPLY
+LANGUAGES = document_kinds.REPLY_LANGUAGES
 
 
 @dataclass
@@ -35,7 +36,8 @@ class Draft:
 
 
 def draft_path(session: Session, slug: str, kind: str, lang: str) -> Path:
-    return session.workspace.folder(slug, "drafts") / f"{kind}.{lang}.md"
+    """Where the editable draft of a document lives: ``drafts/note_verbale.fr.md``."""
+    return session.workspace.folder(slug, DRAFTS) / document_kinds.draft_name(kind, lang)
 
 
 # --- outgoing references ----------------------------------------------------------------
@@ -72,10 +74,6 @@ def allocate_outgoing(session: Session, comm: dict, year: int, override: str | N
 
 
 # --- the template context ---------------------------------------------------------------
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _sections(session: Session, comm: dict, order: Sequence[str] | None) -> list[dict]:
@@ -138,51 +136,38 @@ def template_context(
     opening: str = "",
     closing: str = "",
 ) -> dict:
-    """Everything the templates may use, worded for ``lang``."""
+    """Everything the templates may use, worded for ``lang``.
+
+    Every phrase naming the State, the mission, the addressee or the mandates comes from
+    :mod:`commresp.rules.wording`, so that templates never build a name or an article.
+    """
     from commresp.rules import language as lx
+    from commresp.rules import wording
 
     p = session.profile
     mandates = store.communication_mandates(session.db, comm["id"])
     letter_date = date.fromisoformat(comm["letter_date"])
-    if lang == "fr":
-        mandates_text = lx.mandates_phrase(
-            [(m["title_fr"], m["holder_gender"] or None) for m in mandates], "fr", "de"
-        )
-        mission = {
-            "full": _cap(lx.contract("", p.get("mission.article_fr"), p.get("mission.name_fr"))),
-            "short": _cap(
-                lx.contract("", p.get("mission.article_fr"), p.get("mission.short_name_fr"))
-            ),
-            "city": p.get("mission.city_fr"),
-        }
-        addressee = {
-            "to": lx.contract("à", p.get("addressee.article_fr"), p.get("addressee.name_fr")),
-            "the": lx.contract("", p.get("addressee.article_fr"), p.get("addressee.name_fr")),
-            "name": p.get("addressee.name_fr"),
-        }
-        name, article = p.get("state.name_fr"), p.get("state.article_fr")
-        state = {
-            "name": lx.state_phrase(name, article, "fr"),
-            "subject": _cap(lx.state_phrase(name, article, "fr")),
-            "of": lx.state_phrase(name, article, "fr", "de"),
-        }
-    else:
-        mandates_text = lx.mandates_phrase([(m["title_en"], None) for m in mandates], "en")
-        article = p.get("mission.article_en", "the")
-        mission = {
-            "full": _cap(f"{article} {p.get('mission.name_en')}".strip()),
-            "short": _cap(f"{article} {p.get('mission.short_name_en')}".strip()),
-            "city": p.get("mission.city_en"),
-        }
-        the = f"{p.get('addressee.article_en', 'the')} {p.get('addressee.name_en')}".strip()
-        addressee = {"to": f"to {the}", "the": the, "name": p.get("addressee.name_en")}
-        name, article = p.get("state.name_en"), p.get("state.article_en", "")
-        state = {
-            "name": lx.state_phrase(name, article, "en"),
-            "subject": _cap(lx.state_phrase(name, article, "en")),
-            "of": lx.state_phrase(name, article, "en", "of"),
-        }
-    addressee["email"] = p.get("addressee.email", "")
+    names = p.mission_name(lang)
+    mission = {
+        "full": wording.mission(names, lang, start=True),
+        "short": wording.mission(names, lang, short=True, start=True),
+        "city": p.get(f"mission.city_{lang}"),
+    }
+    the_addressee = p.addressee_name(lang)
+    addressee = {
+        "to": wording.to(the_addressee, lang),
+        "the": wording.phrase(the_addressee, lang),
+        "name": the_addressee.text,
+        "email": p.get("addressee.email", ""),
+    }
+    the_state = p.state_name(lang)
+    state = {
+        "name": wording.phrase(the_state, lang),
+        "subject": wording.state_subject(the_state, lang),
+        "of": wording.of_state(the_state, lang),
+        "of_government": wording.of_government(the_state, lang),
+        "response_of": wording.response_of(the_state, lang),
+    }
     return {
         "ref": comm["ref"],
         "type": comm["type"],
@@ -195,7 +180,7 @@ def template_context(
         "date": lx.long_date(on, lang),
         "outgoing_ref": outgoing_ref,
         "kind": lx.communication_kind(len(mandates), lang),
-        "mandates": mandates_text,
+        "mandates": wording.mandates(mandates, lang),
         "mission": mission,
         "addressee": addressee,
         "state": state,
@@ -262,6 +247,7 @@ def draft(
             "(use --force to draft again, keeping the edited file as a backup)"
         )
     search = templates.search_path(session.workspace)
+    response_language = session.profile.document_language(document_kinds.RESPONSE)
     written: list[Path] = []
     result: list[Draft] = []
     try:
@@ -278,10 +264,10 @@ def draft(
                     on=on,
                     outgoing_ref=outgoing,
                     sections=sections,
-                    opening=opening if lang == session.profile.get("languages.response") else "",
-                    closing=closing if lang == session.profile.get("languages.response") else "",
+                    opening=opening if lang == response_language else "",
+                    closing=closing if lang == response_language else "",
                 )
-                text = templating.render(f"{kind}.{lang}.md.j2", context, search)
+                text = templating.render(document_kinds.template_name(kind, lang), context, search)
                 texts[(kind, lang)] = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
             for kind, lang, path in targets:
                 backup = None
@@ -290,17 +276,15 @@ def draft(
                     files.write_bytes(backup, path.read_bytes())
                     written.append(backup)
                 files.write_text(path, texts[(kind, lang)])
-                version = next_version(session, comm["id"], kind, lang, "md", False)
-                record_document(session, comm["id"], kind, lang, version, "md", path)
+                version = records.next_version(session, comm["id"], kind, lang, "md", False)
+                records.record_document(session, comm["id"], kind, lang, version, "md", path)
                 result.append(Draft(kind, lang, path, backup))
-            if comm["status"] != "drafted":
-                store.update_communication(session.db, comm["id"], {"status": "drafted"})
-            store.add_event(
-                session.db,
-                actor=session.actor,
-                action="draft",
-                communication_id=comm["id"],
-                details={
+            communications.move(
+                session,
+                comm,
+                "drafted",
+                "draft",
+                {
                     "date": on.isoformat(),
                     "outgoing_ref": outgoing,
                     "sections": [s["agency"] for s in sections],
@@ -312,38 +296,3 @@ def draft(
             path.unlink(missing_ok=True)
         raise
     return result
-
-
-def next_version(
-    session: Session, comm_id: int, kind: str, lang: str, fmt: str, redacted: bool
-) -> int:
-    latest = store.latest_document(session.db, comm_id, kind, lang, fmt, redacted)
-    return (latest["version"] if latest else 0) + 1
-
-
-def record_document(
-    session: Session,
-    comm_id: int,
-    kind: str,
-    lang: str,
-    version: int,
-    fmt: str,
-    path: Path,
-    redacted: bool = False,
-) -> int:
-    """Record a draft or rendered file with its sha256, so edits and damage can be seen."""
-    return store.insert_document(
-        session.db,
-        {
-            "communication_id": comm_id,
-            "kind": kind,
-            "language": lang,
-            "version": version,
-            "format": fmt,
-            "path": str(path.relative_to(session.workspace.root)),
-            "sha256": files.sha256_file(path),
-            "redacted": int(redacted),
-            "actor": session.actor,
-            "created_at": store.now(),
-        },
-    )

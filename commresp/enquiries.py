@@ -18,8 +18,8 @@ from pathlib import Path
 
 from commresp import catalog, communications, mail, store
 from commresp.errors import BadInput, FormRejected, InvalidTransition
-from commresp.rules import deadlines, states
-from commresp.workspace import files
+from commresp.rules import deadlines, document_kinds, states
+from commresp.workspace import ENQUIRIES, files
 from commresp.workspace.session import Session
 
 MAC_LENGTH = 24  # hex digits of the HMAC kept in the code: 96 bits, short enough to print
@@ -77,16 +77,23 @@ def check_token(session: Session, token: str | None, source: str) -> dict:
     return row
 
 
-def default_due(session: Session, reply_due: date) -> date:
-    """Agency deadline: a margin of working days before the reply date, never in the past."""
-    margin = int(session.profile.get("deadlines.agency_margin_working_days", 10))
-    country, region = (
-        session.profile.state_code,
-        session.profile.get("state.holidays_subdivision", ""),
+def holidays(session: Session) -> deadlines.HolidayCalendar:
+    """The public holidays of the mission's State (and region, if the profile names one)."""
+    return deadlines.HolidayCalendar(
+        session.profile.state_code, session.profile.holidays_subdivision
     )
-    due = deadlines.add_working_days(reply_due, -margin, country, region)
-    earliest = deadlines.add_working_days(session.today, 5, country, region)
-    return max(due, earliest)
+
+
+def default_due(session: Session, reply_due: date) -> date:
+    """Agency deadline when none is given: :func:`deadlines.agency_due` with the profile's
+    margin and notice."""
+    return deadlines.agency_due(
+        reply_due,
+        session.today,
+        holidays(session),
+        margin=session.profile.agency_margin,
+        notice=session.profile.agency_notice,
+    )
 
 
 def read_questions(path: Path) -> list[str]:
@@ -106,58 +113,19 @@ def _agency_name(agency: dict, lang: str) -> str:
     return agency.get(f"name_{lang}") or agency["name_en"]
 
 
-def _mission_name(session: Session, lang: str) -> str:
-    if lang == "nl":
-        return session.profile.get("mission.short_name_nl", "") or session.profile.get(
-            "mission.short_name_en"
-        )
-    return session.profile.get(f"mission.short_name_{lang}")
-
-
-def _mandates_text(mandates: Sequence[dict], lang: str) -> str:
-    """The mandates as the form names them; Dutch forms use the English (UN) titles."""
-    from commresp.rules import language
-
-    if lang == "fr":
-        return language.mandates_phrase(
-            [(m["title_fr"], m["holder_gender"] or None) for m in mandates], "fr"
-        )
-    titles = [m["title_en"] for m in mandates]
-    if lang == "en":
-        return language.mandates_phrase([(t, None) for t in titles], "en")
-    return language.join_list(titles, lang)
-
-
-def _of_state(session: Session, lang: str) -> str:
-    from commresp.rules import language
-
-    if lang == "fr":
-        return language.state_phrase(
-            session.profile.get("state.name_fr"),
-            session.profile.get("state.article_fr"),
-            "fr",
-            "de",
-        )
-    if lang == "nl":
-        return f"van {session.profile.get('state.name_nl', session.profile.get('state.name_en'))}"
-    return language.state_phrase(
-        session.profile.get("state.name_en"),
-        session.profile.get("state.article_en", ""),
-        "en",
-        "of",
-    )
-
-
 def _email_values(session: Session, comm: dict, agency: dict, lang: str, due: date) -> dict:
-    from commresp.rules import language
+    """The ``$placeholders`` of ``enquiry_email.<lang>.toml``."""
+    from commresp.rules import language, wording
 
+    mission = session.profile.mission_name(lang)
     return {
         "reference": comm["ref"],
         "agency": _agency_name(agency, lang),
         "due_date": language.long_date(due, lang),
         "subject": comm["subject"] or comm["ref"],
-        "mission": _mission_name(session, lang),
-        "of_state": _of_state(session, lang),
+        "mission": wording.mission(mission, lang, short=True, article=False),
+        "the_mission": wording.mission(mission, lang, short=True, start=True),
+        "of_state": wording.of_state(session.profile.state_name(lang), lang),
     }
 
 
@@ -171,19 +139,19 @@ def _write_form_and_mail(
     reminder: int = 0,
 ) -> tuple[Path, Path]:
     from commresp.documents import forms
-    from commresp.rules import language
+    from commresp.rules import language, wording
     from commresp.workspace import templates
 
     lang = enquiry["language"]
     due = date.fromisoformat(enquiry["due_on"])
-    folder = session.workspace.folder(comm["slug"], "enquiries")
+    folder = session.workspace.folder(comm["slug"], ENQUIRIES)
     folder.mkdir(parents=True, exist_ok=True)
     form_path = folder / (enquiry["form_file"] or f"enquiry-{agency['slug']}.{lang}.docx")
     if not form_path.exists():
         spec = forms.FormSpec(
             language=lang,
             reference=comm["ref"],
-            mandates=_mandates_text(mandates, lang),
+            mandates=wording.mandates(mandates, lang),
             subject=comm["subject"] or "",
             agency_name=_agency_name(agency, lang),
             due_date_text=language.long_date(due, lang),
@@ -197,15 +165,15 @@ def _write_form_and_mail(
             base=templates.find("letterhead.docx", session.workspace),
             templates_dirs=templates.search_path(session.workspace),
         )
-    wording = templates.load_toml(f"enquiry_email.{lang}.toml", session.workspace)
+    name = document_kinds.wording_name(document_kinds.ENQUIRY_EMAIL, lang)
+    text = templates.load_toml(name, session.workspace)
     values = _email_values(session, comm, agency, lang, due)
     kind = "reminder_" if reminder else ""
-    name = f"enquiry_email.{lang}.toml"
     message = mail.draft(
         to=agency.get("email") or "",
         sender=session.profile.get("mission.email", ""),
-        subject=mail.fill(wording[f"{kind}subject"], values, name),
-        body=mail.fill(wording[f"{kind}body"], values, name),
+        subject=mail.fill(text[f"{kind}subject"], values, name),
+        body=mail.fill(text[f"{kind}body"], values, name),
         attachments=[form_path],
     )
     suffix = f".reminder-{reminder}" if reminder else ""
@@ -242,14 +210,10 @@ def assign(
             f"{', '.join(twice)} already asked about {comm['ref']}; chase with "
             f"'commresp remind \"{comm['ref']}\" --agency {twice[0]}'"
         )
-    country, region = (
-        session.profile.state_code,
-        session.profile.get("state.holidays_subdivision", ""),
-    )
     if due_in is not None:
         if due_in < 1:
             raise BadInput("--due-in must be at least 1 working day")
-        due = deadlines.add_working_days(session.today, due_in, country, region)
+        due = deadlines.shift_working_days(session.today, due_in, holidays(session))
     elif due is None:
         due = default_due(session, date.fromisoformat(comm["reply_due"]))
     if due <= session.today:
@@ -293,15 +257,13 @@ def assign(
                         "form_sha256": files.sha256_file(form_path),
                     }
                 )
-            if comm["status"] != "enquiring":
-                store.update_communication(session.db, comm["id"], {"status": "enquiring"})
             # one audit event per operation, however many agencies it asked
-            store.add_event(
-                session.db,
-                actor=session.actor,
-                action="assign",
-                communication_id=comm["id"],
-                details={
+            communications.move(
+                session,
+                comm,
+                "enquiring",
+                "assign",
+                {
                     "due_on": due.isoformat(),
                     "questions": questions,
                     "enquiries": [

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from commresp import communications, drafting, store
 from commresp.errors import BadInput, DocumentError
-from commresp.rules import states
-from commresp.workspace import files
+from commresp.rules import document_kinds, states
+from commresp.workspace import OUT, files, records
 from commresp.workspace.session import Session
 
 PDF_TIMEOUT_S = 120
@@ -47,7 +47,7 @@ def soffice() -> str | None:
 
 def check_languages(langs: Sequence[str]) -> list[str]:
     chosen = [lang.strip().lower() for lang in langs if lang.strip()]
-    bad = [lang for lang in chosen if lang not in drafting.LANGUAGES]
+    bad = [lang for lang in chosen if lang not in document_kinds.REPLY_LANGUAGES]
     if bad or not chosen:
         raise BadInput(f"--lang takes fr, en or fr,en (got {','.join(langs)!r})")
     return list(dict.fromkeys(chosen))
@@ -103,7 +103,7 @@ def render(
     session: Session,
     ref_text: str,
     *,
-    langs: Sequence[str] = drafting.LANGUAGES,
+    langs: Sequence[str] = document_kinds.REPLY_LANGUAGES,
     pdf: bool = False,
     redacted: bool = False,
     style: str = "bar",
@@ -123,7 +123,7 @@ def render(
     if pdf and soffice() is None:
         raise DocumentError(f"LibreOffice is not installed: {INSTALL_LIBREOFFICE}")
     sources = []
-    for kind in drafting.KINDS:
+    for kind in document_kinds.REPLY:
         for lang in langs:
             path = drafting.draft_path(session, comm["slug"], kind, lang)
             if not path.exists():
@@ -147,18 +147,18 @@ def render(
             )
     letterhead = templates.find("letterhead.docx", session.workspace)
     header = session.profile.get("mission.letterhead", [])
-    out_dir = session.workspace.folder(comm["slug"], "out")
+    out_dir = session.workspace.folder(comm["slug"], OUT)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     results: list[Rendered] = []
     try:
         with store.transaction(session.db):
             for kind, lang, text in sources:
-                version = drafting.next_version(session, comm["id"], kind, lang, "docx", redacted)
-                target = out_dir / _out_name(kind, lang, version, redacted)
+                version = records.next_version(session, comm["id"], kind, lang, "docx", redacted)
+                target = out_dir / document_kinds.rendered_name(kind, lang, version, redacted)
                 if target.exists():  # left by a crash before it was recorded: keep it
                     version = _free_version(out_dir, kind, lang, version, redacted)
-                    target = out_dir / _out_name(kind, lang, version, redacted)
+                    target = out_dir / document_kinds.rendered_name(kind, lang, version, redacted)
                 properties = _properties(comm, kind, lang)
                 if redacted:  # hidden before rendering, so no trace of a term is in the file
                     body = redaction.redact_markdown(text, terms, style)
@@ -187,10 +187,10 @@ def render(
                     staging.replace(target)
                     written[-1] = target
                 item = Rendered(kind, lang, version, target, redacted=redacted)
-                document_id = drafting.record_document(
+                document_id = records.record_document(
                     session, comm["id"], kind, lang, version, "docx", target, redacted
                 )
-                if kind == "response" and not redacted:
+                if kind == document_kinds.RESPONSE and not redacted:
                     store.replace_paragraphs(
                         session.db, comm["id"], document_id, lang, reusable_paragraphs(text)
                     )
@@ -207,7 +207,7 @@ def render(
                         redaction.verify(staging, terms, name=r.pdf.name)
                         staging.replace(r.pdf)
                         written[written.index(staging)] = r.pdf
-                    drafting.record_document(
+                    records.record_document(
                         session, comm["id"], r.kind, r.language, r.version, "pdf", r.pdf, redacted
                     )
             store.add_event(
@@ -227,7 +227,7 @@ def render(
 
 def _properties(comm: dict, kind: str, lang: str) -> dict[str, str]:
     """The core properties of a rendered document (what a file manager or a PDF shows)."""
-    title = ("Note verbale" if kind == "note_verbale" else "Response") + f" – {comm['ref']}"
+    title = f"{document_kinds.TITLES[kind]} – {comm['ref']}"
     return {"title": title, "subject": comm["ref"], "language": lang}
 
 
@@ -235,12 +235,8 @@ def _unverified(path: Path) -> Path:
     return path.with_name(f".{path.stem}.unverified{path.suffix}")
 
 
-def _out_name(kind: str, lang: str, version: int, redacted: bool = False) -> str:
-    return f"{kind}.{lang}.v{version}{'.redacted' if redacted else ''}.docx"
-
-
 def _free_version(folder: Path, kind: str, lang: str, version: int, redacted: bool = False) -> int:
-    while (folder / _out_name(kind, lang, version, redacted)).exists():
+    while (folder / document_kinds.rendered_name(kind, lang, version, redacted)).exists():
         version += 1
     return version
 
@@ -258,8 +254,8 @@ def reusable_paragraphs(markdown: str) -> list[str]:
 def latest_documents(session: Session, comm: dict) -> list[Path]:
     """The newest rendered file of each document in the language it goes out in."""
     chosen = []
-    for kind in drafting.KINDS:
-        lang = session.profile.get(f"languages.{kind}", "fr" if kind == "note_verbale" else "en")
+    for kind in document_kinds.REPLY:
+        lang = session.profile.document_language(kind)
         for fmt in ("pdf", "docx"):
             row = store.latest_document(session.db, comm["id"], kind, lang, fmt, False)
             if row:
@@ -284,21 +280,24 @@ def send(session: Session, ref_text: str) -> Path:
     for path in attachments:
         if not path.exists():
             raise DocumentError(f"{path.name} is recorded but missing; render again")
+    from commresp.rules import wording
+
     p = session.profile
-    lang = p.get("languages.note_verbale", "fr")
-    mission = p.get(f"mission.short_name_{lang}")
+    lang = p.document_language(document_kinds.NOTE_VERBALE)
+    mission = wording.mission(p.mission_name(lang), lang, short=True, article=False)
+    of_state = wording.of_state(p.state_name(lang), lang)
     if lang == "fr":
-        subject = f"{comm['ref']} – Réponse {_of_state_fr(session)} ({comm['outgoing_ref'] or ''})"
+        subject = f"{comm['ref']} – Réponse {of_state} ({comm['outgoing_ref'] or ''})"
         body = (
             f"Madame, Monsieur,\n\nVeuillez trouver ci-joint la note verbale "
-            f"{comm['outgoing_ref'] or ''} et la réponse {_of_state_fr(session)} à la "
+            f"{comm['outgoing_ref'] or ''} et la réponse {of_state} à la "
             f"communication {comm['ref']}.\n\nAvec nos salutations distinguées,\n{mission}\n"
         )
     else:
-        subject = f"{comm['ref']} – Reply of {p.get('state.name_en')} ({comm['outgoing_ref']})"
+        subject = f"{comm['ref']} – Reply {of_state} ({comm['outgoing_ref']})"
         body = (
             f"Dear Madam or Sir,\n\nPlease find attached note verbale "
-            f"{comm['outgoing_ref'] or ''} and the reply of {p.get('state.name_en')} to "
+            f"{comm['outgoing_ref'] or ''} and the reply {of_state} to "
             f"communication {comm['ref']}.\n\nYours faithfully,\n{mission}\n"
         )
     message = mail.draft(
@@ -308,7 +307,7 @@ def send(session: Session, ref_text: str) -> Path:
         body=body,
         attachments=attachments,
     )
-    out = files.new_path(session.workspace.folder(comm["slug"], "out"), f"reply-{comm['slug']}.eml")
+    out = files.new_path(session.workspace.folder(comm["slug"], OUT), f"reply-{comm['slug']}.eml")
     try:
         with store.transaction(session.db):
             mail.save(message, out)
@@ -325,14 +324,6 @@ def send(session: Session, ref_text: str) -> Path:
     return out
 
 
-def _of_state_fr(session: Session) -> str:
-    from commresp.rules import language
-
-    return language.state_phrase(
-        session.profile.get("state.name_fr"), session.profile.get("state.article_fr"), "fr", "de"
-    )
-
-
 def mark_sent(session: Session, ref_text: str, *, on: date | None = None) -> dict:
     """Record that the reply went to the registry (status sent, date on record)."""
     comm = communications.get(session, ref_text)
@@ -342,11 +333,12 @@ def mark_sent(session: Session, ref_text: str, *, on: date | None = None) -> dic
         raise BadInput(f"--on {on} must be between the letter date {comm['letter_date']} and today")
     if not store.count_rendered(session.db, comm["id"]):
         raise DocumentError(f"{comm['ref']} has no rendered document; run 'commresp render' first")
-    return communications.move(
+    communications.move(
         session,
         comm,
         "sent",
-        action="mark-sent",
+        "mark-sent",
+        {"on": on.isoformat()},
         changes={"sent_on": on.isoformat()},
-        details={"on": on.isoformat()},
     )
+    return communications.show(session, comm["ref"])

@@ -15,7 +15,15 @@ import pytest
 from icalendar import Calendar
 
 from commresp.rules.deadlines import add_working_days
-from tests.conftest import db_snapshot, first_page_header, tree
+from tests.helpers import (
+    TYPED,
+    answer_boxes,
+    db_snapshot,
+    fill_form,
+    first_page_header,
+    tree,
+)
+from tests.helpers import TYPED_MARKDOWN as EXPECTED
 
 ENQUIRIES = Path("correspondence/AL-BEL-1-2025/enquiries")
 ANSWERS = Path("correspondence/AL-BEL-1-2025/answers")
@@ -55,53 +63,6 @@ def assigned(registered):
         "Which measures protect victims of trafficking?",
     )
     return run
-
-
-def answer_boxes(document):
-    return [t.cell(0, 0) for t in document.tables if len(t.rows) == 1 and len(t.columns) == 1]
-
-
-def fill_form(src: Path, dest: Path, answers: list[list[tuple[str, str, bool]]]) -> Path:
-    """Type into each answer box as a person would: (style, text, bold) per paragraph."""
-    document = docx.Document(src)
-    for cell, paragraphs in zip(answer_boxes(document), answers, strict=True):
-        first = True
-        for style, text, bold in paragraphs:
-            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-            first = False
-            if style:
-                paragraph.style = document.styles[style]
-            if bold and ":" in text:
-                head, tail = text.split(":", 1)
-                paragraph.add_run(head + ":").bold = True
-                paragraph.add_run(tail)
-            else:
-                paragraph.add_run(text)
-    document.save(dest)
-    return dest
-
-
-TYPED = [
-    [
-        ("", "None of the persons named is known to Myria & its partners.", False),
-        (
-            "",
-            "Checks were made with Zoë Dubois and Siobhán Ní Bhriain: values < 5 were ignored.",
-            False,
-        ),
-        ("List Bullet", "Payoke (Antwerp)", False),
-        ("List Bullet", "PAG-ASA (Brussels)", False),
-    ],
-    [("", "Important: victims receive a residence permit.", True)],
-]
-EXPECTED = (
-    "**1. Are the persons named in the letter known to your services?**\n\n"
-    "None of the persons named is known to Myria & its partners.\n\n"
-    "Checks were made with Zoë Dubois and Siobhán Ní Bhriain: values < 5 were ignored.\n\n"
-    "- Payoke (Antwerp)\n- PAG-ASA (Brussels)\n\n"
-    "**2. Which measures protect victims of trafficking?**\n\n"
-    "**Important:** victims receive a residence permit."
-)
 
 
 def test_assign_writes_a_form_and_an_email_per_agency_in_its_language(assigned):
@@ -450,3 +411,64 @@ def test_assigning_the_same_agency_twice_is_refused(assigned):
     result = assigned("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Q?", code=1)
     assert "myria already asked about AL BEL 1/2025" in result.stderr
     json.loads(assigned("answers", "AL BEL 1/2025", "--json").stdout)
+
+
+def test_agency_due_is_a_margin_before_the_reply_date_with_a_minimum_notice():
+    from commresp.rules.deadlines import agency_due
+
+    assumption = {date(2025, 8, 15)}
+    # reply due Saturday 20 September: 10 working days before is Monday 8 September
+    assert agency_due(date(2025, 9, 20), date(2025, 8, 1), assumption) == date(2025, 9, 8)
+    # asked late: never less than the notice (5 working days, skipping 15 August)
+    assert agency_due(date(2025, 8, 20), date(2025, 8, 11), assumption) == date(2025, 8, 19)
+    assert agency_due(date(2025, 9, 20), date(2025, 8, 1), set(), margin=3, notice=2) == date(
+        2025, 9, 17
+    )
+
+
+def test_default_due_takes_margin_and_notice_from_the_profile(registered):
+    profile = registered.root / "commresp.toml"
+    text = profile.read_text(encoding="utf-8")
+    assert "agency_notice_working_days = 5" in text
+    profile.write_text(
+        text.replace("agency_notice_working_days = 5", "agency_notice_working_days = 40"),
+        encoding="utf-8",
+    )
+    registered("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Q?")
+    # 40 working days from Friday 1 August, skipping 15 August, is later than the margin's date
+    due = registered.json("answers", "AL BEL 1/2025")["enquiries"][0]["due_on"]
+    assert due == add_working_days(date(2025, 8, 1), 40, "BEL").isoformat() == "2025-09-29"
+
+
+def test_french_form_names_the_mandates_with_their_contracted_articles(assigned):
+    """One list builder for every document: the form reads as the note verbale does."""
+    import re
+
+    facts = {}
+    for lang, name in (("fr", "myria.fr"), ("en", "home-office-uk.en")):
+        document = docx.Document(assigned.root / ENQUIRIES / f"enquiry-{name}.docx")
+        facts[lang] = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    french = facts["fr"]["Communication"]
+    assert french.startswith("du Groupe de travail sur l'utilisation de mercenaires")
+    assert ", du Rapporteur spécial sur les questions relatives aux minorités, " in french
+    assert " et de la Rapporteuse spéciale sur la traite des êtres humains" in french
+    assert not re.search(r"\bde le\b|\bde les\b|\bà le\b", "Communication " + french)
+    assert "Communication de" not in facts["fr"]
+    english = facts["en"]["Communication from"]
+    assert english.startswith("the Working Group on")
+    assert ", and the Special Rapporteur on trafficking" in english
+
+
+def test_enquiry_emails_name_the_mission_and_the_state_from_the_profile(assigned):
+    bodies = {}
+    for agency in ("myria", "payoke", "home-office-uk"):
+        path = assigned.root / ENQUIRIES / f"enquiry-{agency}.eml"
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        bodies[agency] = message.get_body(("plain",)).get_content()
+    assert "La Représentation permanente de la Belgique a reçu" in bodies["myria"]
+    assert "la réponse de la Belgique" in bodies["myria"]
+    assert "De Permanente Vertegenwoordiging van België heeft" in bodies["payoke"]
+    assert "het antwoord van België" in bodies["payoke"]
+    assert "The Permanent Representation of Belgium has received" in bodies["home-office-uk"]
+    assert "the reply of Belgium" in bodies["home-office-uk"]
+    assert bodies["home-office-uk"].rstrip().endswith("\nPermanent Representation of Belgium")

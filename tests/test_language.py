@@ -1,4 +1,5 @@
-"""Tests for commresp.language: dates, lists, French articles and mandate titles."""
+"""Tests for commresp.rules.language (dates, lists, French articles and mandate titles) and
+commresp.rules.wording (the phrases naming the State, the mission and the mandates)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,18 @@ from commresp.rules.language import (
     mandates_phrase,
     masculine_title_fr,
     state_phrase,
+)
+from commresp.rules.wording import (
+    MissionName,
+    Name,
+    government_of,
+    mandates,
+    mission,
+    of_government,
+    of_state,
+    response_of,
+    state_subject,
+    to,
 )
 
 # The four mandates of the worked example, as the letter words them (no article).
@@ -482,3 +495,85 @@ def test_communication_kind_needs_a_mandate() -> None:
 )
 def test_state_phrase(name: str, article: str, lang: str, preposition: str, expected: str) -> None:
     assert state_phrase(name, article, lang, preposition) == expected
+
+
+# --- wording: the one builder of State, mission and mandate phrases -----------------------------
+
+BELGIUM = {"fr": Name("Belgique", "la"), "en": Name("Belgium"), "nl": Name("België")}
+
+
+@pytest.mark.parametrize(
+    ("lang", "of", "government", "response", "subject"),
+    [
+        (
+            "fr",
+            "de la Belgique",
+            "du Gouvernement de la Belgique",
+            "Réponse de la Belgique",
+            "La Belgique",
+        ),
+        ("en", "of Belgium", "of the Government of Belgium", "Response of Belgium", "Belgium"),
+        ("nl", "van België", "van de regering van België", "Antwoord van België", "België"),
+    ],
+)
+def test_state_wording_of_belgium(lang, of, government, response, subject) -> None:
+    state = BELGIUM[lang]
+    assert of_state(state, lang) == of
+    assert of_government(state, lang) == government
+    assert response_of(state, lang) == response
+    assert state_subject(state, lang) == subject
+
+
+@pytest.mark.parametrize(
+    ("state", "lang", "expected"),
+    [
+        (Name("Canada", "le"), "fr", "le Gouvernement du Canada"),
+        (Name("États-Unis d'Amérique", "les"), "fr", "le Gouvernement des États-Unis d'Amérique"),
+        (Name("Israël"), "fr", "le Gouvernement d'Israël"),
+        (Name("Netherlands", "the"), "en", "the Government of the Netherlands"),
+    ],
+)
+def test_government_of(state: Name, lang: str, expected: str) -> None:
+    assert government_of(state, lang) == expected
+
+
+def test_mission_wording() -> None:
+    fr = MissionName(
+        "Représentation permanente de la Belgique auprès de X",
+        "Représentation permanente de la Belgique",
+        "la",
+    )
+    assert (
+        mission(fr, "fr", start=True) == "La Représentation permanente de la Belgique auprès de X"
+    )
+    assert mission(fr, "fr", short=True) == "la Représentation permanente de la Belgique"
+    assert (
+        mission(fr, "fr", short=True, article=False) == "Représentation permanente de la Belgique"
+    )
+    en = MissionName("Permanent Mission of Canada to X", "Permanent Mission of Canada", "the")
+    assert mission(en, "en", short=True, start=True) == "The Permanent Mission of Canada"
+    assert to(Name("Secrétariat du Service", "le"), "fr") == "au Secrétariat du Service"
+    assert to(Name("Secretariat", "the"), "en") == "to the Secretariat"
+
+
+def test_mandates_wording_is_one_list_per_language() -> None:
+    rows = [
+        {"title_fr": MERCENARIES_FR, "title_en": "Working Group on X", "holder_gender": ""},
+        {"title_fr": MINORITIES_FR, "title_en": "Special Rapporteur on Y", "holder_gender": "m"},
+        {
+            "title_fr": "Rapporteuse spéciale sur la traite",
+            "title_en": "Special Rapporteur on Z",
+            "holder_gender": "f",
+        },
+    ]
+    french = mandates(rows, "fr")
+    assert french.startswith("du Groupe de travail sur la question")
+    assert ", du Rapporteur spécial sur les questions relatives aux minorités et " in french
+    assert french.endswith("et de la Rapporteuse spéciale sur la traite")
+    assert not re.search(r"\bde le\b|\bde les\b", french)
+    assert mandates(rows, "en") == (
+        "the Working Group on X, the Special Rapporteur on Y, and the Special Rapporteur on Z"
+    )
+    assert mandates(rows, "nl") == (
+        "Working Group on X, Special Rapporteur on Y en Special Rapporteur on Z"
+    )

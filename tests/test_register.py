@@ -1,11 +1,11 @@
 """The register: log a communication and see it, with every bad input refused cleanly."""
 
-import json
+import re
 
 import pytest
 
 from commresp.cli import cli
-from tests.conftest import REGISTER_AL_BEL_1_2025, db_snapshot, tree
+from tests.helpers import REGISTER_AL_BEL_1_2025, db_snapshot, tree
 
 
 def test_worked_example_is_registered_in_canonical_form(registered):
@@ -284,9 +284,49 @@ def test_corrupt_database_is_one_line(run):
     assert "cannot be opened as a commresp database" in result.stderr
 
 
-def test_json_output_is_parseable_for_every_listing(registered):
-    for args in (["list"], ["status"], ["show", "AL BEL 1/2025"], ["mandates"], ["agencies"]):
-        json.loads(registered(*args, "--json").stdout)
+def test_json_of_every_listing_has_the_rows_the_table_shows(registered):
+    """--json holds what the table shows: as many rows, in the same order, each cell of a
+    table line among the values of its JSON row."""
+
+    def shown(row: dict) -> set[str]:
+        return {
+            ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+            for v in row.values()
+            if v not in (None, "", [])
+        }
+
+    for args, key in (
+        (["list"], "communications"),
+        (["status"], "communications"),
+        (["mandates"], None),
+        (["agencies"], None),
+    ):
+        data = registered.json(*args)
+        rows = data[key] if key else data
+        lines = registered(*args).stdout.splitlines()
+        header = next(i for i, line in enumerate(lines) if line.startswith(("Reference", "Slug")))
+        table = lines[header + 1 :]
+        assert len(table) == len(rows) > 0, args
+        for line, row in zip(table, rows, strict=True):
+            assert set(re.split(r"\s{2,}", line.strip())) <= shown(row), (args, line)
+    listed = registered.json("list")
+    assert listed["total"] == 1
+    assert [c["ref"] for c in listed["communications"]] == ["AL BEL 1/2025"]
+    status = registered.json("status")
+    assert (status["open"], status["overdue"], status["by_status"]["received"]) == (1, 0, 1)
+    assert status["communications"][0]["days_left"] == 50
+    one = registered.json("show", "AL BEL 1/2025")
+    text = registered("show", "AL BEL 1/2025").stdout
+    for label, key in (("Reference", "ref"), ("State", "status"), ("Letter date", "letter_date")):
+        assert re.search(rf"^{label} +{re.escape(one[key])}$", text, re.M), label
+    assert [m["mandate"] for m in one["mandates"]] == [
+        "mercenaries",
+        "minorities",
+        "slavery",
+        "trafficking",
+    ]
+    assert [m["mandate"] for m in one["mandates"]] == listed["communications"][0]["mandates"]
+    assert [e["action"] for e in one["events"]] == ["register"]
 
 
 # --- register --from-letter -------------------------------------------------------------
@@ -295,7 +335,7 @@ def test_json_output_is_parseable_for_every_listing(registered):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
 def test_register_from_letter(run, tmp_path, lang, kind):
-    from tests.test_intake import letter, write_docx, write_pdf
+    from tests.helpers import letter, write_docx, write_pdf
 
     pytest.importorskip("reportlab") if kind == "pdf" else None
     path = (write_docx if kind == "docx" else write_pdf)(letter(lang), tmp_path / f"l.{kind}")
@@ -331,7 +371,7 @@ def test_register_from_letter(run, tmp_path, lang, kind):
     ],
 )
 def test_register_from_letter_never_guesses(run, tmp_path, missing, message):
-    from tests.test_intake import letter, write_docx
+    from tests.helpers import letter, write_docx
 
     path = write_docx(letter("en", **missing), tmp_path / "letter.docx")
     before, files_before = db_snapshot(run.root), tree(run.root)
@@ -342,7 +382,7 @@ def test_register_from_letter_never_guesses(run, tmp_path, missing, message):
 
 
 def test_register_from_letter_without_a_terminal_asks_for_yes(run, tmp_path):
-    from tests.test_intake import letter, write_docx
+    from tests.helpers import letter, write_docx
 
     path = write_docx(letter("en"), tmp_path / "letter.docx")
     result = run("register", "--from-letter", str(path), code=2)
@@ -355,9 +395,9 @@ def test_register_from_letter_without_a_terminal_asks_for_yes(run, tmp_path):
 
 
 def test_list_all_beyond_the_sqlite_parameter_limit(run, monkeypatch):
-    from commresp import store
+    from commresp.store import queries
 
-    monkeypatch.setattr(store, "ID_CHUNK", 2)  # as if SQLite allowed 2 parameters
+    monkeypatch.setattr(queries, "ID_CHUNK", 2)  # as if SQLite allowed 2 parameters
     for n in range(1, 6):
         run("register", f"AL BEL {n}/2025", "--date", "2025-07-22", "--mandate", "torture")
     listed = run.json("list", "--all")
@@ -368,7 +408,7 @@ def test_list_all_beyond_the_sqlite_parameter_limit(run, monkeypatch):
 @pytest.mark.parametrize("answer, registered", [("y\n", True), ("n\n", False)])
 def test_register_from_letter_asks_on_a_terminal(run, tmp_path, monkeypatch, answer, registered):
     from commresp.commands import communications_cmds
-    from tests.test_intake import letter, write_docx
+    from tests.helpers import letter, write_docx
 
     path = write_docx(letter("en"), tmp_path / "letter.docx")
     monkeypatch.setattr(communications_cmds, "stdin_is_terminal", lambda: True)
@@ -386,3 +426,30 @@ def test_show_timeline_says_what_each_event_did(registered):
     text = registered("show", "AL BEL 1/2025").output
     assert "register  mandates: mercenaries, minorities, slavery, trafficking" in text
     assert "test-diplomat  edit" in text
+
+
+def test_every_state_change_goes_through_one_move(registered):
+    """move() checks the transition, writes the state and the one event, and runs inside the
+    caller's transaction when there is one (so a failure after it undoes it)."""
+    from commresp import communications, store
+    from commresp.errors import InvalidTransition
+    from commresp.workspace.session import open_session
+
+    session = open_session(str(registered.root))
+    comm = communications.get(session, "AL BEL 1/2025")
+    events = len(communications.show(session, comm["ref"])["events"])
+    with pytest.raises(RuntimeError), store.transaction(session.db):
+        communications.move(session, comm, "enquiring", "assign", {"questions": []})
+        raise RuntimeError("the caller fails after the move")
+    shown = communications.show(session, comm["ref"])
+    assert shown["status"] == "received" and len(shown["events"]) == events
+    with pytest.raises(InvalidTransition, match="it cannot become published"):
+        communications.move(session, comm, "published", "mark-published", {})
+    communications.move(
+        session, comm, "closed", "close", {"reason": "r"}, changes={"closed_reason": "r"}
+    )
+    shown = communications.show(session, comm["ref"])
+    assert (shown["status"], shown["closed_reason"]) == ("closed", "r")
+    assert shown["events"][-1]["action"] == "close"
+    assert shown["events"][-1]["details"] == {"from": "received", "reason": "r"}
+    assert len(shown["events"]) == events + 1

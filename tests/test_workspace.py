@@ -5,7 +5,7 @@ import stat
 import tomllib
 
 from commresp.cli import cli
-from commresp.workspace import load_profile
+from commresp.workspace.profile import load_profile
 
 
 def test_init_belgium_writes_the_profile_of_the_seed(ws):
@@ -98,3 +98,31 @@ def test_catalogs_are_seeded_and_extendable(run):
     assert "not a valid slug" in result.stderr
     result = run("agencies", "edit", "myria", "--language", "de", code=2)
     assert "--language must be one of fr, nl, en" in result.stderr
+
+
+def test_the_folders_of_a_communication_are_named_once(ws):
+    import pytest
+
+    from commresp import workspace
+
+    found = workspace.find(str(ws))
+    assert workspace.SUBFOLDERS == ("incoming", "enquiries", "answers", "drafts", "out")
+    assert found.folder("AL-BEL-1-2025", workspace.OUT) == (
+        ws.resolve() / "correspondence" / "AL-BEL-1-2025" / "out"
+    )
+    with pytest.raises(ValueError, match="not a folder of a communication"):
+        found.folder("AL-BEL-1-2025", "outgoing")
+
+
+def test_the_profile_gives_the_wording_its_names(ws):
+    from commresp.rules import wording
+
+    profile = load_profile(ws / "commresp.toml")
+    assert wording.of_state(profile.state_name("fr"), "fr") == "de la Belgique"
+    assert wording.response_of(profile.state_name("en"), "en") == "Response of Belgium"
+    assert wording.of_state(profile.state_name("nl"), "nl") == "van België"
+    assert wording.mission(profile.mission_name("fr"), "fr", short=True, start=True) == (
+        "La Représentation permanente de la Belgique"
+    )
+    assert (profile.agency_margin, profile.agency_notice) == (10, 5)
+    assert profile.document_language("note_verbale") == "fr"

@@ -9,6 +9,7 @@ import click
 
 from commresp.commands import DATE, json_option, pass_session
 from commresp.commands.output import emit_json
+from commresp.rules.document_kinds import REPLY_LANGUAGES
 
 
 def _read(path: Path | None) -> str:
@@ -100,7 +101,9 @@ def draft(session, ref, on, outgoing_ref, order, opening, closing, reuse, force,
 
 @click.command()
 @click.argument("refs", nargs=-1, required=True, metavar="REF...")
-@click.option("--lang", default="fr,en", show_default=True, help="Languages to render.")
+@click.option(
+    "--lang", default=",".join(REPLY_LANGUAGES), show_default=True, help="Languages to render."
+)
 @click.option("--pdf", is_flag=True, help="Also make PDFs (needs LibreOffice).")
 @click.option(
     "--redacted",

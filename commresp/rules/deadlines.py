@@ -2,13 +2,22 @@
 
 The reply period is per letter type in the mission profile (OHCHR publishes a communication
 and any reply 60 days after the letter).  Agency deadlines count working days of the
-mission's State: weekends and its public holidays from the ``holidays`` package.
+mission's State: weekends and its public holidays from the ``holidays`` package; the default
+due date of an enquiry is :func:`agency_due`, with its margin and notice from the profile
+(``[deadlines]`` in ``commresp.toml``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date, timedelta
 from functools import lru_cache
+
+# The agency deadline rule's defaults, when the profile does not set them: answers are
+# due 10 working days before the reply date (time for the drafter to assemble them), but an
+# agency always gets at least 5 working days.
+AGENCY_MARGIN_WORKING_DAYS = 10
+AGENCY_NOTICE_WORKING_DAYS = 5
 
 
 def reply_due(letter_date: date, reply_days: int) -> date:
@@ -29,9 +38,58 @@ def _holidays(country_alpha3: str, subdivision: str, year: int):
         return {}  # no holiday calendar for this State: count weekends only
 
 
+class HolidayCalendar(Container[date]):
+    """The public holidays of a State (ISO alpha-3) and region, every year, from ``holidays``."""
+
+    def __init__(self, country: str, subdivision: str = "") -> None:
+        self.country = country
+        self.subdivision = subdivision
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        return day in _holidays(self.country, self.subdivision, day.year)
+
+
+def shift_working_days(start: date, days: int, holidays: Container[date]) -> date:
+    """The date ``days`` working days after ``start`` (negative counts backwards): Monday to
+    Friday and not in ``holidays``.
+
+    >>> shift_working_days(date(2025, 8, 14), 1, {date(2025, 8, 15)})
+    datetime.date(2025, 8, 18)
+    """
+    step = 1 if days >= 0 else -1
+    current, left = start, abs(days)
+    while left:
+        current += timedelta(days=step)
+        if current.weekday() < 5 and current not in holidays:
+            left -= 1
+    return current
+
+
+def agency_due(
+    reply_due: date,
+    today: date,
+    holidays: Container[date],
+    *,
+    margin: int = AGENCY_MARGIN_WORKING_DAYS,
+    notice: int = AGENCY_NOTICE_WORKING_DAYS,
+) -> date:
+    """The default due date of an enquiry: ``margin`` working days before the reply date,
+    leaving the drafter time to assemble the answers, but never less than ``notice`` working
+    days from ``today``, so that an agency asked late still has time to answer.
+
+    >>> agency_due(date(2025, 9, 20), date(2025, 8, 1), set(), margin=10, notice=5)
+    datetime.date(2025, 9, 8)
+    """
+    due = shift_working_days(reply_due, -margin, holidays)
+    earliest = shift_working_days(today, notice, holidays)
+    return max(due, earliest)
+
+
 def is_working_day(day: date, country: str, subdivision: str = "") -> bool:
     """Monday to Friday and not a public holiday of ``country`` (ISO alpha-3)."""
-    return day.weekday() < 5 and day not in _holidays(country, subdivision, day.year)
+    return day.weekday() < 5 and day not in HolidayCalendar(country, subdivision)
 
 
 def add_working_days(start: date, days: int, country: str, subdivision: str = "") -> date:
@@ -40,10 +98,4 @@ def add_working_days(start: date, days: int, country: str, subdivision: str = ""
     >>> add_working_days(date(2025, 8, 8), 10, "BEL")  # skips 15 August
     datetime.date(2025, 8, 25)
     """
-    step = 1 if days >= 0 else -1
-    current, left = start, abs(days)
-    while left:
-        current += timedelta(days=step)
-        if is_working_day(current, country, subdivision):
-            left -= 1
-    return current
+    return shift_working_days(start, days, HolidayCalendar(country, subdivision))

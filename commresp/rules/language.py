@@ -13,9 +13,6 @@ import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from babel.dates import format_date
-from babel.lists import format_list
-
 from commresp.rules.folding import fold_char
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr", "en", "nl")
@@ -43,6 +40,8 @@ def check_language(lang: str) -> str:
 
 def long_date(d: datetime.date, lang: str) -> str:
     """Spell a date in full: ``long_date(date(2025, 10, 1), "fr")`` → ``"1er octobre 2025"``."""
+    from babel.dates import format_date  # babel's CLDR tables: only documents pay for them
+
     lang = check_language(lang)
     if lang == "fr" and d.day == 1:
         # French writes the first day of a month as an ordinal (1er), which CLDR does not encode.
@@ -52,6 +51,8 @@ def long_date(d: datetime.date, lang: str) -> str:
 
 def join_list(items: Sequence[str], lang: str) -> str:
     """Join items with a conjunction: ``join_list(["A", "B", "C"], "en")`` → ``"A, B, and C"``."""
+    from babel.lists import format_list
+
     lang = check_language(lang)
     # CLDR "en" (US-based) already uses the serial comma, and fr/nl use none, which is the house
     # style; tests pin this so a CLDR change would be noticed rather than silently shipped.

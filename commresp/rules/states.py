@@ -2,7 +2,8 @@
 
 ``received → enquiring → answered → drafted → sent → published``, and ``closed`` for a
 communication that needs no reply (design.md §6).  Every state change in commresp goes
-through :func:`check_move`, so this table is the only place the rule lives.
+through ``communications.move``, which asks :func:`check_move`, so this table is the only
+place the rule lives.
 """
 
 from __future__ import annotations

@@ -1,90 +1,37 @@
-"""Where a workspace lives, what is in it, and the mission profile (``commresp.toml``).
+"""Where a workspace lives and what is in it.
 
 A workspace is found like git finds a repository: ``--workspace PATH``, else
-``COMMRESP_WORKSPACE``, else the current directory and its parents.
+``COMMRESP_WORKSPACE``, else the current directory and its parents.  The mission profile
+(``commresp.toml``) is read and written in :mod:`commresp.workspace.profile` (its ``Profile``
+and ``load_profile`` are reachable here too).
 """
 
 from __future__ import annotations
 
 import getpass
 import os
-import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from commresp.errors import WorkspaceError
+from commresp.workspace.profile import PROFILE_NAME, Profile, load_profile
 
-PROFILE_NAME = "commresp.toml"
 DATABASE_NAME = "commresp.db"
 SECRET_NAME = ".commresp-secret"
 ENV_WORKSPACE = "COMMRESP_WORKSPACE"
 ENV_ACTOR = "COMMRESP_ACTOR"
 
-# What each communication folder holds (design.md §3).
-SUBFOLDERS = ("incoming", "enquiries", "answers", "drafts", "out")
+CORRESPONDENCE = "correspondence"
 
-
-@dataclass(frozen=True)
-class Profile:
-    """The mission profile read from ``commresp.toml``; ``data`` is the parsed TOML."""
-
-    data: Mapping[str, Any]
-    path: Path
-
-    def get(self, dotted: str, default: Any = ...) -> Any:
-        """A value by dotted key (``"mission.name_fr"``); a missing required key is an error."""
-        node: Any = self.data
-        for part in dotted.split("."):
-            if not isinstance(node, Mapping) or part not in node:
-                if default is not ...:
-                    return default
-                raise WorkspaceError(
-                    f"{self.path.name}: missing '{dotted}'; add it (see 'commresp init --help' "
-                    "for a complete profile)"
-                )
-            node = node[part]
-        return node
-
-    @property
-    def state_code(self) -> str:
-        return str(self.get("state.code")).upper()
-
-    @property
-    def letter_types(self) -> tuple[str, ...]:
-        return tuple(self.get("references.types", ["AL", "UA", "OL"]))
-
-    @property
-    def other_addressees(self) -> tuple[str, ...]:
-        return tuple(self.get("references.other_addressees", ["OTH"]))
-
-    def reply_days(self, letter_type: str) -> int:
-        """Days from the letter date to the reply date for a letter type (default 60)."""
-        periods = self.get("deadlines.reply_days", {})
-        value = periods.get(letter_type, periods.get("default", 60))
-        if not isinstance(value, int) or value < 1:
-            raise WorkspaceError(
-                f"{self.path.name}: deadlines.reply_days.{letter_type} must be a whole number "
-                "of days, e.g. 60"
-            )
-        return value
-
-
-def load_profile(path: Path) -> Profile:
-    """Read and check ``commresp.toml``; a corrupt file is one clear error, not a traceback."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WorkspaceError(f"{path} is missing; run 'commresp init' to create it") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(f"{path.name} is not valid TOML ({exc}); fix or restore it") from None
-    profile = Profile(data, path)
-    for key in ("state.code", "mission.name_fr", "mission.name_en"):
-        value = profile.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise WorkspaceError(f"{path.name}: '{key}' must be a non-empty text")
-    return profile
+# What each communication folder holds (design.md §3): the letter as received, the enquiry
+# forms and their e-mails, the agencies' answers (never overwritten), the editable drafts,
+# and the rendered documents.
+INCOMING = "incoming"
+ENQUIRIES = "enquiries"
+ANSWERS = "answers"
+DRAFTS = "drafts"
+OUT = "out"
+SUBFOLDERS = (INCOMING, ENQUIRIES, ANSWERS, DRAFTS, OUT)
 
 
 @dataclass(frozen=True)
@@ -107,7 +54,7 @@ class Workspace:
 
     @property
     def correspondence(self) -> Path:
-        return self.root / "correspondence"
+        return self.root / CORRESPONDENCE
 
     @property
     def templates(self) -> Path:
@@ -115,7 +62,9 @@ class Workspace:
         return self.root / "templates"
 
     def folder(self, slug: str, sub: str | None = None) -> Path:
-        """``correspondence/<slug>[/<sub>]`` — not created."""
+        """``correspondence/<slug>[/<sub>]`` — not created; ``sub`` is one of SUBFOLDERS."""
+        if sub is not None and sub not in SUBFOLDERS:
+            raise ValueError(f"{sub!r} is not a folder of a communication: {SUBFOLDERS}")
         path = self.correspondence / slug
         return path / sub if sub else path
 

@@ -1,16 +1,160 @@
-"""Mission profiles written by ``commresp init``: a commented ``commresp.toml``.
+"""The mission profile, ``commresp.toml``: read (:class:`Profile`) and written (``init``) here.
 
-``--profile belgium`` is the Permanent Representation of Belgium in Geneva, worded as in its
-published reply to AL BEL 1/2025; ``--state ISO3`` starts any other mission with the State's
-names from CLDR (through babel) for the drafter to check.
+Reading: :func:`load_profile` parses and checks the file; :class:`Profile` answers by dotted
+key and turns the profile's names into the plain values the wording rules take
+(:mod:`commresp.rules.wording`).  Writing: ``--profile belgium`` is the Permanent
+Representation of Belgium in Geneva, worded as in its published reply to AL BEL 1/2025;
+``--state ISO3`` starts any other mission with the State's names from CLDR (through babel) for
+the drafter to check.
 """
 
 from __future__ import annotations
 
 import json
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from commresp.errors import BadInput
+from commresp.errors import BadInput, WorkspaceError
+from commresp.rules import deadlines, document_kinds
+
+if TYPE_CHECKING:  # the wording rules load the grammar: only commands that write text need it
+    from commresp.rules.wording import MissionName, Name
+
+PROFILE_NAME = "commresp.toml"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The mission profile read from ``commresp.toml``; ``data`` is the parsed TOML."""
+
+    data: Mapping[str, Any]
+    path: Path
+
+    def get(self, dotted: str, default: Any = ...) -> Any:
+        """A value by dotted key (``"mission.name_fr"``); a missing required key is an error."""
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                if default is not ...:
+                    return default
+                raise WorkspaceError(
+                    f"{self.path.name}: missing '{dotted}'; add it (see 'commresp init --help' "
+                    "for a complete profile)"
+                )
+            node = node[part]
+        return node
+
+    @property
+    def state_code(self) -> str:
+        return str(self.get("state.code")).upper()
+
+    @property
+    def holidays_subdivision(self) -> str:
+        """The region whose public holidays count (``state.holidays_subdivision``), or ""."""
+        return str(self.get("state.holidays_subdivision", ""))
+
+    @property
+    def letter_types(self) -> tuple[str, ...]:
+        return tuple(self.get("references.types", ["AL", "UA", "OL"]))
+
+    @property
+    def other_addressees(self) -> tuple[str, ...]:
+        return tuple(self.get("references.other_addressees", ["OTH"]))
+
+    def reply_days(self, letter_type: str) -> int:
+        """Days from the letter date to the reply date for a letter type (default 60)."""
+        periods = self.get("deadlines.reply_days", {})
+        value = periods.get(letter_type, periods.get("default", 60))
+        if not isinstance(value, int) or value < 1:
+            raise WorkspaceError(
+                f"{self.path.name}: deadlines.reply_days.{letter_type} must be a whole number "
+                "of days, e.g. 60"
+            )
+        return value
+
+    def working_days(self, key: str, default: int) -> int:
+        """A number of working days under ``[deadlines]`` (``agency_margin_working_days``…)."""
+        value = self.get(f"deadlines.{key}", default)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise WorkspaceError(
+                f"{self.path.name}: deadlines.{key} must be a whole number of working days, "
+                f"e.g. {default}"
+            ) from None
+
+    @property
+    def agency_margin(self) -> int:
+        """Working days between an enquiry's default due date and the reply date."""
+        return self.working_days("agency_margin_working_days", deadlines.AGENCY_MARGIN_WORKING_DAYS)
+
+    @property
+    def agency_notice(self) -> int:
+        """Working days an agency gets at least, whatever the reply date."""
+        return self.working_days("agency_notice_working_days", deadlines.AGENCY_NOTICE_WORKING_DAYS)
+
+    def document_language(self, kind: str) -> str:
+        """The language a document of the reply goes out in (``[languages]``)."""
+        return str(self.get(f"languages.{kind}", document_kinds.DEFAULT_LANGUAGE[kind]))
+
+    def state_name(self, lang: str) -> Name:
+        """The State's name and article in ``lang``, for :mod:`commresp.rules.wording`."""
+        from commresp.rules import wording
+
+        if lang == "fr":
+            return wording.Name(self.get("state.name_fr"), self.get("state.article_fr"))
+        if lang == "nl":
+            return wording.Name(self.get("state.name_nl", self.get("state.name_en")))
+        return wording.Name(self.get("state.name_en"), self.get("state.article_en", ""))
+
+    def mission_name(self, lang: str) -> MissionName:
+        """The mission's full and short names and their article in ``lang``.
+
+        Dutch has only a short name (``short_name_nl``, else the English one), with "de".
+        """
+        from commresp.rules import wording
+
+        if lang == "fr":
+            return wording.MissionName(
+                self.get("mission.name_fr"),
+                self.get("mission.short_name_fr"),
+                self.get("mission.article_fr"),
+            )
+        if lang == "nl":
+            short = self.get("mission.short_name_nl", "") or self.get("mission.short_name_en")
+            return wording.MissionName(short, short, "de")
+        return wording.MissionName(
+            self.get("mission.name_en"),
+            self.get("mission.short_name_en"),
+            self.get("mission.article_en", "the"),
+        )
+
+    def addressee_name(self, lang: str) -> Name:
+        """Who notes verbales are addressed to, with the article, in ``lang``."""
+        from commresp.rules import wording
+
+        if lang == "fr":
+            return wording.Name(self.get("addressee.name_fr"), self.get("addressee.article_fr"))
+        return wording.Name(self.get("addressee.name_en"), self.get("addressee.article_en", "the"))
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and check ``commresp.toml``; a corrupt file is one clear error, not a traceback."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WorkspaceError(f"{path} is missing; run 'commresp init' to create it") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise WorkspaceError(f"{path.name} is not valid TOML ({exc}); fix or restore it") from None
+    profile = Profile(data, path)
+    for key in ("state.code", "mission.name_fr", "mission.name_en"):
+        value = profile.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise WorkspaceError(f"{path.name}: '{key}' must be a non-empty text")
+    return profile
 
 
 @dataclass
@@ -95,6 +239,8 @@ def values_for_state(code: str) -> ProfileValues:
     import pycountry
     from babel import Locale
 
+    from commresp.rules import wording
+
     country = pycountry.countries.get(alpha_3=code.upper())
     if country is None:
         raise BadInput(f"{code!r} is not an ISO 3166-1 alpha-3 country code (e.g. BEL, CAN, NLD)")
@@ -103,22 +249,24 @@ def values_for_state(code: str) -> ProfileValues:
     name_en = Locale("en").territories.get(alpha2, country.name)
     name_nl = Locale("nl").territories.get(alpha2, country.name)
     article_fr = _feminine_country_fr(name_fr)
-    of_state_fr = {"l'": f"de l'{name_fr}", "les": f"des {name_fr}", "le": f"du {name_fr}"}.get(
-        article_fr, f"de la {name_fr}"
-    )
+    article_en = "the" if name_en.startswith(("United", "Netherlands")) else ""
+    of_state_fr = wording.of_state(wording.Name(name_fr, article_fr), "fr")
+    # The English names keep 0.1's wording ("of United States"): the table of States
+    # (issue 11) gives every name its article.
+    of_state_en = wording.of_state(wording.Name(name_en), "en")
     return ProfileValues(
         state_code=country.alpha_3,
         state_name_fr=name_fr,
         state_article_fr=article_fr,
         state_name_en=name_en,
-        state_article_en="the" if name_en.startswith(("United", "Netherlands")) else "",
+        state_article_en=article_en,
         state_name_nl=name_nl,
         mission_name_fr=f"Mission permanente {of_state_fr} auprès de l'Office des Nations Unies "
         "à Genève",
         mission_short_fr=f"Mission permanente {of_state_fr}",
         mission_article_fr="la",
-        mission_name_en=f"Permanent Mission of {name_en} to the United Nations Office at Geneva",
-        mission_short_en=f"Permanent Mission of {name_en}",
+        mission_name_en=f"Permanent Mission {of_state_en} to the United Nations Office at Geneva",
+        mission_short_en=f"Permanent Mission {of_state_en}",
         mission_article_en="the",
         letterhead=[f"Mission permanente {of_state_fr}", "Genève"],
     )
@@ -196,8 +344,10 @@ email = "ohchr-registry@un.org"
 # appeals may call for a shorter period.
 reply_days = {{ AL = 60, UA = 60, OL = 60 }}
 # Default due date of enquiries to agencies: this many working days before the reply date,
-# leaving the drafter time to assemble the answers.
-agency_margin_working_days = 10
+# leaving the drafter time to assemble the answers...
+agency_margin_working_days = {deadlines.AGENCY_MARGIN_WORKING_DAYS}
+# ...but never fewer than this many working days from the day they are asked.
+agency_notice_working_days = {deadlines.AGENCY_NOTICE_WORKING_DAYS}
 
 [references]
 # Letter types and non-State addressee codes accepted in references (besides ISO alpha-3).

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from commresp import store, workspace
 from commresp.errors import WorkspaceError
+from commresp.workspace.profile import Profile
 
 if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
     import sqlite_utils
@@ -22,7 +23,7 @@ class Session:
     """An opened workspace; operations take one of these instead of globals."""
 
     workspace: workspace.Workspace
-    profile: workspace.Profile
+    profile: Profile
     actor: str
     today: date
 

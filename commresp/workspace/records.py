@@ -1,0 +1,50 @@
+"""The files of a communication on record: each draft and rendered document, by version.
+
+``draft`` records the Markdown drafts it writes and ``render`` the .docx and .pdf files, each
+with its sha256 (so a draft edited by hand, or a damaged file, can be seen) in the
+``documents`` table.  Versions count per kind, language, format and redaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from commresp import store
+from commresp.workspace import files
+from commresp.workspace.session import Session
+
+
+def next_version(
+    session: Session, comm_id: int, kind: str, lang: str, fmt: str, redacted: bool
+) -> int:
+    """The version number the next file of this kind, language and format gets (1 first)."""
+    latest = store.latest_document(session.db, comm_id, kind, lang, fmt, redacted)
+    return (latest["version"] if latest else 0) + 1
+
+
+def record_document(
+    session: Session,
+    comm_id: int,
+    kind: str,
+    lang: str,
+    version: int,
+    fmt: str,
+    path: Path,
+    redacted: bool = False,
+) -> int:
+    """Record a draft or rendered file with its sha256, so edits and damage can be seen."""
+    return store.insert_document(
+        session.db,
+        {
+            "communication_id": comm_id,
+            "kind": kind,
+            "language": lang,
+            "version": version,
+            "format": fmt,
+            "path": str(path.relative_to(session.workspace.root)),
+            "sha256": files.sha256_file(path),
+            "redacted": int(redacted),
+            "actor": session.actor,
+            "created_at": store.now(),
+        },
+    )
