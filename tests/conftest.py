@@ -1,17 +1,22 @@
-"""Shared fixtures: every test gets its own workspace under tmp_path and a fixed 'today'."""
+"""Shared fixtures: every test gets its own workspace under tmp_path and a fixed 'today'.
+
+The plain helpers (constants, the invoker, snapshots, document builders) are in helpers.py.
+"""
 
 from __future__ import annotations
 
-import json
-import sqlite3
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from commresp import answers, communications, enquiries
 from commresp.cli import cli
-
-TODAY = "2025-08-01"
+from commresp.workspace.create import create_workspace
+from commresp.workspace.session import Session, open_session
+from tests.helpers import REGISTER_AL_BEL_1_2025, TODAY, Invoker
 
 
 @pytest.fixture(autouse=True)
@@ -28,24 +33,6 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-class Invoker:
-    """Runs commresp in-process against one workspace; asserts the exit code."""
-
-    def __init__(self, runner: CliRunner, root: Path) -> None:
-        self.runner = runner
-        self.root = root
-
-    def __call__(self, *args: str, code: int = 0):
-        result = self.runner.invoke(cli, ["--workspace", str(self.root), *args])
-        assert result.exit_code == code, (result.exit_code, result.output, result.exception)
-        if code == 0:
-            assert result.exception is None or isinstance(result.exception, SystemExit)
-        return result
-
-    def json(self, *args: str):
-        return json.loads(self(*args, "--json").stdout)
-
-
 @pytest.fixture
 def ws(runner, tmp_path) -> Path:
     """A Belgian workspace, freshly initialised."""
@@ -60,52 +47,61 @@ def run(runner, ws) -> Invoker:
     return Invoker(runner, ws)
 
 
-REGISTER_AL_BEL_1_2025 = [
-    "register",
-    "AL BEL 1/2025",
-    "--date",
-    "2025-07-22",
-    "--received",
-    "2025-07-24",
-    "--mandate",
-    "mercenaries",
-    "--mandate",
-    "minorities",
-    "--mandate",
-    "slavery",
-    "--mandate",
-    "trafficking:f",
-    "--subject",
-    "Trafficking of Sri Lankan nationals into the Russian armed forces",
-]
-
-
 @pytest.fixture
 def registered(run) -> Invoker:
     run(*REGISTER_AL_BEL_1_2025)
     return run
 
 
-def db_snapshot(root: Path) -> bytes:
-    """The database file's bytes after folding the WAL into it: equal bytes, equal record."""
-    conn = sqlite3.connect(root / "commresp.db")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return (root / "commresp.db").read_bytes()
+# --- the operations without click --------------------------------------------------------
 
 
-def tree(root: Path) -> set[str]:
-    """Every file under the workspace except SQLite's own side files."""
-    return {
-        str(p.relative_to(root))
-        for p in root.rglob("*")
-        if p.is_file() and not p.name.endswith(("-wal", "-shm"))
-    }
+@pytest.fixture
+def session(tmp_path) -> Iterator[Session]:
+    """A Belgian workspace made by the library (no click), opened as 'test-diplomat'."""
+    root = tmp_path / "mission"
+    create_workspace(root, profile="belgium")
+    opened = open_session(str(root), "test-diplomat")
+    yield opened
+    opened.db.close()
 
 
-def first_page_header(document):
-    """The header shown on page 1: letterheads have their own first-page header."""
-    section = document.sections[0]
-    return (
-        section.first_page_header if section.different_first_page_header_footer else section.header
+@pytest.fixture
+def al_bel_1(session) -> Session:
+    """The session with AL BEL 1/2025 registered as the worked example has it."""
+    choice = communications.MandateChoice.parse
+    communications.register(
+        session,
+        "AL BEL 1/2025",
+        letter_date=date(2025, 7, 22),
+        received_on=date(2025, 7, 24),
+        mandates=[choice(m) for m in ("mercenaries", "minorities", "slavery", "trafficking:f")],
+        subject="Trafficking of Sri Lankan nationals into the Russian armed forces",
     )
+    return session
+
+
+@pytest.fixture
+def al_bel_1_answered(al_bel_1) -> Session:
+    """AL BEL 1/2025 asked of two agencies, each of which answered (with a footnote)."""
+    enquiries.assign(
+        al_bel_1,
+        "AL BEL 1/2025",
+        agencies=["myria", "federal-police"],
+        questions=["Findings?"],
+        due=date(2025, 9, 1),
+    )
+    answers.add(
+        al_bel_1,
+        "AL BEL 1/2025",
+        agency="myria",
+        text="**Data collection**\n\nMyria publishes a report[^1] on Siobhán's & <partners> work "
+        "(€2 million).\n\n[^1]: See myria.be.",
+    )
+    answers.add(
+        al_bel_1,
+        "AL BEL 1/2025",
+        agency="federal-police",
+        text="No information was found[^1].\n\n[^1]: Checks of 2025.",
+    )
+    return al_bel_1

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("datasette")
 
 from commresp.maintenance.browse import make_datasette  # noqa: E402
-from tests.conftest import db_snapshot  # noqa: E402
+from tests.helpers import db_snapshot  # noqa: E402
 
 
 @pytest.fixture

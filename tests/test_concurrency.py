@@ -115,7 +115,7 @@ def _kill_after(args: list[str], delay: float, env: dict) -> int:
 
 @pytest.mark.slow
 def test_killed_commands_leave_no_partial_file_and_the_next_run_succeeds(run, tmp_path):
-    from tests.test_enquiries import TYPED, fill_form
+    from tests.helpers import TYPED, fill_form
 
     rng = random.Random(20251010)
     env = {**os.environ, "COMMRESP_WORKSPACE": str(run.root)}

@@ -18,7 +18,7 @@ from lxml import etree
 from commresp.cli import cli
 from commresp.demo import example_dir
 from commresp.documents.forms import read_form
-from tests.conftest import first_page_header
+from tests.helpers import first_page_header
 
 SEED = Path(__file__).parent / "fixtures" / "belgium-al-bel-1-2025.md"
 OUT = Path("correspondence/AL-BEL-1-2025/out")

@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.conftest import db_snapshot, tree
+from tests.helpers import db_snapshot, tree
 
 DRAFTS = Path("correspondence/AL-BEL-1-2025/drafts")
 OUT = Path("correspondence/AL-BEL-1-2025/out")
@@ -209,6 +209,7 @@ def _draft_in_process(root: str, ref: str, queue) -> None:
     queue.put((ref, result.exit_code, result.output))
 
 
+@pytest.mark.slow
 def test_concurrent_drafts_get_distinct_outgoing_numbers(run):
     refs = [f"AL BEL {n}/2025" for n in range(1, 7)]
     for ref in refs:

@@ -893,6 +893,7 @@ def test_escape_round_trips_through_commonmark(text: str) -> None:
     assert rendered_paragraphs(escape_markdown_line(text)) == ([text] if text else [])
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(st.text(st.sampled_from(list("ab1 #>-+=.)*_`[]<&;~\\!/é€"))))
 def test_escape_round_trips_markdown_punctuation(text: str) -> None:

@@ -5,19 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
 import pytest
 
 from commresp.cli import cli
+from tests.helpers import all_commands
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
-        yield (*prefix, name), command
-        if isinstance(command, click.Group):
-            yield from all_commands(command, (*prefix, name))
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from commresp.cli import cli
 from commresp.workspace.files import safe_filename
-from tests.test_help import all_commands
+from tests.helpers import all_commands
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_letter_name_cannot_escape_the_workspace(run, tmp_path):
 
 
 def test_attachment_name_in_an_email_cannot_escape(run, tmp_path):
-    from tests.test_enquiries import TYPED, fill_form
+    from tests.helpers import TYPED, fill_form
 
     run("register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "torture")
     run("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Q1?", "--question", "Q2?")
@@ -214,7 +214,7 @@ def test_a_form_with_a_huge_image_is_read_without_decoding_it(run, tmp_path):
     import docx
     from docx.shared import Cm
 
-    from tests.test_enquiries import answer_boxes
+    from tests.helpers import answer_boxes
 
     run("register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "torture")
     run("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Q?")

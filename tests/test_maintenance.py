@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from commresp import store
 from commresp.cli import cli
 from commresp.errors import WorkspaceError
-from tests.conftest import Invoker, db_snapshot, tree
+from tests.helpers import Invoker, db_snapshot, tree
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OLD_DB = FIXTURES / "workspace-0.1.0.db"

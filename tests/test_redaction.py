@@ -20,7 +20,7 @@ import pytest
 from docx2python import docx2python
 
 from commresp import redaction, rendering
-from tests.conftest import db_snapshot, tree
+from tests.helpers import db_snapshot, tree
 
 REF = "AL BEL 1/2025"
 OUT = Path("correspondence/AL-BEL-1-2025/out")

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from commresp.cli import cli
-from tests.conftest import TODAY, Invoker
+from tests.helpers import TODAY, Invoker
 
 FORMULA = "=cmd|' /C calc'!A0"
 
@@ -324,6 +324,7 @@ def test_csv_carries_the_same_figures(rec):
     assert table == expected
 
 
+@pytest.mark.slow
 def test_html_report_is_one_self_contained_file(rec, tmp_path):
     out = tmp_path / "report-2025.html"
     result = rec("report", "--year", "2025", "--html", str(out))
@@ -429,7 +430,7 @@ def test_export_csv_columns_and_formula_neutralised(rec, tmp_path):
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_every_formula_start_is_neutralised(start):
-    from commresp.reporting.figures import cell, neutralise
+    from commresp.reporting.exports import cell, neutralise
 
     assert neutralise(start + "1+1") == "'" + start + "1+1"
     assert cell("Trafficking = slavery") == "Trafficking = slavery"
@@ -437,7 +438,7 @@ def test_every_formula_start_is_neutralised(start):
 
 
 def test_export_json_equals_csv(rec):
-    from commresp.reporting.figures import cell
+    from commresp.reporting.exports import cell
 
     exported = json.loads(rec("export", "--format", "json").stdout)
     rows = list(

@@ -81,14 +81,32 @@ def test_operators_are_plain_text(record):
         assert "Error" not in result.output
 
 
+# words of the record mixed with what FTS5 would take as query syntax
+TYPED_WORDS = ["national", "Plan", "traite", "Traité", "AND", "OR", "NOT", "*", '"', "-", "(", "^"]
+
+
+@pytest.mark.slow
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(text=st.text(min_size=1, max_size=40))
+@given(
+    text=st.text(min_size=1, max_size=40)
+    | st.lists(st.sampled_from(TYPED_WORDS), min_size=1, max_size=5).map(" ".join)
+)
 def test_any_text_returns_results_or_nothing(record, text):
     session = open_session(str(record.root))
     rows = search.search(session, text)
-    assert isinstance(rows, list)
+    found = search.words(text)
+    # typed text is only ever words: operators and punctuation neither fail nor change the hits
+    assert rows == search.search(session, " ".join(found))
+    assert found or rows == []
+    assert len(rows) <= 20
+    for row in rows:
+        assert row["ref"] in ("AL BEL 1/2025", "AL BEL 2/2025")
+        assert row["kind"] in ("communication", "answer", "response")
+        assert (row["agency"] is not None) == (row["kind"] == "answer")
+    if found and {w.casefold() for w in found} <= {"national", "plan"}:
+        assert {r["agency"] for r in rows if r["kind"] == "answer"} == {"myria", "cic"}
 
 
 def test_cli_with_hostile_text(record):
@@ -103,6 +121,7 @@ def demo_root(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 def test_precedents_offer_earlier_paragraphs_and_draft_reuses_them(demo_root, runner, monkeypatch):
     monkeypatch.setenv("COMMRESP_TODAY", "2025-11-03")
     import json
@@ -137,9 +156,9 @@ def test_precedents_offer_earlier_paragraphs_and_draft_reuses_them(demo_root, ru
 
 
 def test_a_very_common_word_is_ranked_among_its_newest_matches(record, monkeypatch):
-    from commresp import store
+    from commresp.store import fulltext
 
-    monkeypatch.setattr(store, "SEARCH_WINDOW", 2)
+    monkeypatch.setattr(fulltext, "SEARCH_WINDOW", 2)
     record(
         "answer", "add", "AL BEL 1/2025", "--agency", "myria", "--text", "A newer national answer."
     )
