@@ -45,6 +45,10 @@ class CommrespGroup(click.Group):
                 raise _Failure("an argument contains a NUL character; remove it", 2) from None
             raise
         except OSError as exc:
+            from commresp.workspace import files
+
+            if exc.filename and files.is_locked(exc):  # Windows: open in Word, say
+                raise _Failure(files.locked_message(exc.filename, exc), 1) from None
             if exc.filename:
                 raise _Failure(f"{exc.strerror}: {exc.filename}", 1) from None
             raise

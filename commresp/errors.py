@@ -57,6 +57,10 @@ class RedactionLeak(DocumentError):
     """A redacted copy still shows a confidential term; the file was deleted."""
 
 
+class FileLocked(CommrespError):
+    """A file is held open by another program (Word on Windows); nothing was changed."""
+
+
 class BackupRefused(CommrespError):
     """An archive cannot be restored (not a commresp backup, tampered with, or unsafe)."""
 

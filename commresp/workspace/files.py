@@ -1,7 +1,20 @@
-"""Files under the workspace: safe names, atomic writes, never overwriting.
+"""Files under the workspace: reading text as desktops write it, safe names, atomic writes.
 
-Every file commresp writes goes to a temporary name in the same folder, is flushed to disk,
-then renamed into place, so a crash never leaves a half-written file under its final name.
+Reading: every Markdown, TOML, CSV and text file commresp reads goes through
+:func:`read_text` (or :func:`decode_text` for bytes already read), so that a file saved by
+Windows Notepad (UTF-8 with a byte-order mark, CRLF line ends), by an old Mac editor (CR) or
+by anything else (LF) reaches the rest of commresp as the same text: no BOM, LF line ends.
+
+Writing: every file commresp writes goes to a temporary name in the same folder, is flushed
+to disk, then renamed into place, and the folder itself is flushed where the platform allows
+it (POSIX; Windows has no directory handle to flush, and NTFS journals the rename), so a
+crash never leaves a half-written file under its final name.  Text is written as UTF-8
+without BOM, with LF line ends, on every platform (see :func:`write_text`).
+
+A file another program holds open (Word locks a .docx it has open on Windows, Excel a .csv)
+cannot be replaced: that is a :class:`~commresp.errors.FileLocked`, one clear line, and the
+temporary file is removed, so nothing is half-written.  The Windows error numbers were not
+seen on a real Windows here: they are those documented for ``MoveFileEx`` and ``CreateFile``.
 """
 
 from __future__ import annotations
@@ -10,11 +23,14 @@ import contextlib
 import hashlib
 import os
 import re
+import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from commresp.errors import FileLocked
 
 MAX_NAME = 120
 # Names Windows refuses whatever the extension; a workspace may be copied to Windows.
@@ -48,6 +64,104 @@ def safe_filename(name: str, default: str = "file") -> str:
     return f"{stem}.{ext}" if ext else stem
 
 
+# --- reading text ------------------------------------------------------------------------
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF (Windows) and CR (classic Mac) line ends as LF: ``"a\\r\\nb\\rc"`` → ``"a\\nb\\nc"``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_text(data: bytes) -> str:
+    """Text from the bytes of a file: UTF-8 with or without BOM, or UTF-16 with its BOM
+    (Notepad's "Unicode"); line ends normalised to LF.  Raises ``UnicodeDecodeError``."""
+    if data.startswith(_UTF16_BOMS):
+        text = data.decode("utf-16")
+    else:
+        text = data.decode("utf-8-sig")
+    return normalise_newlines(text)
+
+
+def read_text(path: Path) -> str:
+    """The text of a file as :func:`decode_text` reads it: ``read_text(draft)`` → LF text.
+
+    Raises ``OSError`` (e.g. ``FileNotFoundError``) and ``UnicodeDecodeError`` as
+    ``Path.read_text`` does, so each caller words its own error; a file locked by another
+    program is a :class:`~commresp.errors.FileLocked`.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except PermissionError as exc:
+        if is_locked(exc):
+            raise FileLocked(locked_message(Path(path), exc)) from None
+        raise
+    return decode_text(data)
+
+
+# --- locked files (Windows) ----------------------------------------------------------------
+
+# ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33): what CreateFile and MoveFileEx
+# return for a file another program has open without sharing it; replacing a file that is
+# open also gives ERROR_ACCESS_DENIED (5), as does a read-only file.
+SHARING_VIOLATIONS = frozenset({32, 33})
+ACCESS_DENIED = 5
+_PROGRAMS = {
+    ".docx": "Word",
+    ".doc": "Word",
+    ".rtf": "Word",
+    ".csv": "Excel",
+    ".xlsx": "Excel",
+    ".pdf": "a PDF reader",
+}
+
+
+def is_locked(exc: BaseException, *, replacing: bool = False) -> bool:
+    """Is this the error Windows gives for a file another program holds open?"""
+    if not isinstance(exc, PermissionError):
+        return False
+    code = getattr(exc, "winerror", None)
+    return code in SHARING_VIOLATIONS or (replacing and code == ACCESS_DENIED)
+
+
+def locked_message(path: Path, exc: BaseException | None = None) -> str:
+    """``response.en.v2.docx is open in another program (Word?): close it and try again``."""
+    program = _PROGRAMS.get(Path(path).suffix.lower())
+    where = f"another program ({program}?)" if program else "another program"
+    if getattr(exc, "winerror", None) == ACCESS_DENIED:
+        return (
+            f"{Path(path).name} is open in {where} or read-only: close it (or clear its "
+            "read-only box) and try again; nothing was changed"
+        )
+    return f"{Path(path).name} is open in {where}: close it and try again; nothing was changed"
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def fsync_directory(folder: Path, *, platform: str | None = None) -> None:
+    """Flush a folder's entries (a rename, a new file) to disk, where the platform can.
+
+    POSIX opens the folder and fsyncs it; Windows cannot open a folder as a file (and NTFS
+    journals renames), so there it does nothing.  A filesystem that refuses to fsync a
+    folder (some network or FUSE ones answer EINVAL) is not an error: the data itself is
+    already flushed.
+    """
+    if (platform or sys.platform).startswith("win") or not hasattr(os, "O_DIRECTORY"):
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """Write ``path`` through a temporary file that replaces it only when complete."""
@@ -55,13 +169,21 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         # mkstemp makes the file 0600; give it the mode a plain open() would (or the mode of
-        # the file it replaces), so documents and exports can be shared as usual
-        os.fchmod(fd, _mode_for(path))
+        # the file it replaces), so documents and exports can be shared as usual.  Windows
+        # has no os.fchmod before Python 3.13, and its mode bits only mean "read-only".
+        if os.name != "nt" and hasattr(os, "fchmod"):
+            os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:
+            if is_locked(exc, replacing=True):
+                raise FileLocked(locked_message(path, exc)) from None
+            raise
+        fsync_directory(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -83,7 +205,14 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
-    write_bytes(path, text.encode("utf-8"))
+    """Write text as UTF-8 without BOM and with LF line ends, on every platform.
+
+    Always LF, not the platform's CRLF: the sha256 on record of a draft then means the same
+    on every machine of a team (a draft is "edited by hand" only when its text changed), and
+    Notepad (since Windows 10, 2018), TextEdit, Word and every programmer's editor read LF.
+    What an editor saves back (BOM, CRLF) is normalised by :func:`read_text`.
+    """
+    write_bytes(path, normalise_newlines(text).encode("utf-8"))
 
 
 def new_path(folder: Path, name: str) -> Path:
