@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from commresp import answers, communications, drafting, enquiries, rendering
-from commresp.workspace import create
+from commresp.workspace import create, files
 from commresp.workspace.profile import Profile
 from commresp.workspace.session import Session
 
@@ -81,7 +81,7 @@ def run(
 ) -> DemoResult:
     """Build a Belgian workspace in ``root`` and replay the case; return where things are."""
     source = example_dir()
-    case = tomllib.loads((source / "case.toml").read_text(encoding="utf-8"))
+    case = tomllib.loads(files.read_text(source / "case.toml"))
     ws = create.create_workspace(root, profile="belgium", actor=actor)
     profile: Profile = ws.profile()
 
@@ -119,7 +119,7 @@ def run(
     inbox = ws.root / "inbox"
     inbox.mkdir(exist_ok=True)
     for reply in replies:
-        text = (source / reply["file"]).read_text(encoding="utf-8")
+        text = files.read_text(source / reply["file"])
         session = on(reply["received_on"])
         progress(f"Answer from {reply['agency']} ({reply['how']})")
         if reply["how"] == "form":
@@ -132,7 +132,7 @@ def run(
             answers.add(session, result.ref, agency=reply["agency"], text=text)
 
     plan = case["draft"]
-    closing = (source / plan["closing"]).read_text(encoding="utf-8") if plan.get("closing") else ""
+    closing = files.read_text(source / plan["closing"]) if plan.get("closing") else ""
     progress(f"Drafting on {plan['date']} ({plan['outgoing_ref']})")
     drafts = drafting.draft(
         on(plan["date"]),

@@ -40,6 +40,17 @@ def draft_path(session: Session, slug: str, kind: str, lang: str) -> Path:
     return session.workspace.folder(slug, DRAFTS) / document_kinds.draft_name(kind, lang)
 
 
+def read_draft(path: Path) -> str:
+    """A draft's text as any editor may have saved it (BOM, CRLF: see :func:`files.read_text`)."""
+    try:
+        return files.read_text(path)
+    except UnicodeDecodeError:
+        raise DocumentError(
+            f"{path.name} is not UTF-8 text; save it again as UTF-8 (Notepad: File, Save as, "
+            "Encoding UTF-8) and try again"
+        ) from None
+
+
 # --- outgoing references ----------------------------------------------------------------
 
 

@@ -247,7 +247,7 @@ def marked_sources(session: Session, comm: Mapping) -> list[tuple[str, str]]:
         for lang in drafting.LANGUAGES:
             path = drafting.draft_path(session, comm["slug"], kind, lang)
             if path.exists():
-                sources.append((f"drafts/{path.name}", path.read_text(encoding="utf-8")))
+                sources.append((f"drafts/{path.name}", drafting.read_draft(path)))
     return sources
 
 

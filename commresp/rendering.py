@@ -131,7 +131,7 @@ def render(
                     f"no draft {path.name} for {comm['ref']}: run "
                     f"'commresp draft \"{comm['ref']}\"' first"
                 )
-            sources.append((kind, lang, path.read_text(encoding="utf-8")))
+            sources.append((kind, lang, drafting.read_draft(path)))
     terms: list[str] = []
     if redacted:
         if style not in redaction.STYLES:

@@ -49,6 +49,7 @@ from commresp.documents.safety import (
     shorten,
 )
 from commresp.errors import FormRejected
+from commresp.workspace.files import decode_text
 
 __all__ = ["ReturnedForm", "read_answer_text", "read_form"]
 
@@ -239,7 +240,7 @@ def read_answer_text(path: Path, *, max_bytes: int = 1024 * 1024) -> str:
             f".md or .txt file, or as the returned .docx form."
         )
     try:
-        text = data.decode("utf-8-sig")
+        text = decode_text(data)
     except UnicodeDecodeError as exc:
         raise FormRejected(
             f"{name}: the text is not UTF-8 (byte {exc.start}); save it as UTF-8 and try again."
@@ -249,4 +250,4 @@ def read_answer_text(path: Path, *, max_bytes: int = 1024 * 1024) -> str:
             f"{name}: the file contains control characters, so it is not plain text; save the "
             f"answer as a plain .md or .txt file and try again."
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return text.strip()

@@ -48,7 +48,7 @@ from commresp.documents.form_styles import (
 from commresp.documents.markdown_escape import escape_markdown_line
 from commresp.documents.ooxml import W
 from commresp.errors import TemplateError
-from commresp.workspace.files import atomic_writer
+from commresp.workspace.files import atomic_writer, read_text
 
 __all__ = [
     "STYLE_ANSWER_LABEL",
@@ -119,8 +119,7 @@ def form_wording(lang: str, templates_dirs: Sequence[Path]) -> dict[str, Any]:
         if not path.is_file():
             continue
         try:
-            with open(path, "rb") as handle:
-                wording = tomllib.load(handle)
+            wording = tomllib.loads(read_text(path))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise TemplateError(f"{path}: cannot be read as TOML ({exc}); fix the file.") from exc
         _check_wording(path, wording)

@@ -20,6 +20,7 @@ from lxml import etree
 from commresp.documents.ooxml import MC, W
 from commresp.documents.safety import RefusalHints, SafeDocx, open_untrusted_docx
 from commresp.errors import BadInput, FormRejected
+from commresp.workspace import files
 
 __all__ = ["MAX_BYTES", "letter_text"]
 
@@ -77,12 +78,8 @@ def _read_text(path: Path) -> str:
         raise BadInput(
             f"{path}: cannot read the file ({exc.strerror}); check its permissions"
         ) from exc
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
     try:
-        return raw.decode(encoding)
+        return files.decode_text(raw)
     except UnicodeDecodeError:
         raise BadInput(
             f"{path.name} is not UTF-8 text; save it again as UTF-8 (or give the PDF or .docx)"

@@ -3,7 +3,9 @@
 Templates are user-editable text, so they run in Jinja's ``SandboxedEnvironment`` (no access
 to Python internals such as ``''.__class__``) with ``StrictUndefined`` (a misspelt field is an
 error naming the template, the line and the variable, not a silent blank in a diplomatic note).
-A workspace's ``templates/`` folder is searched before the packaged templates.
+A workspace's ``templates/`` folder is searched before the packaged templates.  Template files
+are read with :func:`commresp.workspace.files.read_text`, so one saved by Notepad (BOM, CRLF)
+renders exactly as the same text saved with LF.
 """
 
 from __future__ import annotations
@@ -16,12 +18,43 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from commresp.errors import TemplateError
+from commresp.workspace import files
+
+
+class TextFileLoader(jinja2.BaseLoader):
+    """Templates from folders in order, each read as desktops write text (no BOM, LF)."""
+
+    def __init__(self, search_path: Sequence[Path]) -> None:
+        self.search_path = [Path(p) for p in search_path]
+
+    def get_source(self, environment, template: str):
+        parts = jinja2.loaders.split_template_path(template)  # refuses '..' in a name
+        for folder in self.search_path:
+            path = folder.joinpath(*parts)
+            if not path.is_file():
+                continue
+            try:
+                source = files.read_text(path)
+            except UnicodeDecodeError:
+                raise TemplateError(
+                    f"template {path} is not UTF-8 text; save it again as UTF-8"
+                ) from None
+            mtime = path.stat().st_mtime
+
+            def uptodate(path: Path = path, mtime: float = mtime) -> bool:
+                try:
+                    return path.stat().st_mtime == mtime
+                except OSError:
+                    return False
+
+            return source, str(path), uptodate
+        raise jinja2.TemplateNotFound(template)
 
 
 def environment(search_path: Sequence[Path]) -> SandboxedEnvironment:
     """A sandboxed environment reading templates from ``search_path`` in order."""
     return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
+        loader=TextFileLoader(search_path),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Markdown, escaped where it must be by the template
         keep_trailing_newline=True,

@@ -38,7 +38,15 @@ from typing import TYPE_CHECKING, BinaryIO
 from commresp import __version__, store
 from commresp.errors import BackupRefused, BadInput
 from commresp.maintenance import checks
-from commresp.workspace import DATABASE_NAME, PROFILE_NAME, SECRET_NAME, Workspace, files
+from commresp.workspace import (
+    DATABASE_NAME,
+    PROFILE_NAME,
+    SECRET_NAME,
+    Workspace,
+    files,
+    protection,
+)
+from commresp.workspace.session import refuse_network_share
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -131,6 +139,7 @@ def _publish(tmp: Path, target: Path) -> None:
         if target.exists():
             raise BadInput(f"{target} already exists; choose a new file name") from None
         os.replace(tmp, target)
+    files.fsync_directory(target.parent)
 
 
 def _write_archive(
@@ -231,6 +240,7 @@ def restore(archive: Path, target: Path) -> RestoreResult:
         raise BadInput(f"{target} exists and is not an empty folder; restore into a new folder")
     if not archive.is_file():
         raise BadInput(f"{archive} does not exist")
+    refuse_network_share(target / DATABASE_NAME)
     try:
         with zipfile.ZipFile(archive) as zf:
             manifest = _read_manifest(zf, archive)
@@ -242,10 +252,10 @@ def restore(archive: Path, target: Path) -> RestoreResult:
             try:
                 for entry in members:
                     _extract(zf, archive, entry, staging)
-                os.chmod(staging / SECRET_NAME, 0o600)
                 if target.exists():
                     target.rmdir()  # empty, checked above
                 os.replace(staging, target)
+                files.fsync_directory(target.parent)
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
@@ -370,6 +380,15 @@ def _extract(zf: zipfile.ZipFile, archive: Path, entry: dict, staging: Path) -> 
     path = staging.joinpath(*entry["name"].split("/"))
     if not path.resolve().is_relative_to(staging.resolve()):  # _safe_name already ensures it
         raise BackupRefused(f"{archive.name}: unsafe member name {entry['name']!r}")
+    if entry["name"] == SECRET_NAME:
+        # Owner-only from its first byte: never world-readable, even if restore is killed.
+        data = b"".join(_read_member(zf, archive, entry))
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            raise BackupRefused(
+                f"{archive.name} changed while it was restored; nothing was restored"
+            )
+        protection.create_private(path, data)
+        return
     digest = hashlib.sha256()
     with files.atomic_writer(path) as out:
         for block in _read_member(zf, archive, entry):

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import stat
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from commresp import store
-from commresp.workspace import SECRET_NAME, Workspace, files
+from commresp.workspace import SECRET_NAME, Workspace, files, protection
 
 # Folders of a communication where every file must be on record.
 RECORDED_FOLDERS = ("out", "answers")
@@ -281,6 +281,12 @@ def _check_leftovers(ws: Workspace, correspondence: list[Path]) -> list[Problem]
 
 
 def _check_secret(ws: Workspace) -> list[Problem]:
+    return secret_problems(ws)
+
+
+def secret_problems(ws: Workspace, **probes) -> list[Problem]:
+    """The secret is there and only its owner can read it (mode 0600, or an owner-only ACL
+    on Windows, read with ``icacls``); ``probes`` go to :func:`protection.owner_only_problem`."""
     path = ws.secret_path
     if not path.is_file():
         return [
@@ -291,16 +297,21 @@ def _check_secret(ws: Workspace) -> list[Problem]:
                 f"{RESTORE_HINT} (a new secret would not match the forms already sent)",
             )
         ]
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if os.name != "nt" and mode & 0o077:
-        return [
-            Problem(
-                "secret",
-                SECRET_NAME,
-                f"can be read by other users (mode {mode:04o}); run 'chmod 600 {SECRET_NAME}'",
-            )
-        ]
-    return []
+    try:
+        problem = protection.owner_only_problem(path, **probes)
+    except OSError as exc:  # icacls missing or failing (Windows)
+        return [Problem("secret", SECRET_NAME, f"its protection could not be checked ({exc})")]
+    if problem is None:
+        return []
+    return [Problem("secret", SECRET_NAME, f"{problem}; {protect_hint(**probes)}")]
+
+
+def protect_hint(*, platform: str | None = None, user: str | None = None, **_probes) -> str:
+    """The command that makes the secret owner-only again, on this platform."""
+    if (platform or sys.platform).startswith("win"):
+        who = user or protection.current_user()
+        return f"run 'icacls {SECRET_NAME} /inheritance:r /grant:r {who}:F' in the workspace"
+    return f"run 'chmod 600 {SECRET_NAME}'"
 
 
 def walk(folder: Path) -> list[Path]:

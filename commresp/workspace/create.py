@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 from commresp import store, workspace
 from commresp.errors import BadInput, WorkspaceError
-from commresp.workspace import files, packaged
+from commresp.workspace import files, packaged, protection
 from commresp.workspace.profile import PROFILES, render_profile, values_for_state
+from commresp.workspace.session import refuse_network_share
 
 
 def create_workspace(
@@ -30,13 +30,13 @@ def create_workspace(
             f"{ws.root} already holds a commresp workspace; nothing was changed "
             "(use another folder, or delete it yourself to start over)"
         )
+    refuse_network_share(ws.db_path)  # before anything is made there
     root.mkdir(parents=True, exist_ok=True)
     ws.correspondence.mkdir(exist_ok=True)
     try:
-        # Per-workspace secret for form tokens (HMAC): readable by its owner only.
-        fd = os.open(ws.secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+        # Per-workspace secret for form tokens (HMAC): readable by its owner only, from its
+        # first byte (mode 0600 on POSIX, an owner-only ACL on Windows).
+        protection.create_private(ws.secret_path, secrets.token_hex(32).encode("ascii"))
         db = store.connect(ws.db_path, create=True)
         with store.transaction(db):
             store.upsert_mandates(db, packaged.mandates())

@@ -105,7 +105,8 @@ def windows_type(path: Path, drive_type: Callable[[str], int]) -> str | None:
     return "local"
 
 
-def _read_linux_mounts() -> str:
+def read_linux_mounts() -> str:
+    """The text of this process's mount table (Linux), or "" where there is none."""
     for name in ("/proc/self/mounts", "/proc/mounts"):
         try:
             with open(name, encoding="utf-8", errors="replace") as handle:
@@ -115,7 +116,8 @@ def _read_linux_mounts() -> str:
     return ""
 
 
-def _run_macos_mount() -> str:
+def run_macos_mount() -> str:
+    """The output of macOS ``mount`` ("" where it cannot be run)."""
     try:
         done = subprocess.run(["/sbin/mount"], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
@@ -123,7 +125,8 @@ def _run_macos_mount() -> str:
     return done.stdout
 
 
-def _windows_drive_type(root: str) -> int:  # pragma: no cover - Windows only
+def windows_drive_type(root: str) -> int:  # pragma: no cover - Windows only
+    """``GetDriveTypeW(root)``: 4 (``DRIVE_REMOTE``) for a mapped network drive."""
     import ctypes
 
     return int(ctypes.windll.kernel32.GetDriveTypeW(root))
@@ -133,18 +136,22 @@ def filesystem_type(
     path: Path,
     *,
     platform: str | None = None,
-    read_mounts: Callable[[], str] = _read_linux_mounts,
-    run_mount: Callable[[], str] = _run_macos_mount,
+    read_mounts: Callable[[], str] | None = None,
+    run_mount: Callable[[], str] | None = None,
     drive_type: Callable[[str], int] | None = None,
 ) -> str | None:
-    """The filesystem type of the folder holding ``path`` (``ext4``, ``nfs4``, ``smbfs``…)."""
+    """The filesystem type of the folder holding ``path`` (``ext4``, ``nfs4``, ``smbfs``…).
+
+    A probe not given is this module's own (looked up when called, so that a test can
+    replace ``read_linux_mounts`` for a whole command).
+    """
     name = platform or sys.platform
     resolved = Path(os.path.abspath(path))
     if name.startswith("win"):
-        return windows_type(resolved, drive_type or _windows_drive_type)
+        return windows_type(resolved, drive_type or windows_drive_type)
     if name == "darwin":
-        return macos_type(resolved, run_mount())
-    return linux_type(resolved, read_mounts())
+        return macos_type(resolved, (run_mount or run_macos_mount)())
+    return linux_type(resolved, (read_mounts or read_linux_mounts)())
 
 
 def network_filesystem(path: Path, **probes) -> str | None:

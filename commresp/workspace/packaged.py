@@ -10,11 +10,18 @@ import csv
 import io
 from importlib import resources
 
+from commresp.workspace import files
+
 
 def data_csv(name: str) -> list[dict]:
     """Rows of a packaged CSV file: ``data_csv("mandates.csv")[0]["slug"]`` → ``"trafficking"``."""
-    text = resources.files("commresp").joinpath("data", name).read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
+    return csv_rows(resources.files("commresp").joinpath("data", name).read_bytes())
+
+
+def csv_rows(data: bytes) -> list[dict]:
+    """Rows of a CSV file's bytes, read as :func:`files.decode_text` reads text (a catalog
+    saved by Excel or Notepad has a BOM and CRLF line ends)."""
+    return list(csv.DictReader(io.StringIO(files.decode_text(data), newline="")))
 
 
 def mandates() -> list[dict]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from commresp.errors import BadInput, WorkspaceError
 from commresp.rules import deadlines, document_kinds
+from commresp.workspace.files import read_text
 
 if TYPE_CHECKING:  # the wording rules load the grammar: only commands that write text need it
     from commresp.rules.wording import MissionName, Name
@@ -144,7 +145,7 @@ class Profile:
 def load_profile(path: Path) -> Profile:
     """Read and check ``commresp.toml``; a corrupt file is one clear error, not a traceback."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise WorkspaceError(f"{path} is missing; run 'commresp init' to create it") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

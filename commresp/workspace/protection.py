@@ -20,6 +20,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from commresp.workspace.files import fsync_directory
+
 Runner = Callable[[Sequence[str]], str]
 
 # Principals that may hold rights on a protected file besides its owner.
@@ -79,7 +81,9 @@ def create_private(
     except BaseException:
         if fd != -1:
             os.close(fd)
+        path.unlink(missing_ok=True)  # never leave a secret half-written (or unprotected)
         raise
+    fsync_directory(path.parent)
 
 
 def windows_acl_problem(icacls_output: str, user: str) -> str | None:

@@ -1,4 +1,10 @@
-"""What every operation needs: the workspace, its profile, its database, who acts, and today."""
+"""What every operation needs: the workspace, its profile, its database, who acts, and today.
+
+The embedded record (``commresp.db``, SQLite) is never opened on a network share: SQLite's
+WAL "does not work over a network filesystem" (https://www.sqlite.org/wal.html) and its
+locks are unreliable on NFS and SMB (https://www.sqlite.org/lockingv3.html, section 6), so
+two people working on one shared file can corrupt the record.  There is no override.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,12 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from commresp import store, workspace
 from commresp.errors import WorkspaceError
+from commresp.workspace import filesystems
 from commresp.workspace.profile import Profile
 
 if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
@@ -29,7 +37,24 @@ class Session:
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
+        refuse_network_share(self.workspace.db_path)
         return store.connect(self.workspace.db_path)
+
+
+def network_share_message(db_path: Path, fstype: str) -> str:
+    """Why a database on a share is refused, and what to do, in one line."""
+    return (
+        f"{db_path.name} is on a network share ({fstype}, {db_path.parent}): SQLite cannot "
+        "lock a file there safely, so the record could be corrupted; move the workspace to a "
+        "folder on this computer (a team shares one server database, not a network folder)"
+    )
+
+
+def refuse_network_share(db_path: Path) -> None:
+    """A :class:`WorkspaceError` if ``db_path`` would sit on a network filesystem."""
+    fstype = filesystems.network_filesystem(db_path.parent)
+    if fstype:
+        raise WorkspaceError(network_share_message(db_path, fstype))
 
 
 def today() -> date:

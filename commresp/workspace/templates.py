@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from commresp.errors import TemplateError
-from commresp.workspace import Workspace
+from commresp.workspace import Workspace, files
 
 
 def packaged_dir() -> Path:
@@ -35,6 +35,6 @@ def load_toml(name: str, ws: Workspace | None) -> dict:
     """A TOML template (wording of forms and e-mails), with a clear error if it is broken."""
     path = find(name, ws)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(files.read_text(path))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TemplateError(f"template {path} is not valid TOML: {exc}") from None
