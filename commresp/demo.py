@@ -143,7 +143,7 @@ def run(
         closing=closing,
     )
     result.drafts = [d.path for d in drafts]
-    want_pdf = rendering.soffice() is not None if pdf is None else pdf
+    want_pdf = rendering.soffice(profile) is not None if pdf is None else pdf
     progress("Rendering the documents" + (" and PDFs" if want_pdf else ""))
     rendered = rendering.render(on(plan["date"]), result.ref, pdf=want_pdf)
     for item in rendered:

@@ -20,14 +20,11 @@ from pathlib import Path
 from commresp import communications, drafting, store
 from commresp.errors import BadInput, DocumentError
 from commresp.rules import document_kinds, states
-from commresp.workspace import OUT, files, records
+from commresp.workspace import OUT, files, libreoffice, records
+from commresp.workspace.profile import Profile
 from commresp.workspace.session import Session
 
 PDF_TIMEOUT_S = 120
-INSTALL_LIBREOFFICE = (
-    "install LibreOffice to make PDFs (Debian/Ubuntu: apt-get install "
-    "libreoffice-writer-nogui; macOS: brew install --cask libreoffice), or leave out --pdf"
-)
 
 
 @dataclass
@@ -40,9 +37,33 @@ class Rendered:
     redacted: bool = False
 
 
-def soffice() -> str | None:
-    """The LibreOffice executable, if installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+def soffice(profile: Profile | None = None) -> str | None:
+    """The LibreOffice executable, if found: the profile's ``[pdf] soffice``, then ``PATH``,
+    then where the installers put it on Windows and macOS (:mod:`workspace.libreoffice`)."""
+    found = libreoffice.find_soffice(configured_soffice(profile))
+    return found.path if found is not None and found.how != "profile (missing)" else None
+
+
+def configured_soffice(profile: Profile | None) -> str | None:
+    """The profile's ``[pdf] soffice``, if set."""
+    value = profile.get("pdf.soffice", "") if profile is not None else ""
+    return str(value) if value else None
+
+
+def require_soffice(profile: Profile | None) -> str:
+    """:func:`soffice`, or a :class:`DocumentError` saying how to install it on this platform."""
+    found = libreoffice.find_soffice(configured_soffice(profile))
+    if found is None:
+        raise DocumentError(
+            f"LibreOffice is needed for PDFs and was not found: {libreoffice.install_hint()}; "
+            "or leave out --pdf"
+        )
+    if found.how == "profile (missing)":
+        raise DocumentError(
+            f"[pdf] soffice in commresp.toml is {found.path!r}, which does not exist; correct "
+            "it (or remove it to let commresp look for LibreOffice), or leave out --pdf"
+        )
+    return found.path
 
 
 def check_languages(langs: Sequence[str]) -> list[str]:
@@ -53,13 +74,11 @@ def check_languages(langs: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def to_pdf(jobs: Sequence[tuple[Path, Path]]) -> None:
+def to_pdf(jobs: Sequence[tuple[Path, Path]], profile: Profile | None = None) -> None:
     """Convert each (docx, pdf) pair with ONE LibreOffice run (it starts in about a second,
     so one run for all the documents of a render), into a temporary folder, then move each
     PDF into place atomically."""
-    exe = soffice()
-    if exe is None:
-        raise DocumentError(f"LibreOffice is not installed: {INSTALL_LIBREOFFICE}")
+    exe = require_soffice(profile)
     names = ", ".join(docx.name for docx, _ in jobs)
     with tempfile.TemporaryDirectory(prefix="commresp-pdf-") as tmp:
         # A private profile: LibreOffice refuses to run twice on one user profile.
@@ -120,8 +139,8 @@ def render(
 
     langs = check_languages(langs)
     comm = communications.get(session, ref_text)
-    if pdf and soffice() is None:
-        raise DocumentError(f"LibreOffice is not installed: {INSTALL_LIBREOFFICE}")
+    if pdf:
+        require_soffice(session.profile)
     sources = []
     for kind in document_kinds.REPLY:
         for lang in langs:
@@ -201,7 +220,7 @@ def render(
                 # publication copies again go through an unverified name first
                 staged = [(r, _unverified(r.pdf) if redacted else r.pdf) for r in results]
                 written += [staging for _, staging in staged]
-                to_pdf([(r.docx, staging) for r, staging in staged])
+                to_pdf([(r.docx, staging) for r, staging in staged], session.profile)
                 for r, staging in staged:
                     if redacted:
                         redaction.verify(staging, terms, name=r.pdf.name)

@@ -259,14 +259,16 @@ def test_send_and_mark_sent(answered):
 
 
 def test_pdf_without_libreoffice_says_how_to_install(answered, monkeypatch):
-    from commresp import rendering
 
     answered("draft", "AL BEL 1/2025", "--date", "2025-07-31")
-    monkeypatch.setattr(rendering, "soffice", lambda: None)
+    from commresp.workspace import libreoffice
+
+    monkeypatch.setenv("PATH", str(answered.root))  # no soffice on PATH
+    monkeypatch.setattr(libreoffice, "standard_places", lambda *args: [])
     before, files_before = db_snapshot(answered.root), tree(answered.root)
     result = answered("render", "AL BEL 1/2025", "--pdf", code=1)
-    assert "LibreOffice is not installed: install LibreOffice" in result.stderr
-    assert "apt-get install libreoffice-writer-nogui" in result.stderr
+    assert "LibreOffice is needed for PDFs and was not found: install it" in result.stderr
+    assert "sudo apt install libreoffice-writer" in result.stderr
     assert db_snapshot(answered.root) == before and tree(answered.root) == files_before
 
 

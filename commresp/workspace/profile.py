@@ -359,4 +359,10 @@ other_addressees = ["OTH"]
 # Name written in the audit log when neither --actor nor COMMRESP_ACTOR is given
 # ("" uses your login name).
 name = ""
+
+[pdf]
+# LibreOffice makes the PDFs. commresp looks on PATH, then where the installers put it
+# (Windows: Program Files; macOS: /Applications); 'commresp doctor' says what it found.
+# Elsewhere, give the full path, e.g.:
+# soffice = 'C:\\Program Files\\LibreOffice\\program\\soffice.exe'
 """
