@@ -26,6 +26,12 @@ class _Failure(click.ClickException):
 class CommrespGroup(click.Group):
     """Turns commresp's own errors into one line on stderr instead of a traceback."""
 
+    def main(self, *args, **kwargs):
+        from commresp.commands.output import safe_streams
+
+        safe_streams()  # a console that cannot show "Łukasz" shows "\u0141ukasz", no traceback
+        return super().main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -93,6 +99,7 @@ def _register_commands() -> None:
         communications_cmds,
         confidential_cmds,
         demo_cmds,
+        desktop_cmds,
         documents_cmds,
         enquiries_cmds,
         maintenance_cmds,
@@ -106,6 +113,7 @@ def _register_commands() -> None:
         communications_cmds,
         enquiries_cmds,
         documents_cmds,
+        desktop_cmds,
         confidential_cmds,
         search_cmds,
         reports_cmds,

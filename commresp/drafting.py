@@ -40,6 +40,25 @@ def draft_path(session: Session, slug: str, kind: str, lang: str) -> Path:
     return session.workspace.folder(slug, DRAFTS) / document_kinds.draft_name(kind, lang)
 
 
+def draft_to_open(session: Session, ref_text: str, kind: str, lang: str | None = None) -> Path:
+    """The draft of one document (``commresp open --draft``): by default in the language it
+    goes out in; a :class:`DocumentError` if it has not been drafted yet."""
+    comm = communications.get(session, ref_text)
+    if kind not in KINDS:
+        raise BadInput(f"--kind {kind!r}: a draft is one of {', '.join(KINDS)}")
+    if lang is None:
+        lang = session.profile.document_language(kind)
+    lang = lang.strip().lower()
+    if lang not in LANGUAGES:
+        raise BadInput(f"--lang {lang!r}: drafts are in {', '.join(LANGUAGES)}")
+    path = draft_path(session, comm["slug"], kind, lang)
+    if not path.is_file():
+        raise DocumentError(
+            f"{comm['ref']} has no draft {path.name}; run 'commresp draft \"{comm['ref']}\"' first"
+        )
+    return path
+
+
 def read_draft(path: Path) -> str:
     """A draft's text as any editor may have saved it (BOM, CRLF: see :func:`files.read_text`)."""
     try:

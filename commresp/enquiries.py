@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from commresp import catalog, communications, mail, store
-from commresp.errors import BadInput, FormRejected, InvalidTransition
+from commresp.errors import BadInput, DocumentError, FormRejected, InvalidTransition
 from commresp.rules import deadlines, document_kinds, states
 from commresp.workspace import ENQUIRIES, files
 from commresp.workspace.session import Session
@@ -75,6 +75,34 @@ def check_token(session: Session, token: str | None, source: str) -> dict:
             "has; nothing was stored"
         )
     return row
+
+
+def form_to_open(session: Session, ref_text: str, agency: str | None = None) -> Path:
+    """The enquiry form sent to an agency (``commresp open --kind form``); ``agency`` may be
+    left out when only one agency was asked."""
+    comm = communications.get(session, ref_text)
+    asked = [e for e in store.enquiries_for(session.db, comm["id"]) if e["form_file"]]
+    if not asked:
+        raise DocumentError(
+            f"no agency has been asked about {comm['ref']}; "
+            f"'commresp assign \"{comm['ref']}\" --agency SLUG' writes the forms"
+        )
+    slugs = [e["agency"] for e in asked]
+    if agency is None:
+        if len(asked) > 1:
+            raise BadInput(f"{comm['ref']} has several forms: add --agency {' or '.join(slugs)}")
+        enquiry = asked[0]
+    else:
+        chosen = [e for e in asked if e["agency"] == agency.strip().lower()]
+        if not chosen:
+            raise BadInput(
+                f"{agency} was not asked about {comm['ref']}; its forms are for {', '.join(slugs)}"
+            )
+        enquiry = chosen[-1]
+    path = session.workspace.folder(comm["slug"], ENQUIRIES) / enquiry["form_file"]
+    if not path.is_file():
+        raise DocumentError(f"{path.name} is recorded but missing (see 'commresp check')")
+    return path
 
 
 def holidays(session: Session) -> deadlines.HolidayCalendar:

@@ -288,6 +288,39 @@ def latest_documents(session: Session, comm: dict) -> list[Path]:
     return chosen
 
 
+def document_to_open(
+    session: Session,
+    ref_text: str,
+    kind: str,
+    lang: str | None = None,
+    *,
+    fmt: str = "docx",
+    redacted: bool = False,
+) -> Path:
+    """The newest rendered file of one document (``commresp open``): by default in the
+    language it goes out in, as .docx; a :class:`DocumentError` says what to run if none."""
+    comm = communications.get(session, ref_text)
+    if kind not in document_kinds.REPLY:
+        raise BadInput(f"--kind {kind!r}: expected one of {', '.join(document_kinds.REPLY)}")
+    lang = check_languages([lang])[0] if lang else session.profile.document_language(kind)
+    row = store.latest_document(session.db, comm["id"], kind, lang, fmt, redacted)
+    what = f"{'redacted ' if redacted else ''}{kind.replace('_', ' ')} in {lang}"
+    if row is None:
+        how = "--pdf " if fmt == "pdf" else ""
+        flags = f"--lang {lang} {how}{'--redacted' if redacted else ''}".strip()
+        raise DocumentError(
+            f"{comm['ref']} has no rendered {what}{' as PDF' if fmt == 'pdf' else ''}; run "
+            f"'commresp render \"{comm['ref']}\" {flags}' first"
+        )
+    path = session.workspace.root / row["path"]
+    if not path.is_file():
+        raise DocumentError(
+            f"{path.name} is recorded but missing; render a new version with "
+            f"'commresp render \"{comm['ref']}\"' (see 'commresp check')"
+        )
+    return path
+
+
 def send(session: Session, ref_text: str) -> Path:
     """Write the e-mail to the registry with the latest documents attached (.eml draft)."""
     from commresp import mail

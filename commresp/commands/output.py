@@ -1,7 +1,13 @@
-"""Printing results: JSON for scripts, aligned tables for people.
+"""Printing results: JSON for scripts, aligned tables for people, on any console.
 
 Text from the record (subjects, names) may contain control characters; they are shown
 escaped so that nothing typed into a letter can move the cursor or recolour a terminal.
+
+A Windows console or a redirected output may use a code page (cp1252, cp850) that cannot show
+"Łukasz", "Дмитрий" or "Γιώργος": :func:`safe_streams` makes such characters print as visible
+backslash escapes (``\\u0141ukasz``) instead of ending the command in a traceback.  JSON is
+ASCII only (every other character, and every control character, as a ``\\uXXXX`` escape), so
+it is printable on any console and parses back to exactly the text on record.
 """
 
 from __future__ import annotations
@@ -14,7 +20,20 @@ from typing import Any
 
 import click
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def safe_streams() -> None:
+    """Make stdout and stderr print what their encoding cannot show as backslash escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream already written to in an odd state
+                pass
 
 
 def clean(value: Any) -> str:
@@ -27,9 +46,15 @@ def clean(value: Any) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def to_json(data: Any) -> str:
+    """JSON in ASCII: every non-ASCII and control character escaped (DEL too, which
+    ``ensure_ascii`` leaves as it is), so it prints on any console and parses back exactly."""
+    return json.dumps(data, indent=2, ensure_ascii=True, default=str).replace("\x7f", "\\u007f")
+
+
 def emit_json(data: Any) -> None:
-    """JSON on stdout (ensure_ascii keeps it safe to print anywhere, and exact to parse)."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """JSON on stdout, as :func:`to_json` writes it."""
+    click.echo(to_json(data))
 
 
 def table(rows: Sequence[dict], columns: Sequence[tuple[str, str]], *, title: str = "") -> None:

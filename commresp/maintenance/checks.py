@@ -31,7 +31,7 @@ DB_HINT = "restore the workspace from a backup ('commresp restore FILE NEW-DIR')
 class Problem:
     """One thing wrong with a workspace: its kind, where (relative to the root), what to do."""
 
-    kind: str  # database, migrations, missing, altered, unrecorded, leftover, secret
+    kind: str  # database, migrations, pending, missing, altered, unrecorded, leftover, secret
     path: str
     message: str
 
@@ -52,6 +52,12 @@ def run(ws: Workspace) -> list[Problem]:
     problems += _check_leftovers(ws, correspondence)
     problems += _check_secret(ws)
     return problems
+
+
+def database_problems(ws: Workspace) -> list[Problem]:
+    """What is wrong with the database alone: missing, unreadable, damaged, newer or not yet
+    upgraded (kind ``pending``: any command that opens it upgrades it)."""
+    return _check_database(ws)[0]
 
 
 @dataclass
@@ -114,7 +120,7 @@ def _inspect(db, name: str) -> tuple[list[Problem], Record | None]:
     if pending:
         problems.append(
             Problem(
-                "migrations",
+                "pending",
                 name,
                 f"is not up to date (pending: {', '.join(pending)}); any command that opens "
                 "it upgrades it, e.g. 'commresp status'",
