@@ -178,3 +178,17 @@ def test_windows_acl_check_reads_icacls():
     assert problem == "can also be read by BUILTIN\\Users, Everyone"
     probe = {"platform": "win32", "run": lambda args: ICACLS_SHARED, "user": "ana"}
     assert protection.owner_only_problem(Path("C:/ws/.commresp-secret"), **probe) == problem
+
+
+def test_windows_acl_first_entry_shares_the_line_with_the_file_name():
+    """icacls prints the first entry after the file name, which may hold spaces."""
+    name = "C:\\Users\\Ana Lopez\\mission\\.commresp-secret"
+    output = (
+        f"{name} BUILTIN\\Users:(I)(RX)\n      OFFICE\\ana:(F)\n\nSuccessfully processed 1 files\n"
+    )
+    assert (
+        protection.windows_acl_problem(output, "ana", name) == "can also be read by BUILTIN\\Users"
+    )
+    assert protection.windows_acl_problem(output, "ana") is not None  # no name given: still seen
+    denied = f"{name} OFFICE\\ana:(F)\n      Everyone:(DENY)(R)\n"
+    assert protection.windows_acl_problem(denied, "ana", name) is None

@@ -49,7 +49,7 @@ from commresp.documents.safety import (
     shorten,
 )
 from commresp.errors import FormRejected
-from commresp.workspace.files import decode_text
+from commresp.workspace.files import decode_text, raise_if_locked
 
 __all__ = ["ReturnedForm", "read_answer_text", "read_form"]
 
@@ -228,23 +228,28 @@ def read_answer_text(path: Path, *, max_bytes: int = 1024 * 1024) -> str:
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
+        raise_if_locked(exc, path)
         raise FormRejected(f"{name}: the file cannot be read ({shorten(str(exc))}).") from exc
     if len(data) > max_bytes:
         raise FormRejected(
             f"{name}: the file is larger than {megabytes(max_bytes)}; an answer should be plain "
             f"text — check that this is the right file."
         )
-    if b"\x00" in data:
-        raise FormRejected(
-            f"{name}: this is not a text file (it contains binary data); give the answer as a "
-            f".md or .txt file, or as the returned .docx form."
-        )
+    binary = FormRejected(
+        f"{name}: this is not a text file (it contains binary data); give the answer as a "
+        f".md or .txt file, or as the returned .docx form."
+    )
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # Notepad's "Unicode": NULs are text
+    if b"\x00" in data and not utf16:
+        raise binary
     try:
         text = decode_text(data)
     except UnicodeDecodeError as exc:
         raise FormRejected(
             f"{name}: the text is not UTF-8 (byte {exc.start}); save it as UTF-8 and try again."
         ) from exc
+    if "\x00" in text:
+        raise binary
     if re.search("[\x01-\x08\x0e-\x1f\x7f]", text):
         raise FormRejected(
             f"{name}: the file contains control characters, so it is not plain text; save the "

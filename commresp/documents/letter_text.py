@@ -75,6 +75,7 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
+        files.raise_if_locked(exc, path)
         raise BadInput(
             f"{path}: cannot read the file ({exc.strerror}); check its permissions"
         ) from exc

@@ -94,8 +94,7 @@ def read_text(path: Path) -> str:
     try:
         data = Path(path).read_bytes()
     except PermissionError as exc:
-        if is_locked(exc):
-            raise FileLocked(locked_message(Path(path), exc)) from None
+        raise_if_locked(exc, Path(path))
         raise
     return decode_text(data)
 
@@ -123,6 +122,12 @@ def is_locked(exc: BaseException, *, replacing: bool = False) -> bool:
         return False
     code = getattr(exc, "winerror", None)
     return code in SHARING_VIOLATIONS or (replacing and code == ACCESS_DENIED)
+
+
+def raise_if_locked(exc: BaseException, path: Path, *, replacing: bool = False) -> None:
+    """Turn the error for a file held open by another program into :class:`FileLocked`."""
+    if is_locked(exc, replacing=replacing):
+        raise FileLocked(locked_message(path, exc)) from None
 
 
 def locked_message(path: Path, exc: BaseException | None = None) -> str:
@@ -180,8 +185,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         try:
             os.replace(tmp, path)
         except PermissionError as exc:
-            if is_locked(exc, replacing=True):
-                raise FileLocked(locked_message(path, exc)) from None
+            raise_if_locked(exc, path, replacing=True)
             raise
         fsync_directory(path.parent)
     except BaseException:

@@ -26,7 +26,10 @@ Runner = Callable[[Sequence[str]], str]
 
 # Principals that may hold rights on a protected file besides its owner.
 _WINDOWS_TRUSTED = ("nt authority\\system", "builtin\\administrators", "system", "administrators")
-_ACE = re.compile(r"^\s*(?:\S.*?\s{2,})?(?P<who>[^:]+?):\((?P<rights>[^)]*)\)", re.M)
+# One entry as icacls prints it: "BUILTIN\\Users:(I)(RX)", "NT AUTHORITY\\SYSTEM:(F)".
+_ACE = re.compile(r"(?P<who>[^:()]+?):(?P<rights>(?:\([^)]*\))+)")
+# The first entry shares its line with the file's name: "C:\\ws\\.commresp-secret OFFICE\\ana:(F)".
+_FIRST_PATH = re.compile(r"^(?:[A-Za-z]:|\\\\)\S*\s+")
 
 
 class ProtectionError(OSError):
@@ -86,17 +89,29 @@ def create_private(
     fsync_directory(path.parent)
 
 
-def windows_acl_problem(icacls_output: str, user: str) -> str | None:
-    """What is wrong with a file's ACL as ``icacls FILE`` prints it, or None when owner-only."""
+def windows_acl_problem(icacls_output: str, user: str, path: str | None = None) -> str | None:
+    """What is wrong with a file's ACL as ``icacls FILE`` prints it, or None when owner-only.
+
+    ``path`` is the file name icacls was given (it starts the first line, before the first
+    entry); without it a name without spaces is assumed.  Deny entries grant nothing.
+    """
     others = []
     me = user.lower()
-    for match in _ACE.finditer(icacls_output):
-        who = match["who"].strip().lower()
-        if who.endswith(("successfully processed", "failed processing")):
+    for index, raw in enumerate(icacls_output.splitlines()):
+        line = raw.strip()
+        if index == 0:
+            if path and line.startswith(path):
+                line = line[len(path) :].strip()
+            else:
+                line = _FIRST_PATH.sub("", line, count=1)
+        match = _ACE.fullmatch(line)
+        if match is None or match["rights"].upper().startswith("(DENY)"):
             continue
-        if who == me or who.endswith("\\" + me) or who in _WINDOWS_TRUSTED:
+        who = match["who"].strip()
+        folded = who.lower()
+        if folded == me or folded.endswith("\\" + me) or folded in _WINDOWS_TRUSTED:
             continue
-        others.append(match["who"].strip())
+        others.append(who)
     if others:
         return "can also be read by " + ", ".join(dict.fromkeys(others))
     return None
@@ -108,7 +123,7 @@ def owner_only_problem(
     """Why ``path`` is not owner-only (``"mode 0644"``, ``"can also be read by Everyone"``)."""
     if _is_windows(platform):
         output = (run or _icacls)([str(path)])
-        return windows_acl_problem(output, user or current_user())
+        return windows_acl_problem(output, user or current_user(), str(path))
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         return f"can be read by other users (mode {mode:04o})"
