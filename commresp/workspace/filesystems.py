@@ -18,7 +18,6 @@ Windows probes themselves were not run on a real macOS or Windows machine.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -118,6 +117,8 @@ def read_linux_mounts() -> str:
 
 def run_macos_mount() -> str:
     """The output of macOS ``mount`` ("" where it cannot be run)."""
+    import subprocess  # here only: every command probes, and only macOS runs mount
+
     try:
         done = subprocess.run(["/sbin/mount"], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):

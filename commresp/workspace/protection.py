@@ -15,7 +15,6 @@ from __future__ import annotations
 import getpass
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,6 +36,8 @@ class ProtectionError(OSError):
 
 
 def _icacls(args: Sequence[str]) -> str:  # pragma: no cover - Windows only
+    import subprocess  # only on Windows, when the ACL is set or read
+
     done = subprocess.run(
         ["icacls", *args], capture_output=True, text=True, timeout=30, check=False
     )
