@@ -649,3 +649,46 @@ def test_the_invoker_still_sees_plain_names(run):
     """In a UTF-8 console names are shown as they are (only --json escapes them)."""
     run(*REGISTER_AL_BEL_1_2025[:-1], NAMES)
     assert NAMES in run("show", REF).stdout
+
+
+# --- the operations behind open, without click ---------------------------------------------
+
+
+def test_what_open_finds_without_click(drafted):
+    from commresp import drafting, enquiries, rendering
+    from commresp.errors import BadInput, DocumentError
+    from commresp.workspace.session import open_session
+
+    drafted("render", REF, "--lang", "fr")
+    session = open_session(str(drafted.root), "test-diplomat")
+    try:
+        out = drafted.root / CASE / "out"
+        note = rendering.document_to_open(session, "al-bel-1-2025", "note_verbale")
+        assert note == out / "note_verbale.fr.v1.docx"
+        with pytest.raises(DocumentError, match="no rendered response in en"):
+            rendering.document_to_open(session, REF, "response")
+        draft = drafting.draft_to_open(session, REF, "response", "EN")
+        assert draft == drafted.root / CASE / "drafts" / "response.en.md"
+        form = enquiries.form_to_open(session, REF)
+        assert form == drafted.root / CASE / "enquiries" / "enquiry-myria.fr.docx"
+        with pytest.raises(BadInput, match="police was not asked"):
+            enquiries.form_to_open(session, REF, "police")
+        (out / "note_verbale.fr.v1.docx").unlink()
+        with pytest.raises(DocumentError, match="is recorded but missing"):
+            rendering.document_to_open(session, REF, "note_verbale")
+    finally:
+        session.db.close()
+
+
+def test_doctor_on_a_database_of_an_older_commresp_is_a_warning(ws, runner):
+    import shutil
+
+    for side in ("commresp.db-wal", "commresp.db-shm"):
+        (ws / side).unlink(missing_ok=True)
+    shutil.copy(PROJECT / "tests" / "fixtures" / "workspace-0.1.0.db", ws / "commresp.db")
+    before = (ws / "commresp.db").read_bytes()
+    result = runner.invoke(cli, ["-w", str(ws), "doctor"])
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.stdout.splitlines() if line.split()[1] == "database"]
+    assert line.startswith("warning") and "is not up to date (pending: " in line
+    assert (ws / "commresp.db").read_bytes() == before  # doctor never upgrades it

@@ -7,7 +7,10 @@ A Windows console or a redirected output may use a code page (cp1252, cp850) tha
 "Łukasz", "Дмитрий" or "Γιώργος": :func:`safe_streams` makes such characters print as visible
 backslash escapes (``\\u0141ukasz``) instead of ending the command in a traceback.  JSON is
 ASCII only (every other character, and every control character, as a ``\\uXXXX`` escape), so
-it is printable on any console and parses back to exactly the text on record.
+it is printable on any console and parses back to exactly the text on record.  This was run
+here with ``PYTHONIOENCODING=cp1252`` and ``cp850``, not in a real Windows console (which,
+since Python 3.6, writes UTF-16 to the screen, so the code pages matter when output is
+redirected to a file or a pipe).
 """
 
 from __future__ import annotations

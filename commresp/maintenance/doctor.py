@@ -9,7 +9,8 @@ Each check is a :class:`Finding` with a status: ``ok``; ``warning`` (works, with
 the line explains: no LibreOffice means no PDFs); ``problem`` (something to fix: the command
 exits non-zero); ``skipped`` (it needs what an earlier check did not find).  Nothing is
 changed: the database is opened without migrating it.  The platform probes (mount table,
-``icacls``, where LibreOffice is) are parameters, as in the modules they come from.
+``icacls``, where LibreOffice is) are parameters, as in the modules they come from; the
+Windows and macOS answers were exercised with those parameters, not on a real Windows or Mac.
 """
 
 from __future__ import annotations
