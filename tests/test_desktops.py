@@ -18,7 +18,7 @@ from commresp.cli import cli
 from commresp.documents import letter_text
 from commresp.maintenance import doctor
 from commresp.workspace import files, filesystems, libreoffice, packaged
-from tests.conftest import REGISTER_AL_BEL_1_2025, db_snapshot, tree
+from tests.helpers import REGISTER_AL_BEL_1_2025, db_snapshot, tree
 
 PROJECT = Path(__file__).resolve().parents[1]
 CASE = Path("correspondence/AL-BEL-1-2025")

@@ -10,7 +10,7 @@ import tomllib
 import docx
 import pytest
 
-from commresp import demo, rendering
+from commresp import demo
 from commresp.errors import DocumentError, WorkspaceError
 from commresp.workspace.session import open_session
 from tests.helpers import db_dump, events, rows, tree
@@ -82,8 +82,11 @@ def test_the_demo_never_overwrites_a_workspace(al_bel_1):
 
 @pytest.mark.slow
 def test_pdfs_without_libreoffice_stop_before_rendering(tmp_path, monkeypatch):
-    monkeypatch.setattr(rendering, "soffice", lambda: None)
-    with pytest.raises(DocumentError, match="LibreOffice is not installed: install LibreOffice"):
+    from commresp.workspace import libreoffice
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on PATH
+    monkeypatch.setattr(libreoffice, "standard_places", lambda *args: [])
+    with pytest.raises(DocumentError, match="LibreOffice is needed for PDFs and was not found"):
         demo.run(tmp_path / "ws", pdf=True)
     session = open_session(str(tmp_path / "ws"), "someone")
     assert rows(session.db, "communications")[0]["status"] == "drafted"

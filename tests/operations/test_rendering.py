@@ -77,11 +77,14 @@ def test_bad_renders_write_nothing(al_bel_1_answered, monkeypatch):
     )
     drafting.draft(session, REF)
     refused(session, BadInput, "--lang takes fr, en or fr,en", rendering.render, REF, langs=["de"])
-    monkeypatch.setattr(rendering, "soffice", lambda: None)
+    from commresp.workspace import libreoffice
+
+    monkeypatch.setenv("PATH", str(session.workspace.root))  # no soffice on PATH
+    monkeypatch.setattr(libreoffice, "standard_places", lambda *args: [])
     refused(
         session,
         DocumentError,
-        "LibreOffice is not installed",
+        "LibreOffice is needed for PDFs and was not found",
         rendering.render,
         REF,
         pdf=True,
