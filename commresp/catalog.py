@@ -12,14 +12,18 @@ from typing import TYPE_CHECKING
 
 from commresp import store
 from commresp.errors import BadInput, UnknownAgency, UnknownMandate
+from commresp.rules import holders as holder_rules
 from commresp.rules.folding import fold
+from commresp.rules.language import holder_title
 
 if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
     import sqlite_utils
 
-HOLDER_TYPES = ("Special Rapporteur", "Independent Expert", "Working Group", "Expert Mechanism")
+HOLDER_TYPES = holder_rules.HOLDER_TYPES
 GENDERS = ("f", "m", "")
+MANDATE_KINDS = ("thematic", "country")
 AGENCY_LANGUAGES = ("fr", "nl", "en")
+TITLE_LANGUAGES = ("en", "fr", "es")
 
 
 def search(rows: list[dict], words: str, fields: tuple[str, ...]) -> list[dict]:
@@ -34,7 +38,7 @@ def search(rows: list[dict], words: str, fields: tuple[str, ...]) -> list[dict]:
     ]
 
 
-MANDATE_SEARCH_FIELDS = ("slug", "holder_type", "title_en", "title_fr")
+MANDATE_SEARCH_FIELDS = ("slug", "holder_type", "country", "title_en", "title_fr", "title_es")
 AGENCY_SEARCH_FIELDS = ("slug", "name_en", "name_fr", "name_nl")
 
 
@@ -92,9 +96,68 @@ def _check_mandate_fields(fields: dict) -> None:
         check_choice(fields["holder_type"], HOLDER_TYPES, "--holder-type")
     if "holder_gender" in fields:
         check_choice(fields["holder_gender"], GENDERS, "--gender")
+    if fields.get("kind"):
+        check_choice(fields["kind"], MANDATE_KINDS, "--kind")
+    country = fields.get("country")
+    if country:
+        import re
+
+        if not re.fullmatch(r"[A-Z]{3}", country):
+            raise BadInput(f"--country {country!r} must be an ISO 3166-1 alpha-3 code, e.g. IRN")
     for key in ("title_en", "title_fr"):
         if key in fields and not fields[key].strip():
             raise BadInput(f"--{key.replace('_', '-')} cannot be empty")
+
+
+def mandate_detail(db: sqlite_utils.Database, slug: str) -> dict:
+    """A mandate with its titles in every language and holder form, and its holders by period."""
+    row = mandate(db, slug)
+    personal = holder_rules.is_personal(row["holder_type"])
+    titles = {}
+    for lang in TITLE_LANGUAGES:
+        title = row.get(f"title_{lang}") or ""
+        titles[lang] = {
+            "m": holder_title(title, lang, "m" if personal else None),
+            "f": holder_title(title, lang, "f" if personal else None),
+        }
+    return {
+        **row,
+        "titles": titles,
+        "holders": store.mandate_holders(db, [slug])[slug] if personal else [],
+    }
+
+
+def add_holder(session, slug: str, fields: dict) -> dict:
+    """Record who held a mandate, from when to when (audited): the workspace's own knowledge
+    of holders the packaged catalog lacks or has wrong."""
+    from datetime import date
+
+    db = session.db
+    entry = mandate(db, slug)
+    if not holder_rules.is_personal(entry["holder_type"]):
+        raise BadInput(f"{slug} is a {entry['holder_type']}: its members have no holder gender")
+    name = (fields.get("name") or "").strip()
+    if not name:
+        raise BadInput("give the holder's name with --name")
+    check_choice(fields.get("gender") or "", holder_rules.GENDERS, "--gender")
+    start, end = fields.get("start_on"), fields.get("end_on")
+    if not isinstance(start, date):
+        raise BadInput("give the day the holder took office with --from YYYY-MM-DD")
+    if end is not None and end < start:
+        raise BadInput(f"--to {end} is before --from {start}")
+    row = {
+        "mandate": slug,
+        "name": name,
+        "gender": fields["gender"],
+        "start_on": start.isoformat(),
+        "end_on": end.isoformat() if end else None,
+        "verified": fields.get("verified") or "",
+        "source": (fields.get("source") or "").strip(),
+    }
+    with store.transaction(db):
+        row["id"] = store.insert_mandate_holder(db, row)
+        store.add_event(db, actor=session.actor, action="mandate-holder-add", details=row)
+    return row
 
 
 def _check_agency_fields(fields: dict) -> None:

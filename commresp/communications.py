@@ -17,6 +17,8 @@ from pathlib import Path
 from commresp import catalog, store
 from commresp.errors import BadInput, DuplicateReference, UnknownReference
 from commresp.rules import deadlines, states
+from commresp.rules import holders as holder_rules
+from commresp.rules.language import holder_title
 from commresp.rules.references import Reference, parse_reference
 from commresp.workspace import INCOMING, files
 from commresp.workspace.session import Session
@@ -24,10 +26,16 @@ from commresp.workspace.session import Session
 
 @dataclass(frozen=True)
 class MandateChoice:
-    """A mandate named on the command line: ``trafficking:f`` → slug and holder gender."""
+    """A mandate named on the command line: ``trafficking:f`` → slug and holder gender.
+
+    ``source`` says who gave the gender: ``"given"`` (the user, ``:f``) or ``"letter"`` (what
+    ``register --from-letter`` read in a French or Spanish title); see
+    :mod:`commresp.rules.holders`.
+    """
 
     slug: str
     gender: str | None = None
+    source: str = "given"
 
     @classmethod
     def parse(cls, text: str) -> MandateChoice:
@@ -62,39 +70,53 @@ def get(session: Session, text: str) -> dict:
     return row
 
 
+TITLE_LANGUAGES = ("en", "fr", "es")
+
+
 def _mandate_rows(
     session: Session,
     choices: Sequence[MandateChoice],
-    titles_fr: Mapping[str, str],
-    titles_en: Mapping[str, str],
+    titles: Mapping[str, Mapping[str, str]],
+    letter_date: date,
 ) -> list[dict]:
-    from commresp.rules.language import feminine_title_fr
-
+    """The rows of ``communication_mandates``: for each mandate its holder gender (given, read
+    in the letter, the holder in office on ``letter_date``, or the catalog's default: see
+    :mod:`commresp.rules.holders`) and its title in each language, as the letter or the user
+    words it, else the catalog's, agreeing with that gender."""
     if not choices:
         raise BadInput("name at least one mandate with --mandate (see 'commresp mandates')")
     slugs = [c.slug for c in choices]
     repeated = sorted({s for s in slugs if slugs.count(s) > 1})
     if repeated:
         raise BadInput(f"mandate named twice: {', '.join(repeated)}")
-    for slug in [*titles_fr, *titles_en]:
-        if slug not in slugs:
-            raise BadInput(f"--title-fr/--title-en name {slug!r}, which is not among --mandate")
+    for lang, given in titles.items():
+        for slug in given:
+            if slug not in slugs:
+                raise BadInput(f"--title-{lang} names {slug!r}, which is not among --mandate")
+    entries = [catalog.mandate(session.db, choice.slug) for choice in choices]
+    on_record = store.mandate_holders(session.db, slugs)
     rows = []
-    for choice in choices:
-        entry = catalog.mandate(session.db, choice.slug)
-        personal = entry["holder_type"] in ("Special Rapporteur", "Independent Expert")
-        gender = (choice.gender or entry["holder_gender"] or "m") if personal else ""
-        title_fr = titles_fr.get(choice.slug) or entry["title_fr"]
-        if gender == "f" and choice.slug not in titles_fr:
-            title_fr = feminine_title_fr(title_fr)
-        rows.append(
-            {
-                "mandate": choice.slug,
-                "holder_gender": gender,
-                "title_en": titles_en.get(choice.slug) or entry["title_en"],
-                "title_fr": title_fr,
-            }
+    for choice, entry in zip(choices, entries, strict=True):
+        decided = holder_rules.decide_gender(
+            entry["holder_type"],
+            given=choice.gender if choice.source == "given" else None,
+            from_letter=choice.gender if choice.source == "letter" else None,
+            holders=on_record[choice.slug],
+            on=letter_date,
+            catalog_default=entry["holder_gender"],
         )
+        row = {
+            "mandate": choice.slug,
+            "holder_gender": decided.gender,
+            "gender_source": decided.source,
+            "holder_name": decided.holder,
+        }
+        for lang in TITLE_LANGUAGES:
+            worded = titles.get(lang, {}).get(choice.slug)
+            row[f"title_{lang}"] = worded or holder_title(
+                entry.get(f"title_{lang}") or "", lang, decided.gender or None
+            )
+        rows.append(row)
     return rows
 
 
@@ -116,11 +138,15 @@ def register(
     mandates: Sequence[MandateChoice],
     titles_fr: Mapping[str, str] | None = None,
     titles_en: Mapping[str, str] | None = None,
+    titles_es: Mapping[str, str] | None = None,
     subject: str = "",
     summary: str = "",
     letter: Path | None = None,
 ) -> dict:
-    """Log a new communication; returns it as :func:`show` does."""
+    """Log a new communication; returns it as :func:`show` does.
+
+    ``titles_*`` map a mandate's slug to its title as the letter words it in that language.
+    """
     ref = parse_ref(session, ref_text)
     received_on = received_on or session.today
     _check_dates(session, letter_date, received_on)
@@ -129,7 +155,8 @@ def register(
     db = session.db
     if store.get_communication(db, str(ref)) is not None:
         raise DuplicateReference(f"{ref} is already registered; see 'commresp show \"{ref}\"'")
-    mandate_rows = _mandate_rows(session, mandates, titles_fr or {}, titles_en or {})
+    titles = {"en": titles_en or {}, "fr": titles_fr or {}, "es": titles_es or {}}
+    mandate_rows = _mandate_rows(session, mandates, titles, letter_date)
     due = deadlines.reply_due(letter_date, session.profile.reply_days(ref.type))
     stamp = store.now()
     row = {
@@ -190,6 +217,8 @@ def show(session: Session, ref_text: str) -> dict:
     result = {k: v for k, v in row.items() if k != "id"}
     result["days_left"] = days_left(session, row)
     result["mandates"] = store.communication_mandates(session.db, row["id"])
+    for m in result["mandates"]:
+        m["gender_from"] = holder_rules.describe_source(m, row["letter_date"])
     incoming = session.workspace.folder(row["slug"], INCOMING)
     result["letter_files"] = sorted(p.name for p in incoming.glob("*")) if incoming.is_dir() else []
     result["events"] = [
@@ -258,9 +287,13 @@ def edit(
     changes: Mapping[str, object],
     titles_fr: Mapping[str, str] | None = None,
     titles_en: Mapping[str, str] | None = None,
+    titles_es: Mapping[str, str] | None = None,
     genders: Mapping[str, str] | None = None,
 ) -> dict:
-    """Correct fields of a communication; the audit event keeps the old and new values."""
+    """Correct fields of a communication; the audit event keeps the old and new values.
+
+    A corrected gender is recorded as given, and the French and Spanish titles agree with it
+    (unless a corrected title is given in the same edit)."""
     row = get(session, ref_text)
     updates: dict[str, object] = {}
     for key, value in changes.items():
@@ -276,9 +309,8 @@ def edit(
         updates["reply_due"] = deadlines.reply_due(
             letter_date, session.profile.reply_days(row["type"])
         ).isoformat()
-    mandate_changes = _mandate_changes(
-        session, row, titles_fr or {}, titles_en or {}, genders or {}
-    )
+    titles = {"en": titles_en or {}, "fr": titles_fr or {}, "es": titles_es or {}}
+    mandate_changes = _mandate_changes(session, row, titles, genders or {})
     if not updates and not mandate_changes:
         raise BadInput("nothing to change: give at least one option (see 'commresp edit --help')")
     before = {k: row[k] for k in updates}
@@ -301,20 +333,26 @@ def edit(
     return show(session, row["ref"])
 
 
-def _mandate_changes(session, row, titles_fr, titles_en, genders) -> dict[int, dict]:
+def _mandate_changes(session, row, titles, genders) -> dict[int, dict]:
     current = {m["mandate"]: m for m in store.communication_mandates(session.db, row["id"])}
     changes: dict[int, dict] = {}
-    for field, given in (
-        ("title_fr", titles_fr),
-        ("title_en", titles_en),
-        ("holder_gender", genders),
-    ):
+    for slug in [*genders, *(s for given in titles.values() for s in given)]:
+        if slug not in current:
+            raise BadInput(f"{slug!r} is not a mandate of {row['ref']}")
+    for slug, gender in genders.items():
+        mandate = current[slug]
+        if gender not in ("f", "m"):
+            raise BadInput(f"gender for {slug} must be f or m")
+        if not holder_rules.is_personal(mandate["holder_type"]):
+            raise BadInput(f"{slug} is a {mandate['holder_type']}: it has no holder gender")
+        fields = changes.setdefault(mandate["position"], {})
+        fields.update(holder_gender=gender, gender_source="given", holder_name="")
+        for lang in ("fr", "es"):
+            if mandate[f"title_{lang}"]:
+                fields[f"title_{lang}"] = holder_title(mandate[f"title_{lang}"], lang, gender)
+    for lang, given in titles.items():
         for slug, value in given.items():
-            if slug not in current:
-                raise BadInput(f"{slug!r} is not a mandate of {row['ref']}")
-            if field == "holder_gender" and value not in ("f", "m"):
-                raise BadInput(f"gender for {slug} must be f or m")
-            changes.setdefault(current[slug]["position"], {})[field] = value.strip()
+            changes.setdefault(current[slug]["position"], {})[f"title_{lang}"] = value.strip()
     return changes
 
 
@@ -398,6 +436,7 @@ class LetterPlan:
     mandates: list[MandateChoice]
     titles_fr: dict[str, str]
     titles_en: dict[str, str]
+    titles_es: dict[str, str]
     language: str
     found: list[str]
     missing: list[str]
@@ -427,9 +466,11 @@ def plan_from_letter(
     if facts.letter_date:
         found.append(f"date {facts.letter_date.isoformat()}")
     for m in facts.mandates:
-        gender = f" ({m.gender})" if m.gender else ""
-        found.append(f"mandate {m.slug}{gender}: {m.title_fr or m.title_en}")
-    chosen = list(mandates) or [MandateChoice(m.slug, m.gender or None) for m in facts.mandates]
+        gender = f" ({m.gender}, from the letter)" if m.gender else ""
+        found.append(f"mandate {m.slug}{gender}: {m.title_fr or m.title_es or m.title_en}")
+    chosen = list(mandates) or [
+        MandateChoice(m.slug, m.gender or None, "letter") for m in facts.mandates
+    ]
     from_letter = not mandates
     plan = LetterPlan(
         ref=ref_text or facts.reference,
@@ -437,6 +478,7 @@ def plan_from_letter(
         mandates=chosen,
         titles_fr={m.slug: m.title_fr for m in facts.mandates if m.title_fr and from_letter},
         titles_en={m.slug: m.title_en for m in facts.mandates if m.title_en and from_letter},
+        titles_es={m.slug: m.title_es for m in facts.mandates if m.title_es and from_letter},
         language=facts.language,
         found=found,
         missing=[],

@@ -79,7 +79,8 @@ def test_single_mandate_is_not_conjointe(run):
     run("register", "UA BEL 2/2025", "--date", "2025-07-01", "--mandate", "torture")
     run("draft", "UA BEL 2/2025", "--date", "2025-07-30")
     note = (run.root / "correspondence/UA-BEL-2-2025/drafts/note_verbale.fr.md").read_text()
-    assert "se référer à la communication émanant du Rapporteur spécial sur la torture" in note
+    # the holder in office on 1 July 2025 is a woman (Alice Jill Edwards, since August 2022)
+    assert "se référer à la communication émanant de la Rapporteuse spéciale sur la torture" in note
     assert "conjointe" not in note
     assert "datée du 1er juillet 2025" in note
     english = (run.root / "correspondence/UA-BEL-2-2025/drafts/note_verbale.en.md").read_text()

@@ -14,6 +14,21 @@ EXPECTED = {
         "verified": str,
         "notes": str,
         "source": str,
+        "kind": str,
+        "country": str,
+        "title_es": str,
+        "established_on": str,
+        "ended_on": str,
+    },
+    "mandate_holders": {
+        "id": int,
+        "mandate": str,
+        "name": str,
+        "gender": str,
+        "start_on": str,
+        "end_on": str,
+        "verified": str,
+        "source": str,
     },
     "agencies": {
         "slug": str,
@@ -53,6 +68,9 @@ EXPECTED = {
         "holder_gender": str,
         "title_en": str,
         "title_fr": str,
+        "title_es": str,
+        "gender_source": str,
+        "holder_name": str,
     },
     "events": {
         "id": int,
@@ -145,6 +163,7 @@ MIGRATIONS = [
     "m003_documents",
     "m004_search",
     "m005_confidential",
+    "m006_catalog_by_period",
 ]
 
 

@@ -32,10 +32,11 @@ STATUS_COLUMNS = [*LIST_COLUMNS[:5], ("late_agencies", "Late agencies"), *LIST_C
     multiple=True,
     metavar="SLUG[:f|:m]",
     help="A mandate that signed the letter, in the letter's order; ':f'/':m' is the "
-    "holder's gender (default: the catalog's current holder). Repeat for each.",
+    "holder's gender (default: the holder in office on the letter's date). Repeat for each.",
 )
 @pairs_option("--title-fr", "The mandate's French title as the letter words it.")
 @pairs_option("--title-en", "The mandate's English title as the letter words it.")
+@pairs_option("--title-es", "The mandate's Spanish title as the letter words it.")
 @click.option("--subject", default="", help="What the letter is about, in a few words.")
 @click.option("--summary", default="", help="A short summary of the allegations.")
 @click.option(
@@ -60,6 +61,7 @@ def register(
     mandates,
     title_fr,
     title_en,
+    title_es,
     subject,
     summary,
     letter,
@@ -72,7 +74,9 @@ def register(
     REF is the letter's reference, written loosely if you like ("al bel 1/2025",
     "AL-BEL-1-2025"). The reply date is the letter date plus the reply period of its type.
     With --from-letter, commresp reads REF, the date and the mandates (with their titles as
-    the letter words them) from the letter and asks you to confirm.
+    the letter words them) from the letter and asks you to confirm. Each holder's gender is
+    the one you give (':f'), else the one a French or Spanish letter states ("Rapporteuse",
+    "Relatora"), else that of the holder in office on the letter's date.
 
     \b
     Example:
@@ -94,6 +98,7 @@ def register(
         _confirm_plan(plan, yes)
         ref, letter_date, choices, letter = plan.ref, plan.letter_date, plan.mandates, from_letter
         title_fr, title_en = {**plan.titles_fr, **title_fr}, {**plan.titles_en, **title_en}
+        title_es = {**plan.titles_es, **title_es}
     elif ref is None or letter_date is None or not choices:
         raise click.UsageError("give REF, --date and at least one --mandate, or --from-letter")
     result = communications.register(
@@ -104,6 +109,7 @@ def register(
         mandates=choices,
         titles_fr=title_fr,
         titles_en=title_en,
+        titles_es=title_es,
         subject=subject,
         summary=summary,
         letter=letter,
@@ -176,10 +182,11 @@ def show(session, ref, as_json):
     )
     click.echo("\nMandates")
     for m in result["mandates"]:
-        gender = f" ({m['holder_gender']})" if m["holder_gender"] else ""
+        gender = f" ({m['holder_gender']}: {clean(m['gender_from'])})" if m["holder_gender"] else ""
         click.echo(f"  {m['position']}. {clean(m['mandate'])}{gender}")
-        click.echo(f"     en: {clean(m['title_en'])}")
-        click.echo(f"     fr: {clean(m['title_fr'])}")
+        for lang in ("en", "fr", "es"):
+            if m[f"title_{lang}"]:
+                click.echo(f"     {lang}: {clean(m[f'title_{lang}'])}")
     if result.get("summary"):
         click.echo(f"\nSummary\n  {clean(result['summary'])}")
     click.echo("\nTimeline")
@@ -285,11 +292,22 @@ def status(session, limit, as_json):
 @click.option("--summary", help="New summary.")
 @pairs_option("--title-fr", "Correct a mandate's French title as the letter words it.")
 @pairs_option("--title-en", "Correct a mandate's English title as the letter words it.")
+@pairs_option("--title-es", "Correct a mandate's Spanish title as the letter words it.")
 @pairs_option("--gender", "Correct a holder's gender: SLUG=f or SLUG=m.")
 @json_option
 @pass_session
 def edit(
-    session, ref, letter_date, received, subject, summary, title_fr, title_en, gender, as_json
+    session,
+    ref,
+    letter_date,
+    received,
+    subject,
+    summary,
+    title_fr,
+    title_en,
+    title_es,
+    gender,
+    as_json,
 ):
     """Correct a communication; the audit log keeps the old values.
 
@@ -310,6 +328,7 @@ def edit(
         },
         titles_fr=title_fr,
         titles_en=title_en,
+        titles_es=title_es,
         genders=gender,
     )
     if as_json:

@@ -1,8 +1,9 @@
 """Language rules for French, English and Dutch documents: dates, lists, articles, mandate titles.
 
 Everything locale-specific that babel (CLDR) knows — month names, list conjunctions — comes from
-babel; this module only adds the French grammar that CLDR does not cover (``1er``, article
-contraction and elision, agreement of mandate titles with the holder's gender).
+babel; this module only adds the grammar that CLDR does not cover (``1er``, article contraction
+and elision, agreement of French and Spanish mandate titles with the holder's gender:
+:func:`holder_title`).
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ _APOSTROPHES = ("'", "\u2019")
 # "l'Yémen". "h" is treated as mute (l'homme, d'Haïti); aspirated h (la Hongrie) must be
 # handled by passing the article explicitly.
 _ELIDING_INITIALS = frozenset("aeiouhœæ")
-
-# Heads of mandate titles whose grammatical gender is masculine regardless of who holds them.
-_MASCULINE_BODIES = frozenset({"groupe", "groupes", "mécanisme", "mécanismes"})
 
 
 def check_language(lang: str) -> str:
@@ -116,59 +114,84 @@ def contract(preposition: str, article: str, noun: str) -> str:
     return phrase
 
 
-# Agreement tables for the holder words at the start of French mandate titles, keyed by
-# (gender, plural). Each family lists every form so any form can be recognised and re-inflected.
+# Agreement tables for the holder words at the start of mandate titles, per language, keyed by
+# (gender, plural). Each family lists every form so any form can be recognised and re-inflected:
+# the catalog keeps one (masculine) title, and every other form is derived from it by rule.
 _Forms = dict[tuple[str, bool], str]
-_HOLDER_NOUNS: tuple[_Forms, ...] = (
-    {
-        ("m", False): "rapporteur",
-        ("f", False): "rapporteuse",
-        ("m", True): "rapporteurs",
-        ("f", True): "rapporteuses",
-    },
-    {
-        ("m", False): "expert",
-        ("f", False): "experte",
-        ("m", True): "experts",
-        ("f", True): "expertes",
-    },
-)
-_HOLDER_ADJECTIVES: tuple[_Forms, ...] = (
-    {
-        ("m", False): "spécial",
-        ("f", False): "spéciale",
-        ("m", True): "spéciaux",
-        ("f", True): "spéciales",
-    },
-    {
-        ("m", False): "indépendant",
-        ("f", False): "indépendante",
-        ("m", True): "indépendants",
-        ("f", True): "indépendantes",
-    },
-)
-_HOLDER_PARTICIPLES: tuple[_Forms, ...] = (
-    {
-        ("m", False): "chargé",
-        ("f", False): "chargée",
-        ("m", True): "chargés",
-        ("f", True): "chargées",
-    },
-)
+
+
+def _family(ms: str, fs: str, mp: str, fp: str) -> _Forms:
+    """The four forms of a word: ``_family("expert", "experte", …)[("f", False)]`` → "experte"."""
+    return {("m", False): ms, ("f", False): fs, ("m", True): mp, ("f", True): fp}
+
+
+class _HolderWords(NamedTuple):
+    """The words a language's mandate titles start with: the holder noun ("Rapporteur"), then
+    at most one adjective ("spécial") and one participle ("chargé", "désigné"), which agree."""
+
+    nouns: tuple[_Forms, ...]
+    adjectives: tuple[_Forms, ...]
+    participles: tuple[_Forms, ...]
+    bodies: frozenset[str]  # heads that are masculine whoever sits on them (Groupe, Grupo)
+
+
+_HOLDER_WORDS: dict[str, _HolderWords] = {
+    "fr": _HolderWords(
+        nouns=(
+            _family("rapporteur", "rapporteuse", "rapporteurs", "rapporteuses"),
+            _family("expert", "experte", "experts", "expertes"),
+        ),
+        adjectives=(
+            _family("spécial", "spéciale", "spéciaux", "spéciales"),
+            _family("indépendant", "indépendante", "indépendants", "indépendantes"),
+        ),
+        # "Expert indépendant chargé de …"; "Expert désigné par le Haut-Commissaire" (Haiti).
+        participles=(
+            _family("chargé", "chargée", "chargés", "chargées"),
+            _family("désigné", "désignée", "désignés", "désignées"),
+        ),
+        bodies=frozenset({"groupe", "groupes", "mécanisme", "mécanismes"}),
+    ),
+    # Spanish: "Relator Especial" / "Relatora Especial", "Experto Independiente" / "Experta
+    # Independiente" (especial, independiente do not change), "Experto designado" / "Experta
+    # designada" (Haiti); "el Grupo de Trabajo" stays masculine.
+    "es": _HolderWords(
+        nouns=(
+            _family("relator", "relatora", "relatores", "relatoras"),
+            _family("experto", "experta", "expertos", "expertas"),
+        ),
+        adjectives=(
+            _family("especial", "especial", "especiales", "especiales"),
+            _family("independiente", "independiente", "independientes", "independientes"),
+        ),
+        participles=(
+            _family("encargado", "encargada", "encargados", "encargadas"),
+            _family("designado", "designada", "designados", "designadas"),
+        ),
+        bodies=frozenset({"grupo", "grupos", "mecanismo", "mecanismos"}),
+    ),
+}
+# Languages whose mandate titles agree with the holder's gender; English titles never do.
+GENDERED_TITLE_LANGUAGES: tuple[str, ...] = tuple(_HOLDER_WORDS)
 
 
 def _index(families: tuple[_Forms, ...]) -> dict[str, tuple[_Forms, str, bool]]:
-    """Map each form to (its family, gender, plural): ``_index(...)["experte"][1]`` → ``"f"``."""
-    return {
-        form: (family, gender, plural)
-        for family in families
-        for (gender, plural), form in family.items()
-    }
+    """Map each form to (its family, gender, plural): ``_index(...)["experte"][1]`` → ``"f"``.
+
+    A form shared by both genders ("especial") is indexed once, as masculine: it tells nothing
+    about the holder, and the noun before it decides.
+    """
+    index: dict[str, tuple[_Forms, str, bool]] = {}
+    for family in families:
+        for (gender, plural), form in sorted(family.items(), key=lambda item: item[0][0] != "m"):
+            index.setdefault(form, (family, gender, plural))
+    return index
 
 
-_NOUN_INDEX = _index(_HOLDER_NOUNS)
-_ADJECTIVE_INDEX = _index(_HOLDER_ADJECTIVES)
-_PARTICIPLE_INDEX = _index(_HOLDER_PARTICIPLES)
+_INDEXES = {
+    lang: (_index(words.nouns), _index(words.adjectives), _index(words.participles))
+    for lang, words in _HOLDER_WORDS.items()
+}
 
 # Up to three leading words; (?!\w) is implicit because \w+ is greedy, so "Experts" is never
 # read as "Expert" + "s".
@@ -189,22 +212,29 @@ def _key(word: str) -> str:
     return unicodedata.normalize("NFC", word).lower()
 
 
-def _parse_holder(title: str) -> _Holder | None:
+def _parse_holder(title: str, lang: str = "fr") -> _Holder | None:
     """Leading holder words of a title: ``_parse_holder("Experte sur X").gender`` → ``"f"``."""
-    match = _LEADING_WORDS.match(title)
-    if match is None or _key(match.group(2)) not in _NOUN_INDEX:
+    if lang not in _INDEXES:
         return None
-    family, gender, plural = _NOUN_INDEX[_key(match.group(2))]
+    nouns, adjectives, participles = _INDEXES[lang]
+    match = _LEADING_WORDS.match(title)
+    if match is None or _key(match.group(2)) not in nouns:
+        return None
+    family, gender, plural = nouns[_key(match.group(2))]
     words = [(match.group(1), match.group(2), family)]
     end = match.end(2)
-    # The adjective and participle agree with the noun; stop at the first word that is not one,
-    # so nothing beyond the holder phrase is ever touched.
-    for group, index in ((4, _ADJECTIVE_INDEX), (6, _PARTICIPLE_INDEX)):
+    # The adjective and the participle agree with the noun, in that order, each at most once
+    # ("Expert indépendant chargé de", "Expert désigné par"); stop at the first other word, so
+    # nothing beyond the holder phrase is ever touched.
+    allowed = [adjectives, participles]
+    for group in (4, 6):
         word = match.group(group)
-        if word is None or _key(word) not in index:
+        found = next((i for i, index in enumerate(allowed) if word and _key(word) in index), None)
+        if found is None:
             break
-        words.append((match.group(group - 1), word, index[_key(word)][0]))
+        words.append((match.group(group - 1), word, allowed[found][_key(word)][0]))
         end = match.end(group)
+        allowed = allowed[found + 1 :]
     return _Holder(words, gender, plural, end)
 
 
@@ -217,9 +247,9 @@ def _match_case(template: str, word: str) -> str:
     return word
 
 
-def _inflect_title(title: str, gender: str) -> str:
+def _inflect_title(title: str, gender: str, lang: str = "fr") -> str:
     """Re-inflect the leading holder words of ``title`` for ``gender``, keeping number and case."""
-    holder = _parse_holder(title)
+    holder = _parse_holder(title, lang)
     if holder is None:
         return title
     head = "".join(
@@ -227,6 +257,50 @@ def _inflect_title(title: str, gender: str) -> str:
         for space, word, family in holder.words
     )
     return head + title[holder.end :]
+
+
+def holder_title(title: str, lang: str, gender: str | None) -> str:
+    """A mandate title agreeing with its holder: the one rule for every language.
+
+    ``holder_title("Relator Especial sobre X", "es", "f")`` → ``"Relatora Especial sobre X"``;
+    ``holder_title("Expert désigné par …", "fr", "f")`` → ``"Experte désignée par …"``. English
+    titles, bodies ("Groupe de travail", "Grupo de Trabajo") and ``gender=None`` are unchanged.
+    """
+    lang = check_title_language(lang)
+    _check_gender(gender)
+    if gender is None:
+        return title
+    return _inflect_title(title, gender, lang)
+
+
+def holder_gender_of_title(title: str, lang: str) -> str | None:
+    """Gender a title gives its holder: ``("Relatora Especial sobre X", "es")`` → ``"f"``.
+
+    "m" for a masculine head (Rapporteur, Relator, and bodies: Groupe, Grupo, Mécanisme), None
+    when the title does not say (English, or an unknown head).
+    """
+    lang = check_title_language(lang)
+    holder = _parse_holder(title, lang)
+    if holder is not None:
+        return holder.gender
+    match = _LEADING_WORDS.match(title)
+    words = _HOLDER_WORDS.get(lang)
+    if match is not None and words is not None and _key(match.group(2)) in words.bodies:
+        return "m"
+    return None
+
+
+def has_holder_noun(title: str, lang: str) -> bool:
+    """Whether a title starts with a gendered holder noun (Rapporteur, Experta…), not a body."""
+    return _parse_holder(title, check_title_language(lang)) is not None
+
+
+def check_title_language(lang: str) -> str:
+    """The languages of mandate titles: the three working languages of the Special Procedures."""
+    code = lang.strip().lower() if isinstance(lang, str) else lang
+    if code not in ("en", "fr", "es"):
+        raise ValueError(f"unknown language of a mandate title {lang!r}: use en, fr or es")
+    return code
 
 
 def feminine_title_fr(title: str) -> str:
@@ -241,13 +315,7 @@ def masculine_title_fr(title: str) -> str:
 
 def holder_gender_of_title_fr(title: str) -> str | None:
     """Gender of the head of a French mandate title: ``"Rapporteuse spéciale sur X"`` → ``"f"``."""
-    holder = _parse_holder(title)
-    if holder is not None:
-        return holder.gender
-    match = _LEADING_WORDS.match(title)
-    if match is not None and _key(match.group(2)) in _MASCULINE_BODIES:
-        return "m"
-    return None
+    return holder_gender_of_title(title, "fr")
 
 
 def _check_gender(gender: str | None) -> None:

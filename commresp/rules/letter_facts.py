@@ -2,9 +2,10 @@
 
 :func:`find_facts` reads the plain text of a letter (from
 :func:`commresp.documents.letter_text.letter_text`) and finds the reference
-(``AL BEL 1/2025``), the date of the letter, its language and the mandates that sent it, with
-their titles as the letter words them and, in French, the holder's gender (the matching of
-mandate phrases against the catalog is :mod:`commresp.rules.mandate_titles`).
+(``AL BEL 1/2025``), the date of the letter, its language (English, French or Spanish) and the
+mandates that sent it, with their titles as the letter words them and, in French and Spanish,
+the holder's gender (the matching of mandate phrases against the catalog is
+:mod:`commresp.rules.mandate_titles`).
 
 Pure text work: nothing here reads files, the database or the command line; the caller shows
 the facts, lets the user correct them (``--date``, ``--mandate``) and registers the
@@ -55,8 +56,9 @@ def find_facts(
     """Find the reference, date, language and mandates of a letter's text.
 
     ``mandates`` are catalog rows (dicts with ``slug``, ``holder_type``, ``title_en``,
-    ``title_fr``); ``types`` and ``other_addressees`` come from the mission profile, as for
-    :func:`commresp.rules.references.parse_reference`. Dates after ``today`` are ignored.
+    ``title_fr``, ``title_es``); ``types`` and ``other_addressees`` come from the mission
+    profile, as for :func:`commresp.rules.references.parse_reference`. Dates after ``today``
+    are ignored.
 
     >>> rows = [{"slug": "minorities", "holder_type": "Special Rapporteur",
     ...          "title_en": "Special Rapporteur on minority issues", "title_fr": None}]
@@ -80,7 +82,8 @@ def find_facts(
         folded[:salutation] if salutation is not None else folded[:3000], today
     )
     language = _find_language(folded)
-    found = find_mandates(text, folded, mandates, language, salutation)
+    # An undated letter is taken to be recent: the mandates in force today.
+    found = find_mandates(text, folded, mandates, language, salutation, letter_date or today)
 
     missing = []
     if reference is None:
@@ -94,8 +97,8 @@ def find_facts(
 
 # --- reference ---------------------------------------------------------------------------------
 
-# "REFERENCE:", "Reference:", "RÉFÉRENCE :", "Réf. :", "Ref." (on folded text).
-_REFERENCE_LABEL = re.compile(r"\bref(?:erence)?s?\b\.?[ \t]*(?:no\.?|n°)?[ \t]*:?\s*")
+# "REFERENCE:", "Reference:", "RÉFÉRENCE :", "Réf. :", "Ref.", "Ref.:", "Referencia:" (folded).
+_REFERENCE_LABEL = re.compile(r"\bref(?:erence|erencia)?s?\b\.?[ \t]*(?:no\.?|n°)?[ \t]*:?\s*")
 _REFERENCE_TAIL = re.compile(r"\b([a-z]{3})\s+(\d{1,6})\s*/\s*(\d{4})\b")
 # Old references put mandate file codes between the type and the State code:
 # "UA G/SO 214 (53-24) SYR 3/2014". The longest example found (2014, five file codes) takes
@@ -159,14 +162,19 @@ def _find_reference(
 
 @cache
 def _month_numbers() -> dict[str, int]:
-    """Folded month names and abbreviations in English and French: ``"aout"`` → 8."""
+    """Folded month names and abbreviations in English and French, and Spanish month names:
+    ``"aout"`` → 8, ``"abril"`` → 4."""
     from babel.dates import get_month_names
 
     names: dict[str, int] = {}
-    for locale in ("en", "fr"):
-        for width in ("wide", "abbreviated"):
+    for locale, widths in (("en", ("wide", "abbreviated")), ("fr", ("wide", "abbreviated"))):
+        for width in widths:
             for number, name in get_month_names(width, locale=locale).items():
                 names[fold_aligned(name).rstrip(".")] = number
+    # Spanish: the full names only; the abbreviations would read English words ("ago") as months.
+    for number, name in get_month_names("wide", locale="es").items():
+        names[fold_aligned(name)] = number
+    names["setiembre"] = 9  # the spelling of Peru and Uruguay (RAE accepts both)
     names["sept"] = 9  # "Sept. 22, 2025": common in English, not CLDR's abbreviation
     return names
 
@@ -175,8 +183,8 @@ def _month_numbers() -> dict[str, int]:
 def _date_pattern() -> re.Pattern[str]:
     months = "|".join(sorted(map(re.escape, _month_numbers()), key=len, reverse=True))
     return re.compile(
-        rf"""\b(?P<d1>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{months})\b\.?,?\s+
-                (?P<y1>\d{{4}})\b
+        rf"""\b(?P<d1>\d{{1,2}})(?:er|st|nd|rd|th|o)?\s+(?:of\s+|de\s+)?(?P<m1>{months})\b\.?,?\s+
+                (?:de\s+|del\s+)?(?P<y1>\d{{4}})\b
            |\b(?P<m2>{months})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})\b
            |\b(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})\b""",
         re.VERBOSE,
@@ -206,12 +214,15 @@ def _find_date(folded_top: str, today: date) -> date | None:
     return None
 
 
-_SALUTATION_LINE = re.compile(r"(?m)^[ \t]*(?:your[ \t]+)?excellenc[ey][ \t]*[,:!]?[ \t]*$")
-_SALUTATION_WORD = re.compile(r"\bexcellenc[ey]\b")
+_SALUTATION_LINE = re.compile(
+    r"(?m)^[ \t]*(?:your[ \t]+)?(?:excellenc[ey]|excelencia)[ \t]*[,:!]?[ \t]*$"
+)
+_SALUTATION_WORD = re.compile(r"\b(?:excellenc[ey]|excelencia)\b")
 
 
 def _salutation_start(folded: str) -> int | None:
-    """Offset of "Excellency,"/"Excellence," (the line if there is one, else the first word)."""
+    """Offset of "Excellency,"/"Excellence,"/"Excelencia:" (the line if there is one, else the
+    first word)."""
     match = _SALUTATION_LINE.search(folded) or _SALUTATION_WORD.search(folded)
     return match.start() if match else None
 
@@ -226,18 +237,36 @@ _ENGLISH_MARKERS = re.compile(
     r"\bexcellency\b|\bspecial\s+rapporteur|\bworking\s+group\b|\bwe\s+have\s+the\s+honou?r\b"
     r"|\bindependent\s+expert|\bmandates?\s+of\b|\bplease\s+accept\b"
 )
+_SPANISH_MARKERS = re.compile(
+    r"\bexcelencia\b|\brelator(?:a|es|as)?\s+especial|\bgrupo\s+de\s+trabajo\b"
+    r"|\btenemos\s+el\s+honor\b|\bexpert(?:o|a|os|as)\s+independiente|\bmandatos?\s+de"
+    r"|\bacepte\b"
+)
 _FRENCH_WORDS = re.compile(r"\b(?:le|la|les|des|du|et|est|une|pour|dans)\b")
 _ENGLISH_WORDS = re.compile(r"\b(?:the|of|and|is|to|for|with|that|this)\b")
+_SPANISH_WORDS = re.compile(r"\b(?:el|los|las|del|y|que|por|para|una|con)\b")
 
 
 def _find_language(folded: str) -> str:
-    """``'fr'`` if French markers outnumber English ones, else ``'en'``.
+    """The language whose letter formulas are the most frequent: ``'en'``, ``'fr'`` or ``'es'``
+    (English on a tie, the commonest language of the letters).
 
     >>> _find_language("excellence, nous avons l'honneur")
     'fr'
+    >>> _find_language("excelencia: tenemos el honor de dirigirnos a usted")
+    'es'
     """
-    french, english = len(_FRENCH_MARKERS.findall(folded)), len(_ENGLISH_MARKERS.findall(folded))
-    if french == english == 0:
+    counts = {
+        "en": len(_ENGLISH_MARKERS.findall(folded)),
+        "fr": len(_FRENCH_MARKERS.findall(folded)),
+        "es": len(_SPANISH_MARKERS.findall(folded)),
+    }
+    if not any(counts.values()):
         # No letter formula at all (a fragment): fall back on the commonest small words.
-        french, english = len(_FRENCH_WORDS.findall(folded)), len(_ENGLISH_WORDS.findall(folded))
-    return "fr" if french > english else "en"
+        counts = {
+            "en": len(_ENGLISH_WORDS.findall(folded)),
+            "fr": len(_FRENCH_WORDS.findall(folded)),
+            "es": len(_SPANISH_WORDS.findall(folded)),
+        }
+    best = max(counts.values())
+    return next(lang for lang in ("en", "fr", "es") if counts[lang] == best)

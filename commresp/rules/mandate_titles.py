@@ -3,12 +3,15 @@
 Letters word titles differently from the catalog (shorter, older or reworded), so titles are
 not looked up verbatim. The text is cut into candidate phrases, each starting at a holder noun
 ("Special Rapporteur", "Groupe de travail" …) and ending at the next ``;``, ``:``, sentence end,
-next holder noun or a phrase that never belongs to a title ("pursuant to", "REFERENCE"). Each
+next holder noun or a phrase that never belongs to a title ("pursuant to", "REFERENCE", "de
+conformidad con"). Each
 phrase is scored against every catalog title by the overlap of significant words, weighted by
 how rare each word is in the catalog, so that "mercenaries" counts for more than "human
-rights". The mandates section at the top of the letter ("Mandates of …", "Mandats du …") and the
-sentence "in our capacity as …" are read first, because the rest of the letter repeats the
-mandates in less predictable sentences.
+rights", and "Iran" for more than "situation of human rights" (country mandates are catalog
+mandates like the others). The mandates section at the top of the letter ("Mandates of …",
+"Mandats du …", "Mandatos del …") and the sentence "in our capacity as …" ("en notre qualité
+de", "en nuestra calidad de") are read first, because the rest of the letter repeats the
+mandates in less predictable sentences. Letters are read in English, French and Spanish.
 
 Pure text work (no I/O): :func:`find_mandates` is called by
 :func:`commresp.rules.letter_facts.find_facts`.
@@ -20,41 +23,58 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from commresp.rules.folding import fold_aligned, straight_apostrophes
-from commresp.rules.language import holder_gender_of_title_fr
+from commresp.rules.holders import in_force, is_personal
+from commresp.rules.language import holder_gender_of_title
 
-__all__ = ["FoundMandate", "find_mandates"]
+__all__ = ["LANGUAGES", "FoundMandate", "find_mandates"]
+
+# The working languages of the Special Procedures, in which their letters are written.
+LANGUAGES = ("en", "fr", "es")
 
 
 @dataclass
 class FoundMandate:
     """A mandate found in a letter, with its title as the letter words it.
 
-    Only the title in the letter's language is set; ``gender`` is ``'f'`` or ``'m'`` for a
-    French "Rapporteuse spéciale"/"Rapporteur spécial" or "Experte"/"Expert", else ``''``.
+    Only the title in the letter's language is set; ``gender`` is ``'f'`` or ``'m'`` when the
+    title says it (French "Rapporteuse spéciale"/"Rapporteur spécial", "Experte"/"Expert";
+    Spanish "Relatora Especial"/"Relator Especial", "Experta"/"Experto"), else ``''``.
     """
 
     slug: str
     gender: str
     title_en: str | None
     title_fr: str | None
+    title_es: str | None = None
 
 
 _S = r"\s+"
 # Holder nouns that start a mandate title, on folded text. Longer forms come first so that
-# "International Independent Expert Mechanism" is not read as "Independent Expert".
+# "International Independent Expert Mechanism" is not read as "Independent Expert". The experts
+# the High Commissioner designates (Haiti, the Sudan) are "Expert on the situation of …",
+# "Expert désigné …", "Experto designado …".
 _HOLDERS: tuple[tuple[str, str, str], ...] = (
     ("international independent expert mechanism", "en", "Expert Mechanism"),
     ("expert mechanism", "en", "Expert Mechanism"),
     ("special rapporteurs?", "en", "Special Rapporteur"),
     ("independent experts?", "en", "Independent Expert"),
     ("working group", "en", "Working Group"),
+    ("expert(?= on (?:the )?(?:situation of )?human rights)", "en", "Designated Expert"),
     ("mecanisme international d'experts independants", "fr", "Expert Mechanism"),
     ("mecanisme d'experts", "fr", "Expert Mechanism"),
     ("rapporteu(?:r|se)s? speci(?:al|ale|aux|ales)", "fr", "Special Rapporteur"),
     ("experte?s? independante?s?", "fr", "Independent Expert"),
+    ("experte?s? designee?s?", "fr", "Designated Expert"),
     ("groupe de travail", "fr", "Working Group"),
+    ("mecanismo internacional de expertos independientes", "es", "Expert Mechanism"),
+    ("mecanismo de expertos", "es", "Expert Mechanism"),
+    ("relator(?:a|es|as)? especial(?:es)?", "es", "Special Rapporteur"),
+    ("expert(?:o|a|os|as) independientes?", "es", "Independent Expert"),
+    ("expert(?:o|a|os|as) designad(?:o|a|os|as)", "es", "Designated Expert"),
+    ("grupo de trabajo", "es", "Working Group"),
 )
 _HOLDER = re.compile(
     "|".join(rf"(?P<h{i}>\b{words.replace(' ', _S)}\b)" for i, (words, _, _) in enumerate(_HOLDERS))
@@ -65,35 +85,33 @@ _HOLDER = re.compile(
 _PHRASE_END = re.compile(
     r"[;:.!?](?=\s|$)|\n[ \t]*\n"
     r"|\b(?:pursuant|conformement|en\s+vertu|references?|ref\b|excellenc[ey]|we\s+have\s+the"
-    r"|nous\s+avons|please\s+accept|veuillez)"
+    r"|nous\s+avons|please\s+accept|veuillez"
+    r"|de\s+conformidad|en\s+virtud|referencias?|excelencia|tenemos\s+el|tengo\s+el|acepte)"
 )
 _MAX_PHRASE = 600
 
-# Country mandates ("Special Rapporteur on the situation of human rights in Belarus") are not
-# in the thematic catalog; without this they would pass for "… human rights defenders".
-_COUNTRY_MANDATE = re.compile(
-    r"\W*(?:on\s+)?(?:the\s+)?situation\s+of\s+human\s+rights\s+(?:in|on)\b"
-    r"|\W*(?:sur\s+)?(?:la\s+)?situation\s+des\s+droits\s+(?:de\s+l'homme|humains)\s+"
-    r"(?:en|au|aux|a|dans|dans\s+les?)\b"
-)
-
-# Words that carry no meaning for telling titles apart (folded; one set for both languages,
+# Words that carry no meaning for telling titles apart (folded; one set for all languages,
 # since no title needs any of them to be recognised).
 _STOP_WORDS = frozenset(
     """the of on and or in to a an its their his her by for with as at from this that these
     those all any into while within le la les l de des du d et ou en dans sur au aux y qu que
     qui leur leurs ses son sa se s par pour avec un une ce cette ces tous toute toutes tout
-    ainsi""".split()
+    ainsi el los las del e o u sobre al su sus con por para unos unas como lo""".split()
 )
 # Words that, right after a title, show that the sentence has moved on ("… would like to").
 _SENTENCE_WORDS = frozenset(
     """is are was were has have had would will shall should may might can could wishes wish
     notes expresses remains recalls requests urges also who which whose est sont ont souhaite
-    souhaitent voudrait voudraient rappelle note exprime prie dont""".split()
+    souhaitent voudrait voudraient rappelle note exprime prie dont es son ha han desea desean
+    quisiera quisieran recuerda expresa solicita insta cuyo cuya""".split()
 )
-# Words dropped from the end of a phrase: the links to the next title (", and the", " et de la").
-_CONNECTORS = frozenset("and the of et de du des la le les l d a au aux or ou".split())
+# Words dropped from the end of a phrase: the links to the next title (", and the", " et de la",
+# " y del").
+_CONNECTORS = frozenset(
+    "and the of et de du des la le les l d a au aux or ou y e del el los las al u o".split()
+)
 _TAIL_MAX_TOKENS = 6
+_SINCE = frozenset({"since", "depuis", "desde"})
 
 _HOLDER_MISMATCH = 0.85  # a mandate can change type (IE → SR); the wording still decides
 _MIN_SCORE = 0.5  # weighted F1 between a phrase and a title
@@ -118,6 +136,7 @@ class _Title:
     slug: str
     holder_type: str
     stems: frozenset[str]
+    country: bool = False  # a country mandate: named only by a word of its own (its country)
 
 
 @dataclass
@@ -151,7 +170,10 @@ def _build_index(rows: Sequence[dict], language: str) -> _Index:
         topic = folded[holder.end() :] if holder else folded
         titles.append(
             _Title(
-                row["slug"], row.get("holder_type") or holder_type, frozenset(_topic_stems(topic))
+                row["slug"],
+                row.get("holder_type") or holder_type,
+                frozenset(_topic_stems(topic)),
+                country=row.get("kind") == "country" or bool(row.get("country")),
             )
         )
     counts: dict[str, int] = {}
@@ -204,7 +226,9 @@ def _acceptable(stems: set[str], title: _Title, index: _Index) -> bool:
 
     Either close overall (weighted F1), or a short form made of the title's own words
     ("Special Rapporteur on torture") that contains a word found in no other title. Either way
-    a fairly rare word must match, so that common ones ("human rights") never decide alone.
+    a fairly rare word must match, so that common ones ("human rights") never decide alone; for
+    a country mandate, a word of no other title (its country: "Iran", not "Republic"), since
+    every country title shares "the situation of human rights in".
     """
     common = stems & title.stems
     if not common:
@@ -212,6 +236,8 @@ def _acceptable(stems: set[str], title: _Title, index: _Index) -> bool:
     f1, precision = _score(stems, title, index)
     rarest_common = max(index.weight(s) for s in common)
     if rarest_common < _MIN_RARITY * index.rarest:
+        return False
+    if title.country and rarest_common < index.rarest - 1e-9:
         return False
     return f1 >= _MIN_SCORE or (
         precision >= _MIN_PRECISION and rarest_common >= index.rarest - 1e-9
@@ -238,8 +264,6 @@ def _match_phrase(
     they may run on up to the end; elsewhere a comma or a long run ends them.
     """
     start, topic_start, end = span
-    if _COUNTRY_MANDATE.match(folded, topic_start, end):
-        return None
     tokens = []
     for m in _TOKEN.finditer(folded, topic_start, end):
         word = m[0]
@@ -279,7 +303,10 @@ def _match_phrase(
     tail_end = last
     for i in range(last + 1, len(tokens)):
         token, gap = tokens[i], folded[tokens[i - 1].end : tokens[i].start]
-        if token.digit or token.capital or token.folded in _SENTENCE_WORDS:
+        # A number is a resolution or a date, not a title; except a year a title itself
+        # names ("the Palestinian territories occupied since 1967").
+        dated = token.digit and tokens[i - 1].folded in _SINCE
+        if (token.digit and not dated) or token.capital or token.folded in _SENTENCE_WORDS:
             break
         if not trusted_end and any(c in gap for c in ",()[]"):
             break
@@ -315,9 +342,12 @@ def _clean_title(phrase: str) -> str:
     return title[:1].upper() + title[1:]
 
 
-_SECTION_HEAD = re.compile(r"\bmandates?\s+of\b|\bmandats?\s+(?:du|de|des|d')")
+_SECTION_HEAD = re.compile(
+    r"\bmandates?\s+of\b|\bmandats?\s+(?:du|de|des|d')|\bmandatos?\s+(?:del|de|de\s+la)\b"
+)
 _CAPACITY = re.compile(
     r"\bin\s+(?:our|my)\s+capacit(?:y|ies)\s+as\b|\ben\s+(?:notre|ma)\s+qualite\s+de\b"
+    r"|\ben\s+(?:nuestra|mi)\s+calidad\s+de\b"
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
@@ -381,20 +411,26 @@ def find_mandates(
     rows: Sequence[dict],
     language: str,
     salutation: int | None,
+    on: date | None = None,
 ) -> list[FoundMandate]:
     """Mandates of a letter in order of first mention, each once; see the module docstring.
 
     ``folded`` is ``fold_aligned(text)``; ``rows`` are catalog rows (``slug``, ``holder_type``,
-    ``title_en``, ``title_fr``); ``language`` is the letter's ("en" or "fr", read first);
-    ``salutation`` is the offset of "Excellency," in the text, None if there is none.
+    ``title_en``, ``title_fr``, ``title_es``); ``language`` is the letter's ("en", "fr" or
+    "es", read first); ``salutation`` is the offset of "Excellency," in the text, None if there
+    is none; ``on`` is the day of the letter: mandates not in force that day are left out (the
+    merged "Special Rapporteur on contemporary forms of slavery and trafficking in persons" did
+    not write the letters of 2025).
     """
-    indexes = {lang: _build_index(rows, lang) for lang in ("en", "fr")}
-    other = "fr" if language == "en" else "en"
+    if on is not None:
+        rows = [row for row in rows if in_force(row, on)]
+    indexes = {lang: _build_index(rows, lang) for lang in LANGUAGES}
+    holder_types = {row.get("slug"): row.get("holder_type") for row in rows}
 
     matches: list[tuple[_Match, str]] = []
-    # The letter's own language first; the other only if the letter named nothing in its own
+    # The letter's own language first; the others only if the letter named nothing in its own
     # (a wrong language guess must not lose the mandates).
-    for languages in ((language,), (other,)):
+    for languages in ((language,), *((lang,) for lang in LANGUAGES if lang != language)):
         for region in _regions(folded, salutation):
             matches += _mandates_in(text, folded, region, languages, indexes, trusted_end=True)
         if not matches:
@@ -403,24 +439,29 @@ def find_mandates(
         if matches:
             break
 
-    found: list[FoundMandate] = []
-    seen: set[str] = set()
+    # The body and the signatures repeat the mandates of the heading: each mandate is listed
+    # once, where it is first named, with its best-matching wording (a heading whose PDF lost
+    # a word, "… in the Islamic Republic of ;", is completed by the sentence that follows).
+    best: dict[str, tuple[_Match, str]] = {}
     for match, phrase_language in matches:
-        if match.slug in seen:
-            continue  # the body and the signatures repeat the mandates of the heading
-        seen.add(match.slug)
+        if match.slug not in best or match.score > best[match.slug][0].score:
+            best[match.slug] = (match, phrase_language)
+    found: list[FoundMandate] = []
+    for slug in dict.fromkeys(match.slug for match, _ in matches):
+        match, phrase_language = best[slug]
         title = _clean_title(text[match.start : match.end])
         gender = ""
-        if phrase_language == "fr":
+        if phrase_language != "en" and is_personal(holder_types.get(match.slug)):
             holder = _HOLDER.match(folded, match.start)
-            if holder and _holder_of(holder)[1] in ("Special Rapporteur", "Independent Expert"):
-                gender = holder_gender_of_title_fr(title) or ""
+            if holder and is_personal(_holder_of(holder)[1]):
+                gender = holder_gender_of_title(title, phrase_language) or ""
         found.append(
             FoundMandate(
                 slug=match.slug,
                 gender=gender,
                 title_en=title if phrase_language == "en" else None,
                 title_fr=title if phrase_language == "fr" else None,
+                title_es=title if phrase_language == "es" else None,
             )
         )
     return found

@@ -6,6 +6,8 @@ the modules behind these names:
 - :mod:`~commresp.store.schema`: the connection (WAL, foreign keys, busy timeout; a database
   from a newer commresp is refused), transactions, and the numbered migrations ``m001_…``,
   applied by sqlite-utils' ``Migrations``; the health checks and copies of the database file.
+- :mod:`~commresp.store.seed`: the catalogs shipped in the package, and how the migrations
+  seed a new or upgraded record with them.
 - :mod:`~commresp.store.queries`: the core queries (communications, mandates, catalogs,
   enquiries, answers, documents, the audit log, confidential terms, outgoing numbers, the
   files on record).
@@ -53,10 +55,12 @@ from commresp.store.queries import (
     insert_communication,
     insert_document,
     insert_enquiry,
+    insert_mandate_holder,
     late_agencies,
     latest_answers,
     latest_document,
     list_communications,
+    mandate_holders,
     mandates_of,
     next_outgoing_number,
     open_communications,
@@ -71,6 +75,7 @@ from commresp.store.queries import (
     update_communication,
     update_communication_mandate,
     update_enquiry,
+    update_mandate_holder,
     upsert_agencies,
     upsert_mandates,
 )
@@ -128,12 +133,14 @@ __all__ = [
     "insert_communication",
     "insert_document",
     "insert_enquiry",
+    "insert_mandate_holder",
     "integrity_errors",
     "known_migrations",
     "late_agencies",
     "latest_answers",
     "latest_document",
     "list_communications",
+    "mandate_holders",
     "mandates_of",
     "next_outgoing_number",
     "now",
@@ -160,6 +167,7 @@ __all__ = [
     "update_communication",
     "update_communication_mandate",
     "update_enquiry",
+    "update_mandate_holder",
     "upsert_agencies",
     "upsert_mandates",
     "vacuum_into",

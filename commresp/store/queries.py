@@ -81,6 +81,31 @@ def insert_catalog_entry(db: sqlite_utils.Database, table: str, row: dict) -> No
     db[table].insert(row)
 
 
+def mandate_holders(db: sqlite_utils.Database, slugs: Sequence[str]) -> dict[str, list[dict]]:
+    """The holders by period of each of ``slugs``, in the order they took office."""
+    result: dict[str, list[dict]] = {slug: [] for slug in slugs}
+    if not slugs:
+        return result
+    marks = ",".join("?" * len(slugs))
+    for row in db.query(
+        f"""select id, mandate, name, gender, start_on, end_on, verified, source
+            from mandate_holders where mandate in ({marks}) order by mandate, start_on, id""",
+        list(slugs),
+    ):
+        result[row["mandate"]].append(row)
+    return result
+
+
+def insert_mandate_holder(db: sqlite_utils.Database, row: dict) -> int:
+    table = db["mandate_holders"]
+    table.insert(row)
+    return table.last_pk
+
+
+def update_mandate_holder(db: sqlite_utils.Database, holder_id: int, fields: dict) -> None:
+    db["mandate_holders"].update(holder_id, fields)
+
+
 # --- communications ---------------------------------------------------------------------
 
 
@@ -106,8 +131,9 @@ def update_communication(db: sqlite_utils.Database, comm_id: int, changes: dict)
 def communication_mandates(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
     return list(
         db.query(
-            """select cm.position, cm.mandate, cm.holder_gender, cm.title_en, cm.title_fr,
-                      m.holder_type
+            """select cm.position, cm.mandate, cm.holder_gender, cm.gender_source,
+                      cm.holder_name, cm.title_en, cm.title_fr, cm.title_es, m.holder_type,
+                      m.kind, m.country
                from communication_mandates cm join mandates m on m.slug = cm.mandate
                where cm.communication_id = ? order by cm.position""",
             [comm_id],

@@ -310,6 +310,50 @@ def m005_confidential(db: sqlite_utils.Database) -> None:
     db["confidential_terms"].create_index(["communication_id", "folded"], unique=True)
 
 
+@migration
+def m006_catalog_by_period(db: sqlite_utils.Database) -> None:
+    """Spanish titles, country mandates and holders by period: a communication's holder gender
+    follows the holder in office on the letter's date (holders change), and it records where
+    the gender came from (given, the letter, the holder in office, the catalog's default)."""
+    from commresp.rules.language import holder_title
+    from commresp.store import seed
+
+    added = ("kind", "country", "title_es", "established_on", "ended_on")
+    for column in added:
+        db["mandates"].add_column(column, str)
+    for column in ("title_es", "gender_source", "holder_name"):
+        db["communication_mandates"].add_column(column, str)
+    db["mandate_holders"].create(
+        {
+            "id": int,
+            "mandate": str,
+            "name": str,
+            "gender": str,
+            "start_on": str,
+            "end_on": str,
+            "verified": str,
+            "source": str,
+        },
+        pk="id",
+        foreign_keys=[("mandate", "mandates", "slug")],
+        not_null={"mandate", "name", "gender", "start_on"},
+    )
+    db["mandate_holders"].create_index(["mandate", "start_on"])
+    # Seeded here, so that a new workspace and an upgraded one get the same catalog.
+    seed.seed_catalog(db, seed.packaged_csv("mandates.csv"), seed.packaged_holders(), added)
+    # Communications registered before have no Spanish title: the catalog's, agreeing with the
+    # gender they were registered with.
+    for slug, title_es in db.execute(
+        "select slug, title_es from mandates where title_es is not null and title_es != ''"
+    ).fetchall():
+        for gender in ("f", "m", ""):
+            db.execute(
+                "update communication_mandates set title_es = ? "
+                "where mandate = ? and coalesce(holder_gender, '') = ?",
+                [holder_title(title_es, "es", gender or None), slug, gender],
+            )
+
+
 def now() -> str:
     """The current time as stored in the database: UTC ISO 8601 to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

@@ -10,12 +10,16 @@ import csv
 import io
 from importlib import resources
 
+from commresp.store.seed import packaged_csv, packaged_holders
 from commresp.workspace import files
 
 
 def data_csv(name: str) -> list[dict]:
-    """Rows of a packaged CSV file: ``data_csv("mandates.csv")[0]["slug"]`` → ``"trafficking"``."""
-    return csv_rows(resources.files("commresp").joinpath("data", name).read_bytes())
+    """Rows of a packaged CSV file: ``data_csv("mandates.csv")[0]["slug"]`` → ``"trafficking"``.
+
+    Read by :mod:`commresp.store.seed`, since the migrations seed the record from these files.
+    """
+    return packaged_csv(name)
 
 
 def csv_rows(data: bytes) -> list[dict]:
@@ -25,8 +29,14 @@ def csv_rows(data: bytes) -> list[dict]:
 
 
 def mandates() -> list[dict]:
-    """The mandate catalog shipped with commresp (Special Procedures mandates)."""
+    """The mandate catalog shipped with commresp: thematic and country mandates, titles in
+    English, French and Spanish (masculine forms; the feminine ones follow by rule)."""
     return data_csv("mandates.csv")
+
+
+def mandate_holders() -> list[dict]:
+    """Who held each packaged mandate, when: ``mandate``, ``name``, ``gender``, ``start_on``…"""
+    return packaged_holders()
 
 
 def agencies(state_code: str) -> list[dict]:
