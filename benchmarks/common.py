@@ -222,21 +222,23 @@ def _stamp(day: date, hour: int = 9) -> str:
 
 
 def _mandate_choices() -> list[dict]:
-    """The packaged catalog as ``commresp register`` would copy it (gendered French titles)."""
-    from commresp.rules.language import feminine_title_fr
+    """The packaged catalog as ``commresp register`` would copy it (gendered French and Spanish
+    titles; the catalog's default gender, as for a letter no holder on record covers)."""
+    from commresp.rules.holders import is_personal
+    from commresp.rules.language import holder_title
     from commresp.workspace import packaged
 
     rows = []
     for m in packaged.mandates():
-        personal = m["holder_type"] in ("Special Rapporteur", "Independent Expert")
-        gender = (m["holder_gender"] or "m") if personal else ""
-        title_fr = feminine_title_fr(m["title_fr"]) if gender == "f" else m["title_fr"]
+        gender = (m["holder_gender"] or "m") if is_personal(m["holder_type"]) else ""
         rows.append(
             {
                 "mandate": m["slug"],
                 "holder_gender": gender,
+                "gender_source": "catalog" if gender else "",
                 "title_en": m["title_en"],
-                "title_fr": title_fr,
+                "title_fr": holder_title(m["title_fr"], "fr", gender or None),
+                "title_es": holder_title(m["title_es"], "es", gender or None),
             }
         )
     return rows

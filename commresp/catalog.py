@@ -135,7 +135,7 @@ def add_holder(session, slug: str, fields: dict) -> dict:
     db = session.db
     entry = mandate(db, slug)
     if not holder_rules.is_personal(entry["holder_type"]):
-        raise BadInput(f"{slug} is a {entry['holder_type']}: its members have no holder gender")
+        raise BadInput(f"{slug} is a {entry['holder_type']}: it has no holder gender")
     name = (fields.get("name") or "").strip()
     if not name:
         raise BadInput("give the holder's name with --name")
