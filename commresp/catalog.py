@@ -100,10 +100,14 @@ def _check_mandate_fields(fields: dict) -> None:
         check_choice(fields["kind"], MANDATE_KINDS, "--kind")
     country = fields.get("country")
     if country:
-        import re
+        from commresp.workspace import packaged
 
-        if not re.fullmatch(r"[A-Z]{3}", country):
-            raise BadInput(f"--country {country!r} must be an ISO 3166-1 alpha-3 code, e.g. IRN")
+        known = {row["iso3"] for row in packaged.data_csv("states.csv")} - {"OTH"}
+        if country not in known:
+            raise BadInput(
+                f"--country {country!r} is not the ISO 3166-1 alpha-3 code of a State "
+                "(e.g. IRN; see commresp/data/states.csv)"
+            )
     for key in ("title_en", "title_fr"):
         if key in fields and not fields[key].strip():
             raise BadInput(f"--{key.replace('_', '-')} cannot be empty")

@@ -7,7 +7,8 @@ Two steps, kept apart so each can be tested and reused on its own:
   refuses it with one line saying what is wrong and what to do;
 * :func:`find_facts` (:mod:`commresp.rules.letter_facts`) reads that text and finds the
   reference (``AL BEL 1/2025``), the date of the letter, its language and the mandates that
-  sent it, with their titles as the letter words them and, in French, the holder's gender.
+  sent it, with their titles as the letter words them and, in French and Spanish, the
+  holder's gender.
 
 :func:`read_letter` does both.  Nothing here touches the database or the command line: the
 caller shows the facts, lets the user correct them (``--date``, ``--mandate``) and registers

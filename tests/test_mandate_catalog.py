@@ -544,3 +544,49 @@ def test_an_upgraded_0_1_0_workspace_gets_the_dated_catalog(run):
     run("register", "UA SYR 3/2014", "--date", "2014-01-31", "--mandate", "housing")
     housing = mandates_of(run, "UA SYR 3/2014")["housing"]
     assert (housing["holder_gender"], housing["holder_name"]) == ("f", "Raquel Rolnik")
+
+
+def write_pdf(text: str, path: Path) -> Path:
+    """The letter's paragraphs in a narrow column, so that its titles wrap over lines."""
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    style = getSampleStyleSheet()["Normal"]
+    flow = []
+    for paragraph in text.split("\n\n"):
+        escaped = paragraph.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        flow += [Paragraph(escaped.replace("\n", "<br/>"), style), Spacer(1, 6)]
+    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=150, rightMargin=150).build(flow)
+    return path
+
+
+@pytest.mark.parametrize("name", ["UA-SYR-3-2014.en.txt", "OL-ESP-4-2024.es.txt"])
+def test_real_letters_read_the_same_from_a_pdf(name, tmp_path):
+    text = (LETTERS / name).read_text(encoding="utf-8")
+    pdf = write_pdf(text, tmp_path / "letter.pdf")
+    from_pdf = find_facts(letter_text(pdf), CATALOG, today=TODAY)
+    from_text = facts_of(name)
+    assert (from_pdf.reference, from_pdf.letter_date) == (
+        from_text.reference,
+        from_text.letter_date,
+    )
+    assert slugs_genders(from_pdf) == slugs_genders(from_text)
+
+
+def test_a_workspace_adds_a_country_mandate_of_its_own(run):
+    run("mandates", "add", "country-syr", "--holder-type", "Special Rapporteur",
+        "--title-en", "Special Rapporteur on the situation of human rights in the Syrian Arab "
+        "Republic", "--title-fr", "Rapporteur spécial sur la situation des droits de l'homme en "
+        "République arabe syrienne", "--title-es", "Relator Especial sobre la situación de los "
+        "derechos humanos en la República Árabe Siria", "--country", "SYR")  # fmt: skip
+    added = run.json("mandates", "show", "country-syr")
+    assert (added["kind"], added["country"]) == ("country", "SYR")
+    assert added["titles"]["es"]["f"].startswith("Relatora Especial sobre la situación")
+    bad = run("mandates", "add", "country-abc", "--holder-type", "Special Rapporteur",
+              "--title-en", "X", "--title-fr", "Y", "--country", "ABC", code=2)  # fmt: skip
+    assert bad.stderr.startswith("Error: --country 'ABC' is not the ISO 3166-1 alpha-3 code")
+    assert run("mandates", "edit", "country-syr", "--kind", "regional", code=2).stderr == (
+        "Error: --kind must be one of thematic, country\n"
+    )
