@@ -92,3 +92,45 @@ def test_bad_edits_change_nothing(session):
         "tortur",
         {"notes": "x"},
     )
+
+
+# --- holders by period -------------------------------------------------------------------------
+
+
+def test_mandate_detail_gives_both_forms_of_each_title_and_the_holders(session):
+    detail = catalog.mandate_detail(session.db, "country-hti")
+    assert detail["titles"]["fr"]["f"].startswith("Experte désignée par le Haut-Commissaire")
+    assert detail["titles"]["es"]["m"].startswith("Experto designado por el Alto Comisionado")
+    assert detail["titles"]["en"]["f"] == detail["titles"]["en"]["m"] == detail["title_en"]
+    assert [h["name"] for h in detail["holders"]] == ["William O'Neill"]
+    body = catalog.mandate_detail(session.db, "mercenaries")
+    assert body["holders"] == [] and body["titles"]["es"]["f"].startswith("Grupo de Trabajo")
+
+
+def test_add_a_holder_is_one_audited_row(session):
+    from datetime import date
+
+    since = len(events(session.db))
+    added = catalog.add_holder(
+        session,
+        "food",
+        {"name": "Jane Example", "gender": "f", "start_on": date(2026, 5, 1), "source": "x"},
+    )
+    assert added["end_on"] is None and added["mandate"] == "food"
+    assert rows(session.db, "mandate_holders", name="Jane Example")[0]["start_on"] == "2026-05-01"
+    assert the_new_event(session.db, since, "mandate-holder-add")["details"]["name"] == (
+        "Jane Example"
+    )
+
+
+@pytest.mark.parametrize(
+    ("slug", "fields", "message"),
+    [
+        ("food", {"name": "", "gender": "f", "start_on": "d"}, "give the holder's name"),
+        ("food", {"name": "X", "gender": "x", "start_on": "d"}, "--gender must be one of f, m"),
+        ("food", {"name": "X", "gender": "f", "start_on": None}, "--from YYYY-MM-DD"),
+        ("mercenaries", {"name": "X", "gender": "f"}, "it has no holder gender"),
+    ],
+)
+def test_bad_holders_are_refused_and_change_nothing(session, slug, fields, message):
+    refused(session, BadInput, message, catalog.add_holder, slug, fields)

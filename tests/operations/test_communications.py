@@ -306,3 +306,40 @@ def test_plan_from_a_letter_without_reference_or_date_says_what_is_missing(sessi
         letter_date=None,
         mandates=(),
     )
+
+
+# --- the holder's gender by the letter's date ----------------------------------------------------
+
+
+def test_the_gender_follows_the_holder_in_office_and_says_where_it_came_from(session):
+    shown = communications.register(
+        session,
+        "UA SYR 3/2014",
+        letter_date=date(2014, 1, 31),
+        mandates=choices("housing", "health", "food:f", "mercenaries"),
+    )
+    got = {
+        m["mandate"]: (m["holder_gender"], m["gender_source"], m["holder_name"])
+        for m in shown["mandates"]
+    }
+    assert got == {
+        "housing": ("f", "holder", "Raquel Rolnik"),
+        "health": ("m", "holder", "Anand Grover"),
+        "food": ("f", "given", ""),
+        "mercenaries": ("", "", ""),
+    }
+    by_slug = {m["mandate"]: m for m in shown["mandates"]}
+    assert by_slug["housing"]["gender_from"] == "holder in office: Raquel Rolnik"
+    assert by_slug["food"]["gender_from"] == "given with --mandate food:f"
+    assert by_slug["food"]["title_es"].startswith("Relatora Especial sobre el derecho")
+
+
+def test_a_gender_read_in_the_letter_wins_over_the_holder_in_office(session):
+    letter = communications.MandateChoice("housing", "m", "letter")
+    shown = communications.register(
+        session, "UA SYR 4/2014", letter_date=date(2014, 1, 31), mandates=[letter]
+    )
+    housing = shown["mandates"][0]
+    assert (housing["holder_gender"], housing["gender_source"]) == ("m", "letter")
+    assert housing["gender_from"] == "letter"
+    assert housing["title_fr"].startswith("Rapporteur spécial sur le logement")
