@@ -96,6 +96,7 @@ def cli(ctx: click.Context, workspace: str | None, actor: str | None) -> None:
 def _register_commands() -> None:
     from commresp.commands import (
         catalog_cmds,
+        clearance_cmds,
         communications_cmds,
         confidential_cmds,
         demo_cmds,
@@ -114,6 +115,7 @@ def _register_commands() -> None:
         enquiries_cmds,
         documents_cmds,
         desktop_cmds,
+        clearance_cmds,
         confidential_cmds,
         search_cmds,
         reports_cmds,

@@ -221,6 +221,8 @@ def show(session: Session, ref_text: str) -> dict:
         m["gender_from"] = holder_rules.describe_source(m, row["letter_date"])
     incoming = session.workspace.folder(row["slug"], INCOMING)
     result["letter_files"] = sorted(p.name for p in incoming.glob("*")) if incoming.is_dir() else []
+    # the latest clearance round: submitted to whom, approved or returned (with the comments)
+    result["clearance"] = store.latest_clearance(session.db, row["id"])
     result["events"] = [
         {**e, "details": json.loads(e["details"] or "{}")}
         for e in store.events_for(session.db, row["id"])
@@ -373,7 +375,9 @@ def move(
     own.  ``changes`` are other fields written with the state (``sent_on``…); a move to the
     state the communication is already in writes only those, and the event.
     """
-    states.check_move(comm["ref"], comm["status"], to_state)
+    states.check_move(
+        comm["ref"], comm["status"], to_state, clearance=session.profile.clearance_required
+    )
     updates = dict(changes or {})
     if to_state != comm["status"]:
         updates["status"] = to_state

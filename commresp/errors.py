@@ -67,3 +67,7 @@ class BackupRefused(CommrespError):
 
 class ProblemsFound(CommrespError):
     """``check`` found problems in the workspace (each listed before the error line)."""
+
+
+class NotPermitted(CommrespError):
+    """The actor may not do this (e.g. approve a reply without being an approver)."""

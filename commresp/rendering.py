@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from commresp import communications, drafting, store
-from commresp.errors import BadInput, DocumentError
+from commresp import clearance, communications, drafting, store
+from commresp.errors import BadInput, DocumentError, InvalidTransition
 from commresp.rules import document_kinds, states
 from commresp.workspace import OUT, files, libreoffice, records
 from commresp.workspace.profile import Profile
@@ -35,6 +35,8 @@ class Rendered:
     docx: Path
     pdf: Path | None = None
     redacted: bool = False
+    # what the render changed besides the files (an approval voided), to tell the user
+    note: str | None = None
 
 
 def soffice(profile: Profile | None = None) -> str | None:
@@ -126,12 +128,15 @@ def render(
     pdf: bool = False,
     redacted: bool = False,
     style: str = "bar",
+    force: bool = False,
 ) -> list[Rendered]:
     """Render the drafts of a communication into new versions of its documents.
 
     With ``redacted``, a publication copy (``<kind>.<lang>.vN.redacted.docx``) in which every
     confidential term and ``||marked||`` text is hidden (``style`` ``bar`` or ``text``), each
     file checked for leaks before it is kept; otherwise ``||`` markers are simply dropped.
+    After sending, a new version of what went out needs ``force`` (and the event says so);
+    a reply in clearance goes back to drafted, its approval void.
     """
     from commresp import redaction
     from commresp.documents.markdown_to_docx import render_markdown
@@ -139,6 +144,13 @@ def render(
 
     langs = check_languages(langs)
     comm = communications.get(session, ref_text)
+    after_sending = comm["status"] in states.AFTER_SENDING and not redacted
+    if after_sending and not force:
+        raise InvalidTransition(
+            f"{comm['ref']} was sent on {comm['sent_on'] or '(date not recorded)'}: a new "
+            "render would no longer be what went out; add --force to render anyway "
+            "(or --redacted for the publication copy)"
+        )
     if pdf:
         require_soffice(session.profile)
     sources = []
@@ -229,14 +241,25 @@ def render(
                     records.record_document(
                         session, comm["id"], r.kind, r.language, r.version, "pdf", r.pdf, redacted
                     )
-            store.add_event(
-                session.db,
-                actor=session.actor,
-                action="render",
-                communication_id=comm["id"],
-                details={"files": [p.name for p in written]}
-                | ({"redacted": True, "style": style, "terms": len(terms)} if redacted else {}),
-            )
+            details = {"files": [p.name for p in written]}
+            if redacted:
+                details |= {"redacted": True, "style": style, "terms": len(terms)}
+            if after_sending:
+                details["forced_after"] = comm["status"]
+            note = None if redacted else clearance.void_on_render(session, comm)
+            if note:
+                details["voided"] = comm["status"]
+                communications.move(session, comm, "drafted", "render", details)
+                for r in results:
+                    r.note = note
+            else:
+                store.add_event(
+                    session.db,
+                    actor=session.actor,
+                    action="render",
+                    communication_id=comm["id"],
+                    details=details,
+                )
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
@@ -326,12 +349,15 @@ def send(session: Session, ref_text: str) -> Path:
     from commresp import mail
 
     comm = communications.get(session, ref_text)
-    if comm["status"] not in ("drafted", "sent"):
-        states.check_move(comm["ref"], comm["status"], "sent")
+    if comm["status"] != "sent":  # the e-mail may be written again after sending
+        states.check_move(
+            comm["ref"], comm["status"], "sent", clearance=session.profile.clearance_required
+        )
     attachments = latest_documents(session, comm)
     for path in attachments:
         if not path.exists():
             raise DocumentError(f"{path.name} is recorded but missing; render again")
+    clearance.check_attachments(session, comm, attachments)
     from commresp.rules import wording
 
     p = session.profile
@@ -379,7 +405,9 @@ def send(session: Session, ref_text: str) -> Path:
 def mark_sent(session: Session, ref_text: str, *, on: date | None = None) -> dict:
     """Record that the reply went to the registry (status sent, date on record)."""
     comm = communications.get(session, ref_text)
-    states.check_move(comm["ref"], comm["status"], "sent")
+    states.check_move(
+        comm["ref"], comm["status"], "sent", clearance=session.profile.clearance_required
+    )
     on = on or session.today
     if on < date.fromisoformat(comm["letter_date"]) or on > session.today:
         raise BadInput(f"--on {on} must be between the letter date {comm['letter_date']} and today")

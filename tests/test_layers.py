@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "commresp"
 OPERATIONS = {
     "answers",
     "catalog",
+    "clearance",
     "communications",
     "demo",
     "drafting",

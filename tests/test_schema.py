@@ -137,6 +137,18 @@ EXPECTED = {
         "actor": str,
         "created_at": str,
     },
+    "clearances": {
+        "id": int,
+        "communication_id": int,
+        "submitted_by": str,
+        "submitted_to": str,
+        "submitted_at": str,
+        "outcome": str,
+        "decided_by": str,
+        "decided_at": str,
+        "reason": str,
+        "files": str,
+    },
 }
 
 
@@ -164,6 +176,7 @@ MIGRATIONS = [
     "m004_search",
     "m005_confidential",
     "m006_catalog_by_period",
+    "m007_clearance",
 ]
 
 

@@ -189,6 +189,22 @@ def show(session, ref, as_json):
                 click.echo(f"     {lang}: {clean(m[f'title_{lang}'])}")
     if result.get("summary"):
         click.echo(f"\nSummary\n  {clean(result['summary'])}")
+    cleared = result.get("clearance")
+    if cleared:
+        to = f" to {clean(cleared['submitted_to'])}" if cleared["submitted_to"] else ""
+        click.echo(
+            f"\nClearance\n  submitted{to} by {clean(cleared['submitted_by'])} "
+            f"at {cleared['submitted_at']}"
+        )
+        if cleared["outcome"] != "pending":
+            click.echo(
+                f"  {cleared['outcome']} by {clean(cleared['decided_by'])} "
+                f"at {cleared['decided_at']}"
+            )
+        if cleared["reason"]:
+            click.echo(f"  comments: {clean(cleared['reason'])}")
+        for f in cleared["files"]:
+            click.echo(f"  {clean(f['name'])}  sha256 {f['sha256']}")
     click.echo("\nTimeline")
     for e in result["events"]:
         summary = event_summary(e["details"])

@@ -115,9 +115,10 @@ def draft(session, ref, on, outgoing_ref, order, opening, closing, reuse, force,
     "--bar", "style", flag_value="bar", help="With --redacted: hide with a black bar (default)."
 )
 @click.option("--text", "style", flag_value="text", help="With --redacted: hide with [redacted].")
+@click.option("--force", is_flag=True, help="Render a reply already sent (a new version; audited).")
 @json_option
 @pass_session
-def render(session, refs, lang, pdf, redacted, style, as_json):
+def render(session, refs, lang, pdf, redacted, style, force, as_json):
     """Render the drafts into new versions of the .docx (and PDF) documents.
 
     Each run makes a new version (note_verbale.fr.v2.docx…); none is overwritten.
@@ -148,7 +149,10 @@ def render(session, refs, lang, pdf, redacted, style, as_json):
                 pdf=pdf,
                 redacted=redacted,
                 style=style or "bar",
+                force=force,
             )
+    for note in dict.fromkeys(r.note for r in results if r.note):
+        click.echo(note, err=True)
     if as_json:
         emit_json(
             [

@@ -31,6 +31,7 @@ from commresp.store.fulltext import (
     search_paragraphs,
 )
 from commresp.store.queries import (
+    add_clearance,
     add_confidential_term,
     add_event,
     all_agencies,
@@ -44,6 +45,7 @@ from commresp.store.queries import (
     count_by_status,
     count_overdue,
     count_rendered,
+    decide_clearance,
     enquiries_for,
     enquiry_agencies,
     events_for,
@@ -58,7 +60,9 @@ from commresp.store.queries import (
     insert_mandate_holder,
     late_agencies,
     latest_answers,
+    latest_clearance,
     latest_document,
+    latest_documents_of,
     list_communications,
     mandate_holders,
     mandates_of,
@@ -103,6 +107,7 @@ from commresp.store.schema import (
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "add_clearance",
     "add_confidential_term",
     "add_event",
     "all_agencies",
@@ -120,6 +125,7 @@ __all__ = [
     "count_by_status",
     "count_overdue",
     "count_rendered",
+    "decide_clearance",
     "enquiries_for",
     "enquiry_agencies",
     "events_for",
@@ -138,7 +144,9 @@ __all__ = [
     "known_migrations",
     "late_agencies",
     "latest_answers",
+    "latest_clearance",
     "latest_document",
+    "latest_documents_of",
     "list_communications",
     "mandate_holders",
     "mandates_of",

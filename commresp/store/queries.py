@@ -518,3 +518,73 @@ def count_rendered(db: sqlite_utils.Database, comm_id: int) -> int:
            and format in ('docx', 'pdf') and redacted = 0""",
         [comm_id],
     ).fetchone()[0]
+
+
+# --- clearance rounds -----------------------------------------------------------------------
+
+
+def add_clearance(db: sqlite_utils.Database, comm_id: int, *, by: str, to: str | None) -> int:
+    """Open a clearance round (the reply submitted); its id."""
+    return (
+        db["clearances"]
+        .insert(
+            {
+                "communication_id": comm_id,
+                "submitted_by": by,
+                "submitted_to": to,
+                "submitted_at": now(),
+                "outcome": "pending",
+            }
+        )
+        .last_pk
+    )
+
+
+def latest_clearance(db: sqlite_utils.Database, comm_id: int) -> dict | None:
+    """The newest clearance round of a communication, its files decoded."""
+    rows = list(
+        db.query(
+            "select * from clearances where communication_id = ? order by id desc limit 1",
+            [comm_id],
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    row["files"] = json.loads(row["files"]) if row["files"] else []
+    return row
+
+
+def decide_clearance(
+    db: sqlite_utils.Database,
+    clearance_id: int,
+    *,
+    outcome: str,
+    by: str,
+    reason: str | None = None,
+    files: list[dict] | None = None,
+) -> None:
+    """Record the outcome of a round: approved (with the files' sha256), returned or voided."""
+    fields: dict[str, Any] = {"outcome": outcome, "decided_by": by, "decided_at": now()}
+    if reason is not None:
+        fields["reason"] = reason
+    if files is not None:
+        fields["files"] = json.dumps(files, ensure_ascii=False)
+    db["clearances"].update(clearance_id, fields)
+
+
+def latest_documents_of(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
+    """The newest version of each rendered document (kind, language, format), no copies."""
+    return list(
+        db.query(
+            """select d.* from documents d
+               where d.communication_id = ? and d.redacted = 0
+                 and d.format in ('docx', 'pdf')
+                 and d.version = (select max(version) from documents e
+                                  where e.communication_id = d.communication_id
+                                    and e.kind = d.kind and e.language = d.language
+                                    and e.format = d.format and e.redacted = 0)
+               order by d.kind, d.language, d.format""",
+            [comm_id],
+        )
+    )

@@ -352,6 +352,27 @@ def m006_catalog_by_period(db: sqlite_utils.Database) -> None:
                 "where mandate = ? and coalesce(holder_gender, '') = ?",
                 [holder_title(title_es, "es", gender or None), slug, gender],
             )
+def m007_clearance(db: sqlite_utils.Database) -> None:
+    """Clearance rounds of a reply: who it was submitted to, who approved or returned it, the
+    reasons, and the sha256 of every file approved, so that what goes out is what was approved."""
+    db["clearances"].create(
+        {
+            "id": int,
+            "communication_id": int,
+            "submitted_by": str,
+            "submitted_to": str,
+            "submitted_at": str,
+            "outcome": str,
+            "decided_by": str,
+            "decided_at": str,
+            "reason": str,
+            "files": str,
+        },
+        pk="id",
+        foreign_keys=[("communication_id", "communications", "id")],
+        not_null={"communication_id", "submitted_by", "submitted_at", "outcome"},
+    )
+    db["clearances"].create_index(["communication_id"])
 
 
 def now() -> str:

@@ -49,6 +49,24 @@ class Profile:
         return node
 
     @property
+    def clearance_required(self) -> bool:
+        """Whether a reply must be approved before it is sent (``[clearance] required``)."""
+        value = self.get("clearance.required", False)
+        if not isinstance(value, bool):
+            raise WorkspaceError(f"{self.path.name}: [clearance] required must be true or false")
+        return value
+
+    @property
+    def approvers(self) -> tuple[str, ...]:
+        """Who may approve a reply (``[clearance] approvers``); empty: anyone."""
+        value = self.get("clearance.approvers", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise WorkspaceError(
+                f'{self.path.name}: [clearance] approvers must be a list of names (["…"])'
+            )
+        return tuple(v.strip() for v in value if v.strip())
+
+    @property
     def state_code(self) -> str:
         return str(self.get("state.code")).upper()
 
