@@ -3,7 +3,7 @@
 A real mission sends no note verbale the head of mission (or the capital) has not approved in
 its exact text.  ``approve`` records the approver, the time and the sha256 of every rendered
 file it approves; ``rendering.send`` attaches only files byte for byte those, and a new
-``render`` voids the approval (:func:`void_on_render`).  The profile says whether clearance is
+``render`` voids the approval (:func:`void`).  The profile says whether clearance is
 required and who may approve (``[clearance] required``, ``approvers``).
 """
 
@@ -86,9 +86,10 @@ def return_for_changes(session: Session, ref_text: str, *, reason: str) -> dict:
     return communications.show(session, comm["ref"])
 
 
-def void_on_render(session: Session, comm: dict) -> str | None:
-    """Inside render's transaction: a reply in clearance goes back to drafted, its round
-    voided; returns the sentence that says so (None when nothing was in clearance)."""
+def void(session: Session, comm: dict, because: str = "rendered again") -> str | None:
+    """Inside the caller's transaction (a render, a draft read back from Word): a reply in
+    clearance has its round voided, the caller moving it back to drafted; returns the
+    sentence that says so (None when nothing was in clearance)."""
     if comm["status"] not in states.IN_CLEARANCE:
         return None
     round_ = store.latest_clearance(session.db, comm["id"])
@@ -98,10 +99,11 @@ def void_on_render(session: Session, comm: dict) -> str | None:
             round_["id"],
             outcome="voided",
             by=session.actor,
-            reason="rendered again",
+            reason=because,
         )
     was = "approval" if comm["status"] == "approved" else "submission for clearance"
-    return f"{comm['ref']}: the {was} is void (rendered again); submit the new files"
+    then = "submit the new files" if because == "rendered again" else "render and submit again"
+    return f"{comm['ref']}: the {was} is void ({because}); {then}"
 
 
 def check_attachments(session: Session, comm: dict, attachments: list) -> None:

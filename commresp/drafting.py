@@ -326,3 +326,84 @@ def draft(
             path.unlink(missing_ok=True)
         raise
     return result
+
+
+_RENDERED_NAME = re.compile(r"^(?P<kind>[a-z_]+)\.(?P<lang>[a-z]{2})\.")
+
+
+@dataclass
+class FromDocx:
+    draft: Draft
+    accepted: list[str]  # tracked changes and comments accepted with --accept-changes
+    note: str | None = None  # a clearance voided
+
+
+def from_docx(
+    session: Session,
+    ref_text: str,
+    source: Path,
+    *,
+    kind: str | None = None,
+    lang: str | None = None,
+    accept_changes: bool = False,
+) -> FromDocx:
+    """Read a reply edited in Word back into its Markdown draft (the previous one kept as
+    ``<kind>.<lang>.vN.md``); refused while tracked changes or comments remain, unless
+    ``accept_changes``."""
+    from commresp import clearance
+    from commresp.documents.edited_reply import read_edited_reply
+
+    comm = communications.get(session, ref_text)
+    states.check_move(comm["ref"], comm["status"], "drafted")
+    named = _RENDERED_NAME.match(Path(source).name)
+    kind = kind or (named["kind"] if named else None)
+    lang = (lang or (named["lang"] if named else "")).lower() or None
+    if kind not in KINDS or lang not in LANGUAGES:
+        raise BadInput(
+            f"say which draft {Path(source).name} replaces with --kind "
+            f"({' or '.join(KINDS)}) and --lang ({' or '.join(LANGUAGES)})"
+        )
+    edited = read_edited_reply(Path(source))
+    if edited.pending and not accept_changes:
+        raise DocumentError(
+            f"{Path(source).name} still has {len(edited.pending)} tracked changes or comments "
+            f"({'; '.join(edited.pending)}); accept or reject them in Word (Review), or "
+            "use --accept-changes; nothing was changed"
+        )
+    path = draft_path(session, comm["slug"], kind, lang)
+    previous = path.read_bytes() if path.exists() else None
+    written: list[Path] = []
+    try:
+        with store.transaction(session.db):
+            backup = None
+            if path.exists():  # each earlier draft kept: .v1.md, .v2.md…
+                number = len(list(path.parent.glob(f"{kind}.{lang}.v*.md"))) + 1
+                backup = files.new_path(path.parent, f"{kind}.{lang}.v{number}.md")
+                files.write_bytes(backup, path.read_bytes())
+                written.append(backup)
+            # Not recorded as commresp's own draft: a later 'draft' sees it as edited by hand
+            # and keeps it unless --force (which backs it up), so Word's edits are never lost.
+            files.write_text(path, edited.markdown)
+            note = clearance.void(session, comm, because="edited in Word")
+            communications.move(
+                session,
+                comm,
+                "drafted",
+                "draft-from-docx",
+                {
+                    "file": Path(source).name,
+                    "draft": path.name,
+                    "backup": backup.name if backup else None,
+                    "accepted": edited.pending if accept_changes else [],
+                }
+                | ({"voided": comm["status"]} if note else {}),
+            )
+    except BaseException:
+        for p in written:
+            p.unlink(missing_ok=True)
+        if previous is not None:  # the draft as it was: nothing changed
+            files.write_bytes(path, previous)
+        else:
+            path.unlink(missing_ok=True)
+        raise
+    return FromDocx(Draft(kind, lang, path, backup), edited.pending, note)

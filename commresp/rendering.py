@@ -246,7 +246,7 @@ def render(
                 details |= {"redacted": True, "style": style, "terms": len(terms)}
             if after_sending:
                 details["forced_after"] = comm["status"]
-            note = None if redacted else clearance.void_on_render(session, comm)
+            note = None if redacted else clearance.void(session, comm)
             if note:
                 details["voided"] = comm["status"]
                 communications.move(session, comm, "drafted", "render", details)

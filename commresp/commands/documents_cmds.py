@@ -54,9 +54,46 @@ def _read(path: Path | None) -> str:
     help="Draft even if some agencies have not answered, and over drafts edited by hand "
     "(they are kept as backups).",
 )
+@click.option(
+    "--from-docx",
+    "from_docx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read a rendered document edited in Word back into its Markdown draft "
+    "(the previous draft is kept as <kind>.<lang>.vN.md).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["note_verbale", "response"]),
+    help="With --from-docx: which draft it replaces (default: from the file name).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(list(REPLY_LANGUAGES)),
+    help="With --from-docx: the draft's language (default: from the file name).",
+)
+@click.option(
+    "--accept-changes",
+    is_flag=True,
+    help="With --from-docx: accept the tracked changes left in the file (comments dropped).",
+)
 @json_option
 @pass_session
-def draft(session, ref, on, outgoing_ref, order, opening, closing, reuse, force, as_json):
+def draft(
+    session,
+    ref,
+    on,
+    outgoing_ref,
+    order,
+    opening,
+    closing,
+    reuse,
+    force,
+    from_docx,
+    kind,
+    lang,
+    accept_changes,
+    as_json,
+):
     """Write editable Markdown drafts of the note verbale and the response (FR and EN).
 
     The response gathers the latest answer of each agency; edit the drafts in
@@ -66,8 +103,47 @@ def draft(session, ref, on, outgoing_ref, order, opening, closing, reuse, force,
     Example:
         commresp draft "AL BEL 1/2025" --date 2025-10-10 --outgoing-ref "GP/CC 2025/210" \\
             --order federal-police,cic,fps-justice,myria,fps-foreign-affairs
+        commresp draft "AL BEL 1/2025" --from-docx ~/Desktop/response.en.v1.docx
     """
     from commresp import drafting
+
+    if from_docx is not None:
+        others = [
+            name
+            for name, value in (
+                ("--date", on),
+                ("--outgoing-ref", outgoing_ref),
+                ("--order", order),
+                ("--opening", opening),
+                ("--closing", closing),
+                ("--reuse", reuse),
+                ("--force", force),
+            )
+            if value
+        ]
+        if others:
+            raise click.UsageError(f"--from-docx reads a document back; leave out {others[0]}")
+        read = drafting.from_docx(
+            session, ref, from_docx, kind=kind, lang=lang, accept_changes=accept_changes
+        )
+        if read.note:
+            click.echo(read.note, err=True)
+        if as_json:
+            emit_json(
+                {
+                    "kind": read.draft.kind,
+                    "language": read.draft.language,
+                    "path": str(read.draft.path),
+                    "backup": str(read.draft.backup) if read.draft.backup else None,
+                    "accepted": read.accepted if accept_changes else [],
+                }
+            )
+            return
+        backup = f" (previous draft kept in {read.draft.backup.name})" if read.draft.backup else ""
+        click.echo(f"{read.draft.path}{backup}")
+        return
+    if kind or lang or accept_changes:
+        raise click.UsageError("--kind, --lang and --accept-changes go with --from-docx")
 
     agencies = [a.strip() for a in order.split(",") if a.strip()] if order else None
     drafts = drafting.draft(

@@ -40,7 +40,7 @@ from commresp.documents.markdown_escape import (
     split_note_markers,
     without_marker_characters,
 )
-from commresp.documents.ooxml import M, W, block_elements, paragraphs_in
+from commresp.documents.ooxml import M, W, block_elements, child_elements, paragraphs_in
 from commresp.documents.safety import SafeDocx
 
 __all__ = ["WordReader"]
@@ -159,6 +159,58 @@ class WordReader:
         notes = [note_definition(label, text) for label, text in self._answer_notes.values()]
         self._answer_notes = {}
         return "\n\n".join(part for part in (body, "\n".join(notes)) if part)
+
+    def document(self, blocks: Iterable[etree._Element]) -> str:
+        """The Markdown of a whole document body (a reply edited in Word): headings (``#``…
+        from "Heading N" styles), centred paragraphs (`` {.center}``, as commresp's drafts
+        write them), lists, emphasis, tables as pipe tables, and every note appended."""
+        self._answer_notes = {}
+        out: list[str] = []
+        plain: list[FormattedParagraph] = []
+
+        def flush() -> None:
+            text = paragraphs_to_markdown(plain)
+            if text:
+                out.append(text)
+            plain.clear()
+
+        for block in blocks:
+            if block.tag == W + "tbl":
+                flush()
+                out.append(self._pipe_table(block))
+                continue
+            para = self.paragraph(block)
+            level = _heading_level(self.style_name(block))
+            jc = block.find(f"{W}pPr/{W}jc")
+            centred = jc is not None and jc.get(W + "val") in ("center", "centre")
+            if level or centred:
+                flush()
+                text = paragraphs_to_markdown([para]).strip()
+                if text and level:
+                    out.append(f"{'#' * level} {text}")
+                elif text:
+                    out.append(f"{text} {{.center}}")
+            else:
+                plain.append(para)
+        flush()
+        notes = [note_definition(label, text) for label, text in self._answer_notes.values()]
+        self._answer_notes = {}
+        return "\n\n".join(part for part in (*out, "\n".join(notes)) if part)
+
+    def _pipe_table(self, table: etree._Element) -> str:
+        rows = []
+        for row in child_elements(table, W + "tr"):
+            cells = []
+            for cell in child_elements(row, W + "tc"):
+                text = paragraphs_to_markdown(
+                    [self.paragraph(p) for p in paragraphs_in(block_elements(cell))]
+                )
+                cells.append(" ".join(text.split()).replace("|", "\\|"))
+            rows.append("| " + " | ".join(cells) + " |")
+        if not rows:
+            return ""
+        width = rows[0].count(" | ") + 1
+        return "\n".join([rows[0], "|" + " --- |" * width, *rows[1:]])
 
     def _reference(self, reference: etree._Element) -> str:
         """The marker of a footnote or endnote reference ("" to drop it), its note read."""
@@ -292,6 +344,15 @@ def _toggle(rpr: etree._Element, name: str) -> bool | None:
     if el is None:
         return None
     return (el.get(W + "val") or "true").lower() not in ("0", "false", "off")
+
+
+def _heading_level(style_name: str) -> int:
+    """1-6 for "Heading 1".."Heading 6" (and "Title" as 1), else 0."""
+    lowered = style_name.lower()
+    if lowered == "title":
+        return 1
+    match = re.fullmatch(r"heading ([1-6])", lowered)
+    return int(match.group(1)) if match else 0
 
 
 def _int(value: str | None) -> int | None:
