@@ -352,6 +352,9 @@ def m006_catalog_by_period(db: sqlite_utils.Database) -> None:
                 "where mandate = ? and coalesce(holder_gender, '') = ?",
                 [holder_title(title_es, "es", gender or None), slug, gender],
             )
+
+
+@migration
 def m007_clearance(db: sqlite_utils.Database) -> None:
     """Clearance rounds of a reply: who it was submitted to, who approved or returned it, the
     reasons, and the sha256 of every file approved, so that what goes out is what was approved."""
