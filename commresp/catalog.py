@@ -171,10 +171,10 @@ def _check_agency_fields(fields: dict) -> None:
         raise BadInput("--name-en cannot be empty")
     email = fields.get("email")
     if email:
-        from email.utils import parseaddr
+        from commresp import mail
 
-        if "@" not in parseaddr(email)[1] or any(c.isspace() for c in email.strip()):
-            raise BadInput(f"{email!r} is not an e-mail address")
+        # one address, bare or "Name <addr>"; stored as written, display name kept
+        fields["email"] = str(mail.parse_address(email, "--email"))
 
 
 def add_entry(session, kind: str, slug: str, fields: dict) -> dict:

@@ -199,7 +199,7 @@ def _write_form_and_mail(
     kind = "reminder_" if reminder else ""
     message = mail.draft(
         to=agency.get("email") or "",
-        sender=session.profile.get("mission.email", ""),
+        sender=mail.mission_sender(session.profile, lang),
         subject=mail.fill(text[f"{kind}subject"], values, name),
         body=mail.fill(text[f"{kind}body"], values, name),
         attachments=[form_path],

@@ -380,7 +380,7 @@ def send(session: Session, ref_text: str) -> Path:
         )
     message = mail.draft(
         to=p.get("addressee.email", ""),
-        sender=p.get("mission.email", ""),
+        sender=mail.mission_sender(p, lang),
         subject=subject.replace(" ()", ""),
         body=body,
         attachments=attachments,

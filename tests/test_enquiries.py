@@ -125,7 +125,11 @@ def test_email_drafts_parse_with_the_standard_library(assigned):
     path = assigned.root / ENQUIRIES / "enquiry-myria.eml"
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["To"] == "contact@myria.example"
-    assert message["From"] == "geneva@diplobel.fed.be"
+    (sender,) = message["From"].addresses  # the mission by name, in the agency's language
+    assert (sender.display_name, sender.addr_spec) == (
+        "Représentation permanente de la Belgique",
+        "geneva@diplobel.fed.be",
+    )
     assert "AL BEL 1/2025" in message["Subject"]
     assert "Demande d'informations" in message["Subject"]
     body = message.get_body(preferencelist=("plain",)).get_content()
