@@ -169,3 +169,101 @@ def test_agency_address_refused_at_input_changes_nothing(registered):
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
     assert "more than one address" in result.stderr
     assert {a["slug"]: a["email"] for a in registered.json("agencies")} == before
+
+
+# --- the calendar --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def diary(mailed):
+    """Myria has answered AL BEL 1/2025, the police not yet; UA BEL 2/2025 is closed."""
+    mailed("answer", "add", "AL BEL 1/2025", "--agency", "myria", "--text", "None is known.")
+    mailed("register", "UA BEL 2/2025", "--date", "2025-07-25", "--mandate", "torture")
+    mailed("close", "UA BEL 2/2025", "--reason", "joined to AL BEL 1/2025")
+    return mailed
+
+
+def ics(run, tmp_path):
+    out = tmp_path / "deadlines.ics"
+    run("export", "--format", "ics", "-o", str(out))
+    return out.read_bytes()
+
+
+def events_by_uid(data):
+    from icalendar import Calendar
+
+    return {str(e["uid"]): e for e in Calendar.from_ical(data).walk("VEVENT")}
+
+
+def test_calendar_validates_in_icalendar_and_vobject(diary, tmp_path):
+    import vobject
+
+    data = ics(diary, tmp_path)
+    assert crlf_only(data)
+    parsed = vobject.readOne(data.decode("utf-8"), validate=True)
+    assert parsed.validate(raiseException=True)
+    uids = {e.uid.value for e in parsed.vevent_list}
+    assert uids == {
+        "AL-BEL-1-2025.reply@commresp",
+        "AL-BEL-1-2025.myria.due@commresp",
+        "AL-BEL-1-2025.federal-police.due@commresp",
+        "UA-BEL-2-2025.reply@commresp",
+    }
+    for event in parsed.vevent_list:
+        assert event.transp.value == "TRANSPARENT"  # a due date is not a busy day
+        assert int(event.sequence.value) >= 1
+        assert event.dtstamp.value.isoformat() == "2025-08-01T00:00:00+00:00"  # COMMRESP_TODAY
+
+
+def test_calendar_reminds_and_cancels(diary, tmp_path):
+    from datetime import date, timedelta
+
+    events = events_by_uid(ics(diary, tmp_path))
+    reply = events["AL-BEL-1-2025.reply@commresp"]
+    assert reply["dtstart"].dt == date(2025, 9, 20)
+    assert str(reply["status"]) == "CONFIRMED"
+    (alarm,) = reply.walk("VALARM")
+    assert alarm["trigger"].dt == timedelta(days=-3)  # the profile's default
+    assert str(alarm["action"]) == "DISPLAY" and "reply due" in str(alarm["description"])
+    police = events["AL-BEL-1-2025.federal-police.due@commresp"]
+    assert str(police["status"]) == "CONFIRMED" and police.walk("VALARM")
+    # answered, closed: cancelled, without a reminder
+    for uid in ("AL-BEL-1-2025.myria.due@commresp", "UA-BEL-2-2025.reply@commresp"):
+        assert str(events[uid]["status"]) == "CANCELLED", uid
+        assert not events[uid].walk("VALARM")
+
+
+def test_calendar_sequence_grows_with_each_change(diary, tmp_path):
+    before = events_by_uid(ics(diary, tmp_path))
+    diary("edit", "AL BEL 1/2025", "--date", "2025-07-23")
+    after = events_by_uid(ics(diary, tmp_path))
+    uid = "AL-BEL-1-2025.reply@commresp"
+    assert after[uid]["sequence"] > before[uid]["sequence"]
+    assert str(after[uid]["dtstart"].to_ical()) != str(before[uid]["dtstart"].to_ical())
+    # a replied communication's events are cancelled too
+    diary("answer", "add", "AL BEL 1/2025", "--agency", "federal-police", "--text", "No trace.")
+    diary("draft", "AL BEL 1/2025", "--date", "2025-08-01")
+    diary("render", "AL BEL 1/2025", "--lang", "en")
+    diary("mark-sent", "AL BEL 1/2025", "--on", "2025-08-01")
+    sent = events_by_uid(ics(diary, tmp_path))
+    assert {str(e["status"]) for e in sent.values()} == {"CANCELLED"}
+    assert sent[uid]["sequence"] > after[uid]["sequence"]
+
+
+def test_calendar_alarm_days_from_the_profile(diary, tmp_path):
+    from datetime import timedelta
+
+    profile = diary.root / "commresp.toml"
+    text = profile.read_text(encoding="utf-8")
+    assert "alarm_days = 3" in text  # the default, documented in the profile
+    profile.write_text(text.replace("alarm_days = 3", "alarm_days = 7"), encoding="utf-8")
+    reply = events_by_uid(ics(diary, tmp_path))["AL-BEL-1-2025.reply@commresp"]
+    assert reply.walk("VALARM")[0]["trigger"].dt == timedelta(days=-7)
+    profile.write_text(text.replace("alarm_days = 3", "alarm_days = 0"), encoding="utf-8")
+    assert not events_by_uid(ics(diary, tmp_path))["AL-BEL-1-2025.reply@commresp"].walk("VALARM")
+    profile.write_text(text.replace("alarm_days = 3", 'alarm_days = "soon"'), encoding="utf-8")
+    result = diary("export", "--format", "ics", code=1)
+    assert result.stderr == (
+        "Error: commresp.toml: calendar.alarm_days must be a whole number of days from 0 to 60, "
+        "e.g. 3\n"
+    )

@@ -176,22 +176,34 @@ def query_export(db: sqlite_utils.Database, today: date) -> Iterator[dict]:
 # --- the calendar -------------------------------------------------------------------------
 
 
-def calendar_rows(db: sqlite_utils.Database, open_states: Sequence[str]) -> list[dict]:
-    """Reply dates of open communications and due dates of their open enquiries."""
+def calendar_rows(db: sqlite_utils.Database, open_states: Sequence[str], since: date) -> list[dict]:
+    """Reply dates of communications and due dates of their enquiries, for the calendar.
+
+    Open ones always; closed, replied or answered ones from ``since`` on, marked
+    ``cancelled`` so that a diary which imported them drops them.  ``sequence`` is the
+    number of audit events of the communication: it grows with every change, as RFC 5545
+    wants of an event's SEQUENCE.
+    """
     marks = ",".join("?" * len(open_states))
+    sequence = "(select count(*) from events ev where ev.communication_id = c.id)"
     return list(
         db.query(
-            f"""select c.ref, c.slug, c.subject, c.reply_due as day, null as agency,
-                       null as agency_name
-                from communications c where c.status in ({marks})
+            f"""select c.ref, c.slug, c.subject, c.status, c.reply_due as day,
+                       null as agency, null as agency_name,
+                       c.status not in ({marks}) as cancelled, {sequence} as sequence
+                from communications c
+                where c.status in ({marks}) or c.reply_due >= ?
                 union all
-                select c.ref, c.slug, c.subject, e.due_on as day, e.agency, a.name_en
+                select c.ref, c.slug, c.subject, c.status, e.due_on as day,
+                       e.agency, a.name_en as agency_name,
+                       (e.status != 'open' or c.status not in ({marks})) as cancelled,
+                       {sequence} as sequence
                 from enquiries e
                 join communications c on c.id = e.communication_id
                 join agencies a on a.slug = e.agency
-                where e.status = 'open' and c.status in ({marks})
-                order by day""",
-            [*open_states, *open_states],
+                where (e.status = 'open' and c.status in ({marks})) or e.due_on >= ?
+                order by day, ref, agency""",
+            [*open_states, *open_states, since.isoformat()] * 2,
         )
     )
 

@@ -26,6 +26,9 @@ if TYPE_CHECKING:  # the wording rules load the grammar: only commands that writ
 
 PROFILE_NAME = "commresp.toml"
 
+# Days before a reply or due date that the exported calendar reminds (``[calendar]``).
+ALARM_DAYS = 3
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -114,6 +117,17 @@ class Profile:
     def agency_notice(self) -> int:
         """Working days an agency gets at least, whatever the reply date."""
         return self.working_days("agency_notice_working_days", deadlines.AGENCY_NOTICE_WORKING_DAYS)
+
+    @property
+    def alarm_days(self) -> int:
+        """Days before a deadline the calendar reminds (``[calendar] alarm_days``; 0: none)."""
+        value = self.get("calendar.alarm_days", ALARM_DAYS)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 60:
+            raise WorkspaceError(
+                f"{self.path.name}: calendar.alarm_days must be a whole number of days from "
+                f"0 to 60, e.g. {ALARM_DAYS}"
+            )
+        return value
 
     def document_language(self, kind: str) -> str:
         """The language a document of the reply goes out in (``[languages]``)."""
@@ -367,6 +381,11 @@ reply_days = {{ AL = 60, UA = 60, OL = 60 }}
 agency_margin_working_days = {deadlines.AGENCY_MARGIN_WORKING_DAYS}
 # ...but never fewer than this many working days from the day they are asked.
 agency_notice_working_days = {deadlines.AGENCY_NOTICE_WORKING_DAYS}
+
+[calendar]
+# 'commresp export --format ics': the reminder comes this many days before each reply date
+# and agency due date (0 for no reminder).
+alarm_days = {ALARM_DAYS}
 
 [references]
 # Letter types and non-State addressee codes accepted in references (besides ISO alpha-3).
