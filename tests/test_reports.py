@@ -387,7 +387,7 @@ def test_export_csv_columns_and_formula_neutralised(rec, tmp_path):
     out = tmp_path / "communications.csv"
     rec("export", "--format", "csv", "-o", str(out))
     raw = out.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the accents right
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel and Calc read the accents right
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert list(rows[0]) == EXPORT_COLUMNS
     assert [r["reference"] for r in rows] == [

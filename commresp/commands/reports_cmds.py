@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -133,10 +134,11 @@ def _print_summary(data: dict) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json", "ics"]),
+    type=click.Choice(["xlsx", "csv", "json", "ics"]),
     required=True,
-    help="csv/json: every communication with the columns of OHCHR's communications "
-    "database and ours; ics: calendar of reply dates and agency due dates.",
+    help="xlsx (Excel, LibreOffice), csv (scripts), json: every communication with the "
+    "columns of OHCHR's communications database and ours; ics: calendar of reply dates "
+    "and agency due dates.",
 )
 @click.option(
     "--output",
@@ -146,13 +148,15 @@ def _print_summary(data: dict) -> None:
 )
 @pass_session
 def export(session, fmt, output):
-    """Export the record: communications as CSV or JSON, or a calendar of deadlines.
+    """Export the record: communications as a spreadsheet, CSV or JSON, or a calendar.
 
-    CSV cells that a spreadsheet would read as a formula (starting with = + - @) are
-    prefixed with a quote.
+    Open the .xlsx in Excel or LibreOffice: dates are dates, and no cell is ever a formula.
+    The CSV (UTF-8 with BOM, every field quoted) is for scripts; text that a spreadsheet
+    would run as a formula gets an apostrophe before it.
 
     \b
     Example:
+        commresp export --format xlsx -o communications.xlsx
         commresp export --format csv -o communications.csv
         commresp export --format json > communications.json
         commresp export --format ics -o deadlines.ics
@@ -160,6 +164,8 @@ def export(session, fmt, output):
     from commresp.reporting import exports
     from commresp.workspace import files
 
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("an .xlsx is not for a terminal: give -o FILE.xlsx")
     data = exports.export(session, fmt)
     if output is None:
         click.echo(data, nl=False)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from commresp import store
 from commresp.reporting.figures import days_between
+from commresp.rules.cells import neutralise
 from commresp.workspace.session import Session
 
 if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
@@ -49,17 +50,9 @@ EXPORT_COLUMNS = (
 REPORT_CSV_COLUMNS = ("section", "key", "measure", "value")
 
 
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    """Text a spreadsheet shows as text: a leading formula character gets a quote before it."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def cell(value: Any) -> str:
-    """A value as a CSV cell: empty for None, true/false, text neutralised."""
+    """A value as a CSV cell: empty for None, true/false, text neutralised
+    (:func:`commresp.rules.cells.neutralise`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -70,10 +63,16 @@ def cell(value: Any) -> str:
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 CSV (with BOM, so that Excel reads accents right), every cell through
-    :func:`cell`."""
+    """CSV as spreadsheets and scripts both read it right.
+
+    UTF-8 with a byte-order mark: Excel and LibreOffice's text import dialog take it as
+    UTF-8 (without it both assume the system's code page, Windows-1252 in Western Europe);
+    Python reads it with ``encoding="utf-8-sig"``.  Comma-separated (RFC 4180), CRLF lines,
+    every field quoted, so that a reader set to ``;`` or tab does not split a cell at a
+    separator it holds; every cell through :func:`cell`.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     for row in rows:
         writer.writerow([cell(v) for v in row])
@@ -159,11 +158,89 @@ def export_json(rows: Sequence[Mapping[str, Any]]) -> bytes:
     return (json.dumps(list(rows), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+# --- .xlsx ----------------------------------------------------------------------------------
+
+# The export's columns that hold dates, whole numbers and yes/no; the others are text.
+DATE_COLUMNS = frozenset({"date", "reply_dates", "reply_due", "received_on"})
+NUMBER_COLUMNS = frozenset({"days_to_reply"})
+BOOLEAN_COLUMNS = frozenset({"on_time"})
+# Column widths, in characters: wide enough for the header and most values, never wider.
+MIN_WIDTH, MAX_WIDTH = 8, 60
+# What an Excel cell can hold (Excel's specifications and limits).
+MAX_CELL_CHARACTERS = 32_767
+
+
+def xlsx_text(value: str) -> str:
+    """Text an .xlsx cell can hold: XML-illegal control characters shown as U+FFFD, and at
+    most Excel's 32 767 characters."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if len(value) > MAX_CELL_CHARACTERS:
+        value = value[: MAX_CELL_CHARACTERS - 1] + "…"
+    return value
+
+
+def export_xlsx(rows: Sequence[Mapping[str, Any]], title: str = "Communications") -> bytes:
+    """Rows of :func:`export_rows` as an Excel workbook: a bold header row, frozen; dates as
+    real dates, numbers as numbers, yes/no as booleans; every other cell typed as text, so a
+    cell is never a formula whatever it holds (no apostrophe needed)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    widths = {c: len(c) for c in EXPORT_COLUMNS}
+    for row in rows:
+        for c in EXPORT_COLUMNS:
+            if row[c] is not None and c not in DATE_COLUMNS:
+                widths[c] = max(widths[c], len(str(row[c])))
+    for i, c in enumerate(EXPORT_COLUMNS, start=1):
+        width = 11 if c in DATE_COLUMNS else min(max(widths[c], MIN_WIDTH), MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(i)].width = width + 2
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def text(value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=xlsx_text(value))
+        cell.data_type = "s"  # openpyxl would take "=…" for a formula
+        return cell
+
+    header = []
+    for c in EXPORT_COLUMNS:
+        head = text(c)
+        head.font = bold
+        header.append(head)
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for c in EXPORT_COLUMNS:
+            value = row[c]
+            if value is None:
+                cells.append(None)
+            elif c in DATE_COLUMNS:
+                day = WriteOnlyCell(sheet, value=date.fromisoformat(value))
+                day.number_format = "yyyy-mm-dd"
+                cells.append(day)
+            elif c in NUMBER_COLUMNS or c in BOOLEAN_COLUMNS:
+                cells.append(value)
+            else:
+                cells.append(text(str(value)))
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def export(session: Session, fmt: str) -> bytes:
-    """The record as ``csv``, ``json`` (communications) or ``ics`` (deadlines)."""
+    """The record as ``csv``, ``xlsx``, ``json`` (communications) or ``ics`` (deadlines)."""
     if fmt == "ics":
         from commresp.reporting import calendar
 
         return calendar.calendar(session)
     rows = export_rows(session.db, session.today)
+    if fmt == "xlsx":
+        return export_xlsx(rows)
     return export_csv(rows) if fmt == "csv" else export_json(rows)
