@@ -419,3 +419,193 @@ def test_xlsx_goes_to_standard_output_when_it_is_not_a_terminal(sheet_record):
     # CliRunner's output is not a terminal: the bytes go to standard output
     data = sheet_record("export", "--format", "xlsx").stdout_bytes
     assert data.startswith(b"PK")
+
+
+# --- the HTML report in a real browser ----------------------------------------------------
+
+LONG_NAME_EN = (
+    "Federal Public Service Justice, Directorate-General for Legislation and Fundamental Rights"
+)
+LONG_NAME_FR = (
+    "SPF Justice, Direction générale de la Législation, des Libertés et Droits fondamentaux"
+)
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+]
+# Written into a copy of the page only: where the browser laid out each chart and its bars.
+PROBE = """<script>
+const found = [...document.querySelectorAll("svg.chart")].map(svg => {
+  const box = svg.getBoundingClientRect();
+  const bars = [...svg.querySelectorAll("rect.bar")].filter(r => {
+    const b = r.getBoundingClientRect(), s = getComputedStyle(r);
+    return b.width > 0 && b.height > 0 && s.visibility === "visible" && s.display !== "none";
+  });
+  const texts = [...svg.querySelectorAll("text")].map(t => {
+    const b = t.getBoundingClientRect();
+    const inside = b.left >= box.left - 0.5 && b.right <= box.right + 0.5
+      && b.top >= box.top - 0.5 && b.bottom <= box.bottom + 0.5;
+    return {text: t.textContent, inside};
+  });
+  return {id: svg.id, width: box.width, height: box.height, bars: bars.length, texts};
+});
+const out = document.createElement("pre");
+out.id = "probe";
+out.textContent = JSON.stringify(found);
+document.body.appendChild(out);
+</script>"""
+
+
+def chromium():
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("Chromium is not installed (CI installs Debian's chromium package)")
+
+
+def browse_page(page, tmp_path, *extra):
+    """Chromium opens the page; its standard output and its log (console messages)."""
+    profile = tmp_path / f"chromium-{page.stem}-{len(extra)}"
+    done = subprocess.run(
+        [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout, done.stderr
+
+
+@pytest.fixture
+def reported(diary, tmp_path):
+    """The record of the calendar tests, plus an agency with a long name that has answered."""
+    diary(
+        "agencies",
+        "add",
+        "fps-justice-dg",
+        "--name-en",
+        LONG_NAME_EN,
+        "--name-fr",
+        LONG_NAME_FR,
+        "--language",
+        "fr",
+    )
+    diary(
+        "assign",
+        "AL BEL 1/2025",
+        "--agency",
+        "fps-justice-dg",
+        "--due",
+        "2025-08-20",
+        "--question",
+        "Findings?",
+    )
+    diary("answer", "add", "AL BEL 1/2025", "--agency", "fps-justice-dg", "--text", "Nothing.")
+    pages = {}
+    for lang in ("fr", "en", "es"):
+        pages[lang] = tmp_path / f"report-2025.{lang}.html"
+        diary("report", "--year", "2025", "--lang", lang, "--html", str(pages[lang]))
+    return pages
+
+
+def artefact_dir():
+    """Where screenshots are kept for CI to collect: the system's temporary folder."""
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.gettempdir()) / "commresp-test-artefacts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["fr", "en", "es"])
+def test_report_in_headless_chromium(reported, tmp_path, lang):
+    import json
+    import re
+
+    page = reported[lang]
+    # 1. the page as written: it loads with no console message at all, and looks right
+    shot = artefact_dir() / f"report-2025.{lang}.png"
+    shot.unlink(missing_ok=True)
+    _, log = browse_page(page, tmp_path, f"--screenshot={shot}", "--window-size=1200,2600")
+    assert not re.findall(r":CONSOLE[^\n]*", log), log
+    assert shot.exists() and shot.read_bytes().startswith(b"\x89PNG")
+    # 2. a copy with a probe: where Chromium laid out every chart and its bars
+    probed = tmp_path / f"probed.{lang}.html"
+    probed.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"))
+    dom, log = browse_page(probed, tmp_path, "--dump-dom", "--window-size=1200,2600")
+    charts = json.loads(re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)[1])
+    assert [c["id"] for c in charts] == ["chart-replies", "chart-months", "chart-agencies"]
+    for chart in charts:
+        assert chart["width"] > 200 and chart["height"] > 100, chart
+        assert chart["bars"] >= 1, chart
+        outside = [t["text"] for t in chart["texts"] if not t["inside"]]
+        assert outside == [], f"{chart['id']}: text cut at the edge: {outside}"
+    agency_texts = " ".join(t["text"] for t in charts[2]["texts"])
+    long_name = LONG_NAME_FR if lang == "fr" else LONG_NAME_EN
+    # whole, not cut (wrapped lines are tspans, joined here without their spaces)
+    assert "".join(long_name.split()) in "".join(agency_texts.split())
+
+
+@pytest.mark.slow
+def test_french_report_headings_are_french(reported, tmp_path):
+    import re
+    from html import unescape
+
+    dom, _ = browse_page(reported["fr"], tmp_path, "--dump-dom")
+    assert '<html lang="fr">' in dom
+    headings = [unescape(h) for h in re.findall(r"<h[12]>(.*?)</h[12]>", dom)]
+    assert headings == [
+        "Réponses aux communications des procédures spéciales, 2025",
+        "Réponses par rapport à la date de réponse",
+        "Lettres par mois",
+        "Réponses tardives",
+        "Par type de lettre",
+        "Délais de réponse des services",
+        "Par mandat",
+    ]
+    assert "au 1er août 2025" in unescape(dom)
+
+
+def test_report_language_follows_the_profile(diary, tmp_path):
+    out = tmp_path / "r.html"
+    diary("report", "--year", "2025", "--html", str(out))
+    assert '<html lang="fr">' in out.read_text(encoding="utf-8")  # Belgium's note verbale: fr
+    profile = diary.root / "commresp.toml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("[languages]\n", '[languages]\nreport = "es"\n'))
+    diary("report", "--year", "2025", "--html", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="es">' in html and "Cartas por mes" in html
+    assert "1 de agosto de 2025" in html
+
+
+def test_a_workspace_template_overrides_the_report(diary, tmp_path):
+    templates = diary.root / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "report.html.j2").write_text(
+        "<!DOCTYPE html><title>{{ t.title.format(year=report.year) }}</title>"
+        "<p>{{ report.communications[0].ref }} {{ '<b>' }}</p>\n",
+        encoding="utf-8",
+    )
+    (templates / "report.en.toml").write_text('title = "Our own {year}"\n', encoding="utf-8")
+    out = tmp_path / "r.html"
+    diary("report", "--year", "2025", "--lang", "en", "--html", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "<title>Our own 2025</title>" in html
+    assert "&lt;b&gt;" in html  # values are escaped
+    (templates / "report.html.j2").write_text("{{ ''.__class__.__mro__ }}", encoding="utf-8")
+    result = diary("report", "--year", "2025", "--html", str(out), code=1)
+    assert result.stderr.startswith("Error: template report.html.j2") and "sandbox" in result.stderr

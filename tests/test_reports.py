@@ -327,26 +327,33 @@ def test_csv_carries_the_same_figures(rec):
 @pytest.mark.slow
 def test_html_report_is_one_self_contained_file(rec, tmp_path):
     out = tmp_path / "report-2025.html"
-    result = rec("report", "--year", "2025", "--html", str(out))
+    result = rec("report", "--year", "2025", "--html", str(out), "--lang", "en")
     assert f"Wrote {out}" in result.output
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
-    charts = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
-    assert len(charts) == 3
-    import base64
-
-    assert all(base64.b64decode(c).startswith(b"\x89PNG") for c in charts)
-    assert "http://" not in html and "https://" not in html
+    assert '<html lang="en">' in html
+    # three charts, drawn inline as SVG: no image, no script, nothing loaded from anywhere
+    assert re.findall(r'<svg class="chart" id="chart-(\w+)"', html) == [
+        "replies",
+        "months",
+        "agencies",
+    ]
+    assert "<img" not in html and "<script" not in html.lower()
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html
     assert not re.search(r'(src|href)="(?!data:)', html)
-    assert "url(" not in html and "@import" not in html
+    assert "url(" not in html.replace("url(#hatch-", "") and "@import" not in html
     for text in (
         "AL BEL 1/2025",
         "OL BEL 4/2025",
         "Myria, Federal Migration Centre",
         "50% of the 4 due",
+        "1 August 2025",
     ):
         assert text in html
     assert "Replies to Special Procedures communications, 2025" in html
+    # a subject or name is text, never markup
+    assert "&lt;" not in html or "<cmd" not in html
 
 
 def test_report_takes_one_output_at_a_time(rec, tmp_path):

@@ -30,10 +30,16 @@ from commresp.commands.output import clean, emit_json, table
     "html_file",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
-    help="Write a one-file HTML report with charts (no external resources).",
+    help="Write a one-file HTML report with charts (no script, no external resources).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr", "es"]),
+    help="Language of the HTML report (default: the profile's [languages] report, else the "
+    "note verbale's language).",
 )
 @pass_session
-def report(session, year, as_json, as_csv, html_file):
+def report(session, year, as_json, as_csv, html_file, lang):
     """The year's figures: letters by type and mandate, replies on time or late, agencies.
 
     A reply is on time when sent on or before the reply date; a communication still open
@@ -46,6 +52,7 @@ def report(session, year, as_json, as_csv, html_file):
         commresp report --year 2025 --json
         commresp report --year 2025 --csv > report-2025.csv
         commresp report --year 2025 --html report-2025.html
+        commresp report --year 2025 --html rapport-2025.html --lang fr
     """
     if sum((as_json, as_csv, html_file is not None)) > 1:
         raise click.UsageError("choose one of --json, --csv and --html")
@@ -60,7 +67,7 @@ def report(session, year, as_json, as_csv, html_file):
     elif html_file is not None:
         from commresp.reporting import html
 
-        files.write_bytes(html_file, html.render(data).encode("utf-8"))
+        files.write_bytes(html_file, html.render(data, session, lang).encode("utf-8"))
         click.echo(f"Wrote {html_file}")
     else:
         _print_summary(data)

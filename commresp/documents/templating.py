@@ -51,21 +51,27 @@ class TextFileLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
 
-def environment(search_path: Sequence[Path]) -> SandboxedEnvironment:
-    """A sandboxed environment reading templates from ``search_path`` in order."""
+def environment(search_path: Sequence[Path], *, html: bool = False) -> SandboxedEnvironment:
+    """A sandboxed environment reading templates from ``search_path`` in order.
+
+    Markdown templates are not escaped (the template escapes where it must); HTML ones
+    (``html=True``, the report) escape every value they print.
+    """
     return SandboxedEnvironment(
         loader=TextFileLoader(search_path),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # the output is Markdown, escaped where it must be by the template
+        autoescape=html,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
 
 
-def render(name: str, context: Mapping[str, Any], search_path: Sequence[Path]) -> str:
+def render(
+    name: str, context: Mapping[str, Any], search_path: Sequence[Path], *, html: bool = False
+) -> str:
     """Render template ``name`` with ``context``; every failure is a :class:`TemplateError`."""
-    env = environment(search_path)
+    env = environment(search_path, html=html)
     try:
         template = env.get_template(name)
     except jinja2.TemplateNotFound:
