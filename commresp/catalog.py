@@ -174,7 +174,7 @@ def _check_agency_fields(fields: dict) -> None:
         from commresp import mail
 
         # one address, bare or "Name <addr>"; stored as written, display name kept
-        fields["email"] = str(mail.parse_address(email, "--email"))
+        fields["email"] = str(mail.parse_address(email, "e-mail address (--email)"))
 
 
 def add_entry(session, kind: str, slug: str, fields: dict) -> dict:

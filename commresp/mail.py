@@ -69,7 +69,7 @@ def parse_address(text: str | Address, what: str = "e-mail address") -> Address:
         raise BadInput(f"{value!r} holds more than one address; {hint}")
     match = _MAILBOX.fullmatch(value)
     if match is None:
-        raise BadInput(f"{value!r} is not one {what}; {hint}")
+        raise BadInput(f"{value!r} is not an {what}; {hint}")
     name = (match["name"] or "").strip()
     if len(name) >= 2 and name[0] == name[-1] == '"':
         name = name[1:-1].replace('\\"', '"').strip()
