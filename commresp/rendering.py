@@ -19,7 +19,7 @@ from pathlib import Path
 
 from commresp import clearance, communications, drafting, store
 from commresp.errors import BadInput, DocumentError, InvalidTransition
-from commresp.rules import document_kinds, states
+from commresp.rules import document_kinds, states, wording
 from commresp.workspace import OUT, files, libreoffice, records
 from commresp.workspace.profile import Profile
 from commresp.workspace.session import Session
@@ -209,6 +209,10 @@ def render(
                         letterhead=letterhead,
                         header_lines=lines,
                         properties=properties,
+                        # a note verbale's body is justified, its paragraphs kept whole
+                        justify=kind == document_kinds.NOTE_VERBALE,
+                        unbroken=[r for r in (comm["ref"], comm["outgoing_ref"]) if r],
+                        page_label=wording.page_label(lang),
                     )
                 except ValueError as exc:
                     raise DocumentError(f"{kind}.{lang}.md could not be rendered: {exc}") from None
@@ -358,8 +362,6 @@ def send(session: Session, ref_text: str) -> Path:
         if not path.exists():
             raise DocumentError(f"{path.name} is recorded but missing; render again")
     clearance.check_attachments(session, comm, attachments)
-    from commresp.rules import wording
-
     p = session.profile
     lang = p.document_language(document_kinds.NOTE_VERBALE)
     mission = wording.mission(p.mission_name(lang), lang, short=True, article=False)

@@ -14,8 +14,9 @@ python-docx's default template and makes it suitable for diplomatic corresponden
 * styles the renderer relies on: "List Bullet", "List Number" (and their level-2
   variants), "Table Grid", "Title", "Heading 1".."Heading 3", "Footnote Text" (9 pt),
   "Footnote Reference" (superscript) and "Hyperlink";
-* an empty header (one empty "Header" paragraph: the mission's lines are written
-  there at render time) and a footer holding a centred PAGE field;
+* an empty first-page header (one empty "Header" paragraph: the mission's lines are
+  written there at render time), an empty first-page footer, and on the other pages a
+  footer holding a centred PAGE field (labelled "Page"/"Página"… at render time);
 * an empty body;
 * a footnotes part (``word/footnotes.xml``) holding Word's two separator notes
   (ids -1 and 0), referenced from ``w:settings/w:footnotePr``, so that the renderer
@@ -239,16 +240,19 @@ def layout_page(document: DocxDocument) -> None:
 
     # The mission's lines head the first page only, as on the mission's paper; later pages
     # have an empty header. Creating a header definition gives one empty "Header" paragraph,
-    # which the renderer fills on the first page. Every page has its number in the footer.
+    # which the renderer fills on the first page. The first page has an empty footer (a
+    # one-page note carries no number); the others have their number, which the renderer
+    # labels in the document's language ("Page 2", "Página 2").
     section.different_first_page_header_footer = True
     for header in (section.first_page_header, section.header):
         header.is_linked_to_previous = False
-    for footer in (section.first_page_footer, section.footer):
-        footer.is_linked_to_previous = False
-        footer_p = footer.paragraphs[0]
-        footer_p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for run in page_field_runs():
-            footer_p._p.append(run)
+    section.first_page_footer.is_linked_to_previous = False
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    footer_p = footer.paragraphs[0]
+    footer_p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for run in page_field_runs():
+        footer_p._p.append(run)
 
 
 def add_footnotes_part(document: DocxDocument) -> None:

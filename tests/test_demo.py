@@ -65,7 +65,8 @@ def demo_root(tmp_path_factory) -> Path:
 
 
 def body_paragraphs(path: Path) -> list[str]:
-    return [p.text for p in docx.Document(path).paragraphs if p.text.strip()]
+    """The paragraphs' text; the references' non-breaking spaces read as the seed's spaces."""
+    return [p.text.replace("\u00a0", " ") for p in docx.Document(path).paragraphs if p.text.strip()]
 
 
 def test_note_verbale_fr_is_the_seed_paragraph_for_paragraph(demo_root):
@@ -83,7 +84,7 @@ def test_response_en_has_the_seed_title_block_sections_and_paragraphs(demo_root)
     _, _, paragraphs, _ = seed_parts()
     path = demo_root / OUT / "response.en.v1.docx"
     document = docx.Document(path)
-    texts = [p.text for p in document.paragraphs if p.text.strip()]
+    texts = body_paragraphs(path)
     assert texts == paragraphs
     assert texts[:3] == [
         "Communication from the Working Group on the question of the use of mercenaries, the "
@@ -208,7 +209,23 @@ def test_demo_pdfs(tmp_path, runner):
     assert result.exit_code == 0, result.output
     note = PdfReader(root / OUT / "note_verbale.fr.v1.pdf")
     assert len(note.pages) == 1
-    text = " ".join(note.pages[0].extract_text().split())
+    page = note.pages[0]
+    height = float(page.mediabox.height)
+    lines: list[tuple[str, float]] = []  # (text, height above the page's foot / page height)
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            lines.append((text.strip(), tm[5] / height))
+
+    page.extract_text(visitor_text=visit)
+    at = {text: y for text, y in reversed(lines)}  # the first occurrence of each text
+    assert at["Représentation permanente du Royaume de Belgique"] > 0.8  # letterhead: top fifth
+    assert at["www.diplomatie.be/geneva"] > 0.8
+    assert at["ohchr-registry@un.org"] < 1 / 3  # addressee block: bottom third
+    assert at["Secrétariat du Service des procédures spéciales"] < 1 / 3
+    assert at["Fait à Genève, le 10 octobre 2025"] > 1 / 3  # place and date stay above
+    assert not any(text.strip().isdigit() for text, _ in lines)  # no page number
+    text = " ".join(page.extract_text().split())
     assert (
         "saisit cette opportunité pour renouveler au Secrétariat du Service des procédures "
         "spéciales les assurances de sa haute considération."

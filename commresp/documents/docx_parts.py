@@ -5,6 +5,8 @@ python-docx covers paragraphs, runs, tables and styles; what it lacks is here, w
 * :func:`footnotes_part` and :func:`add_footnote` — real Word footnotes (python-docx has no
   footnotes part);
 * :func:`write_header` — the mission's lines in the header shown on the first page;
+* :func:`at_foot`, :func:`keep_whole` and :func:`label_page_numbers` — a note verbale's
+  layout: the addressee block at the foot of the page, paragraphs kept whole, "Page 2"…;
 * :func:`set_core_properties` and :data:`CORE_PROPERTIES` — the document properties, with
   nothing of the template's own metadata left;
 * :class:`StyleIds` — style ids by (case-insensitive) name, adding the footnote and
@@ -45,8 +47,11 @@ __all__ = [
     "add_footnote",
     "add_run",
     "append_text",
+    "at_foot",
     "footnotes_part",
     "is_blank_paragraph",
+    "keep_whole",
+    "label_page_numbers",
     "remove_blank_paragraphs",
     "set_core_properties",
     "strip_xml_illegal",
@@ -434,6 +439,8 @@ def write_header(document: DocxDocument, lines: Sequence[str]) -> None:
                 r.append(_run_properties_from(run_props))
             append_text(r, strip_xml_illegal(line))
         previous = p
+    # A clear space between the letterhead block and the first line of the body.
+    previous.get_or_add_pPr().spacing_after = Pt(24)
 
 
 def _run_properties_from(mark_props: BaseOxmlElement) -> etree._Element:
@@ -461,3 +468,107 @@ def set_core_properties(document: DocxDocument, properties: Mapping[str, str]) -
     core.created = now
     core.modified = now
     core.revision = 1
+
+
+# ------------------------------------------------------------------------ layout
+
+# Children of w:pPr that come after w:framePr (schema order, ECMA-376 17.3.1.26).
+_PPR_AFTER_FRAMEPR = (
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
+def keep_whole(p: BaseOxmlElement) -> None:
+    """Keep paragraph ``p`` on one page where it fits (``w:keepLines``, widow control)."""
+    ppr = p.get_or_add_pPr()
+    ppr.keepLines_val = True
+    ppr.widowControl_val = True
+
+
+def at_foot(p: BaseOxmlElement, width: Length) -> None:
+    """Anchor paragraph ``p`` at the foot of its page, bottom left, ``width`` wide.
+
+    A Word frame (``w:framePr``) positioned at the bottom of the text area: Word and
+    LibreOffice both place it there on the page where the paragraph falls, and the text
+    above flows as usual (``notBeside``: nothing runs beside it).  Consecutive paragraphs
+    with the same frame form one block.
+    """
+    ppr = p.get_or_add_pPr()
+    for old in ppr.findall(qn("w:framePr")):
+        ppr.remove(old)
+    frame = OxmlElement("w:framePr")
+    for name, value in (
+        ("w", str(round(width / 635))),  # EMU -> twips
+        ("wrap", "notBeside"),
+        ("vAnchor", "margin"),
+        ("hAnchor", "margin"),
+        ("xAlign", "left"),
+        ("yAlign", "bottom"),
+    ):
+        frame.set(qn(f"w:{name}"), value)
+    ppr.insert_element_before(frame, *_PPR_AFTER_FRAMEPR)
+    ppr.jc_val = None  # left, as the block is set
+
+
+def label_page_numbers(document: DocxDocument, label: str) -> None:
+    """Write ``label`` and a space before the PAGE field of each section's default footer.
+
+    The letterhead's first page has its own footer without a number, so "Page 2", "Página
+    2"… appear from page two on and a one-page note carries none.  A footer that already
+    has text of its own (a mission's letterhead) is left as it is.
+    """
+    for section in document.sections:
+        footer = section.footer
+        if footer.is_linked_to_previous:
+            continue
+        for p in footer.part.element.iterchildren(qn("w:p")):
+            if "".join(t.text or "" for t in p.iter(_W_T)).strip(" 0123456789"):
+                continue  # text of the letterhead's own, or a label already there
+            begin = next(
+                (
+                    r
+                    for r in p.iterchildren(_W_R)
+                    if r.find(f"{qn('w:fldChar')}[@{qn('w:fldCharType')}='begin']") is not None
+                ),
+                None,
+            )
+            instr = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
+            if begin is None or "PAGE" not in instr.split():
+                continue
+            r = OxmlElement("w:r")
+            rpr = begin.find(_W_RPR)
+            if rpr is not None:
+                r.append(copy.deepcopy(rpr))
+            append_text(r, f"{strip_xml_illegal(label)} ")
+            begin.addprevious(r)
+            return

@@ -7,7 +7,8 @@ conventions are commresp's own, and both are decided here (the renderer,
 
 * an alignment marker — `` {.right}``, `` {.center}`` (or ``{.centre}``), `` {.left}``,
   `` {.justify}`` — at the end of a paragraph or heading, or alone on its last line
-  (:func:`split_alignment_marker`);
+  (:func:`split_alignment_marker`); `` {.foot}`` places the paragraph at the foot of the
+  page, bottom left (a note verbale's addressee block);
 * only the tags of real HTML elements are markup (:func:`is_html_markup`,
   :func:`strip_html_elements`); anything else in angle brackets, e.g.
   ``<name of the mandate holder>``, is the author's text, although CommonMark would parse it
@@ -26,7 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 # The marker must be preceded by whitespace (or start its own text token, e.g. after
 # ``**bold**`` or a line break) so "{.right}" inside a word is left alone.
-_ALIGN_MARKER = re.compile(r"(?:^|[ \t]+)\{\.(left|center|centre|right|justify)\}[ \t]*$")
+_ALIGN_MARKER = re.compile(r"(?:^|[ \t]+)\{\.(left|center|centre|right|justify|foot)\}[ \t]*$")
 #: A table cell's alignment, from the ``style`` markdown-it gives ``:--:`` columns.
 CELL_ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 #: The ``align`` attribute of an HTML block's first tag.
@@ -70,7 +71,8 @@ def is_html_markup(tag: str) -> bool:
 def split_alignment_marker(children: list[Token]) -> tuple[str | None, list[Token]]:
     """Split a trailing ``{.right}``-style marker off inline tokens.
 
-    Returns the alignment ("left", "center", "centre", "right", "justify" or None) and the
+    Returns the alignment ("left", "center", "centre", "right", "justify", "foot" — the
+    block anchored at the foot of the page, see the renderer — or None) and the
     tokens without the marker.  The tokens are not modified in place: a footnote referenced
     twice is rendered from them twice.
     """

@@ -37,6 +37,13 @@ the marker is removed; the marker may also stand alone on the paragraph's last l
 
     Fait à Genève, le 10 octobre 2025 {.right}
 
+`` {.foot}`` anchors the paragraph at the foot of the page it falls on, bottom left, in a
+Word frame (``w:framePr``, bottom of the text area): a note verbale's addressee block, with
+the free space above it for the seal and initials.  Word and LibreOffice both lay it out so.
+
+With ``justify``, every paragraph without a marker is justified and kept whole across a
+page end (``w:keepLines``, widow control), as a note verbale's body is set.
+
 How the Markdown is read (parser, markers, HTML) is in
 :mod:`commresp.documents.markdown_dialect`; the header, footnotes part, styles and document
 properties are written with :mod:`commresp.documents.docx_parts`.
@@ -68,6 +75,9 @@ from commresp.documents.docx_parts import (
     Footnotes,
     StyleIds,
     add_run,
+    at_foot,
+    keep_whole,
+    label_page_numbers,
     remove_blank_paragraphs,
     set_core_properties,
     text_width,
@@ -106,6 +116,9 @@ def render_markdown(
     letterhead: Path,
     header_lines: Sequence[str] = (),
     properties: Mapping[str, str] | None = None,
+    justify: bool = False,
+    unbroken: Sequence[str] = (),
+    page_label: str = "",
 ) -> None:
     """Render ``markdown`` to the .docx file ``out_path`` on a copy of ``letterhead``.
 
@@ -113,6 +126,9 @@ def render_markdown(
     the core document properties (keys from :data:`CORE_PROPERTIES`, e.g. ``title``,
     ``subject``, ``author``, ``keywords``); every core property not given is blanked and
     the dates reset, so nothing of the letterhead's own metadata leaks into the output.
+    ``unbroken`` are phrases (references such as ``AL BEL 1/2025``) whose spaces become
+    non-breaking wherever they occur, so a line never breaks inside them.  ``page_label``
+    ("Page", "Página"…) is written before the page number of the pages after the first.
 
     The whole document is built in memory first, then saved atomically with
     :func:`commresp.workspace.files.atomic_writer`: a temporary file in ``out_path``'s folder
@@ -130,9 +146,12 @@ def render_markdown(
 
     document = docx.Document(str(letterhead))
     remove_blank_paragraphs(document)
-    _DocxBuilder(document).render(markdown_parser().parse(markdown))
+    builder = _DocxBuilder(document, justify=justify, unbroken=unbroken)
+    builder.render(markdown_parser().parse(markdown))
     if header_lines:
         write_header(document, header_lines)
+    if page_label:
+        label_page_numbers(document, page_label)
     set_core_properties(document, props)
     with atomic_writer(out_path) as handle:
         document.save(handle)
@@ -177,8 +196,15 @@ class _ListLevel:
 class _DocxBuilder:
     """Turns a markdown-it token stream into body content, one method per token type."""
 
-    def __init__(self, document: DocxDocument) -> None:
+    def __init__(
+        self, document: DocxDocument, *, justify: bool = False, unbroken: Sequence[str] = ()
+    ) -> None:
         self.document = document
+        self.justify = justify
+        # Longest first, so "AL BEL 1/2025" is replaced before a shorter phrase inside it.
+        self.unbroken = sorted(
+            (u for u in dict.fromkeys(unbroken) if " " in u), key=len, reverse=True
+        )
         body = document.element.body
         self.body = _Story(part=document.part, container=body, anchor=body.sectPr)
         self.styles = StyleIds(document)
@@ -371,8 +397,13 @@ class _DocxBuilder:
 
     def _inline_with_alignment(self, inline: Token, p: CT_P, story: _Story) -> None:
         alignment, children = split_alignment_marker(inline.children or [])
-        if alignment is not None:
+        if alignment == "foot":
+            at_foot(p, self.block_width)
+        elif alignment is not None:
             p.get_or_add_pPr().jc_val = _ALIGNMENTS[alignment]
+        elif self.justify and not story.is_footnote and not self.lists:
+            p.get_or_add_pPr().jc_val = WD_ALIGN_PARAGRAPH.JUSTIFY
+            keep_whole(p)
         self._inline(children, p, story)
 
     def _inline(self, children: list[Token], p: CT_P, story: _Story, *, bold: bool = False) -> None:
@@ -455,6 +486,9 @@ class _DocxBuilder:
         if link and not style:
             style = self.link_style
         link_look = link and not style  # a letterhead without a "Hyperlink" style
+        for phrase in self.unbroken:
+            if phrase in text:
+                text = text.replace(phrase, phrase.replace(" ", "\u00a0"))
         return add_run(
             container, text, bold=bold, italic=italic, code=code, style=style, link_look=link_look
         )

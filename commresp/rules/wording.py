@@ -137,3 +137,13 @@ def mandates(rows: Sequence[Mapping[str, str | None]], lang: str) -> str:
     if lang == "en":
         return language.mandates_phrase([(m["title_en"] or "", None) for m in rows], "en")
     return language.join_list([m["title_en"] or "" for m in rows], lang)
+
+
+# The word before a page number, as Word's own page-number building blocks write it in each
+# language (Word's "Page X" gallery in the English, French, Spanish and Dutch editions).
+PAGE_LABELS = {"en": "Page", "fr": "Page", "es": "Página", "nl": "Pagina"}
+
+
+def page_label(lang: str) -> str:
+    """The word before a page number in ``lang`` ("Page", "Página"…)."""
+    return PAGE_LABELS.get(lang, PAGE_LABELS["en"])
