@@ -177,7 +177,10 @@ def render(
                 "this|| in the drafts; nothing was rendered"
             )
     letterhead = templates.find("letterhead.docx", session.workspace)
-    header = session.profile.get("mission.letterhead", [])
+    # The profile's lines make the letterhead on commresp's own, neutral one; a mission's own
+    # letterhead ('commresp letterhead import') carries its own.
+    own = letterhead.parent == templates.packaged_dir()
+    header = session.profile.get("mission.letterhead", []) if own else []
     out_dir = session.workspace.folder(comm["slug"], OUT)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -21,6 +21,7 @@ OPERATIONS = {
     "drafting",
     "enquiries",
     "intake",
+    "letterhead",
     "mail",
     "redaction",
     "rendering",
