@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from commresp import clearance, communications, drafting, store
+from commresp import __version__, clearance, communications, drafting, store
 from commresp.errors import BadInput, DocumentError, InvalidTransition
 from commresp.rules import document_kinds, states, wording
 from commresp.workspace import OUT, files, libreoffice, records
@@ -193,7 +193,7 @@ def render(
                 if target.exists():  # left by a crash before it was recorded: keep it
                     version = _free_version(out_dir, kind, lang, version, redacted)
                     target = out_dir / document_kinds.rendered_name(kind, lang, version, redacted)
-                properties = _properties(comm, kind, lang)
+                properties = _properties(session, comm, kind, lang)
                 if redacted:  # hidden before rendering, so no trace of a term is in the file
                     body = redaction.redact_markdown(text, terms, style)
                     lines = [redaction.redact_text(line, terms, style) for line in header]
@@ -216,6 +216,8 @@ def render(
                         justify=kind == document_kinds.NOTE_VERBALE,
                         unbroken=[r for r in (comm["ref"], comm["outgoing_ref"]) if r],
                         page_label=wording.page_label(lang),
+                        language=session.profile.locale(lang),
+                        application=f"commresp {__version__}",
                     )
                 except ValueError as exc:
                     raise DocumentError(f"{kind}.{lang}.md could not be rendered: {exc}") from None
@@ -274,10 +276,19 @@ def render(
     return results
 
 
-def _properties(comm: dict, kind: str, lang: str) -> dict[str, str]:
-    """The core properties of a rendered document (what a file manager or a PDF shows)."""
-    title = f"{document_kinds.TITLES[kind]} – {comm['ref']}"
-    return {"title": title, "subject": comm["ref"], "language": lang}
+def _properties(session: Session, comm: dict, kind: str, lang: str) -> dict[str, str]:
+    """The core properties of a rendered document (what a file manager or a PDF shows):
+    title and subject in the document's language, the mission as author."""
+    title = f"{document_kinds.title(kind, lang)} – {comm['ref']}"
+    subject = comm["ref"]  # the communication's subject is in English: not in every language
+    author = wording.mission(session.profile.mission_name(lang), lang, short=False, article=False)
+    return {
+        "title": title,
+        "subject": subject,
+        "author": author,
+        "last_modified_by": author,
+        "language": session.profile.locale(lang),
+    }
 
 
 def _unverified(path: Path) -> Path:

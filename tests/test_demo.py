@@ -233,3 +233,43 @@ def test_demo_pdfs(tmp_path, runner):
     response = PdfReader(root / OUT / "response.en.v1.pdf")
     whole = " ".join(" ".join(page.extract_text() for page in response.pages).split())
     assert "Previous annual reports can be found on their website: Publications | Myria" in whole
+
+
+def test_french_documents_are_proofed_in_french_and_name_commresp(demo_root):
+    import zipfile
+
+    from commresp import __version__
+
+    for name in ("note_verbale.fr.v1.docx", "response.fr.v1.docx"):
+        with zipfile.ZipFile(demo_root / OUT / name) as package:
+            styles = etree_of(package, "word/styles.xml")
+            body = etree_of(package, "word/document.xml")
+            app = package.read("docProps/app.xml").decode()
+        langs = {el.get(f"{W}val") for el in styles.iter(f"{W}lang")}
+        assert langs == {"fr-BE"}  # docDefaults and every style
+        styles_with_lang = {
+            s.get(f"{W}styleId")
+            for s in styles.iter(f"{W}style")
+            if s.find(f".//{W}lang") is not None
+        }
+        assert styles_with_lang == {
+            s.get(f"{W}styleId")
+            for s in styles.iter(f"{W}style")
+            if s.get(f"{W}type") in ("paragraph", "character", "table")
+        }
+        runs = list(body.iter(f"{W}r"))
+        assert runs and all(r.find(f"{W}rPr/{W}lang").get(f"{W}val") == "fr-BE" for r in runs)
+        assert f"<Application>commresp {__version__}</Application>" in app
+        assert "Microsoft" not in app and "Normal.dotm" not in app
+        core = docx.Document(demo_root / OUT / name).core_properties
+        assert core.title.startswith(("Note verbale – AL BEL 1/2025", "Réponse – AL BEL 1/2025"))
+        assert core.author.startswith("Représentation permanente de la Belgique")
+        assert core.language == "fr-BE"
+    english = docx.Document(demo_root / OUT / "response.en.v1.docx").core_properties
+    assert english.title == "Response – AL BEL 1/2025" and english.language == "en-GB"
+
+
+def etree_of(package, name):
+    from lxml import etree
+
+    return etree.fromstring(package.read(name))

@@ -82,3 +82,35 @@ def test_no_number_on_page_one_labelled_number_from_page_two(tmp_path):
     assert "PAGE" in "".join(t.text for t in other.iter(qn("w:instrText")))
     texts = "".join(t.text for t in other.iter(qn("w:t")))
     assert texts.startswith("Página ")
+
+
+def test_language_is_set_in_styles_runs_footnotes_and_headers(tmp_path):
+    import zipfile
+
+    from lxml import etree
+
+    out = tmp_path / "lang.docx"
+    render_markdown(
+        "Texte[^1].\n\n[^1]: Une note.\n",
+        out,
+        letterhead=LETTERHEAD,
+        header_lines=["Mission permanente"],
+        language="fr-CH",
+        application="commresp 9.9",
+    )
+    with zipfile.ZipFile(out) as package:
+        for name in ("word/styles.xml", "word/document.xml", "word/footnotes.xml"):
+            root = etree.fromstring(package.read(name))
+            langs = {el.get(qn("w:val")) for el in root.iter(qn("w:lang"))}
+            assert langs == {"fr-CH"}, name
+        app = package.read("docProps/app.xml").decode()
+    assert "<Application>commresp 9.9</Application>" in app and "Template" not in app
+
+
+def test_default_locales_follow_the_state():
+    from commresp.rules.locales import default_locale
+
+    assert default_locale("fr", "BEL") == "fr-BE"
+    assert default_locale("fr", "CHE") == "fr-CH"
+    assert default_locale("en", "BEL") == "en-GB"
+    assert default_locale("es", "ESP") == "es-ES"

@@ -53,7 +53,9 @@ __all__ = [
     "keep_whole",
     "label_page_numbers",
     "remove_blank_paragraphs",
+    "set_app_properties",
     "set_core_properties",
+    "set_language",
     "strip_xml_illegal",
     "text_width",
     "write_header",
@@ -571,4 +573,99 @@ def label_page_numbers(document: DocxDocument, label: str) -> None:
                 r.append(copy.deepcopy(rpr))
             append_text(r, f"{strip_xml_illegal(label)} ")
             begin.addprevious(r)
+            return
+
+
+# ------------------------------------------------------------ language and application
+
+# Children of w:rPr that come after w:lang (schema order, ECMA-376 17.3.2.28).
+_RPR_AFTER_LANG = (qn("w:eastAsianLayout"), qn("w:specVanish"), qn("w:oMath"))
+_W_LANG = qn("w:lang")
+_APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
+    'properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>{application}</Application><DocSecurity>0</DocSecurity>"
+    "<Company>{company}</Company></Properties>"
+)
+
+
+def _set_lang(rpr: etree._Element, tag: str) -> None:
+    lang = rpr.find(_W_LANG)
+    if lang is None:
+        lang = etree.Element(_W_LANG)
+        following = next((c for c in rpr if c.tag in _RPR_AFTER_LANG), None)
+        if following is None:
+            rpr.append(lang)
+        else:
+            following.addprevious(lang)
+    lang.set(_W_VAL, tag)
+
+
+def _rpr_of(owner: etree._Element) -> etree._Element:
+    """``owner``'s ``w:rPr`` (a run or a style), created in first place if missing."""
+    rpr = owner.find(_W_RPR)
+    if rpr is None:
+        rpr = etree.Element(_W_RPR)
+        if owner.tag == _W_R:
+            owner.insert(0, rpr)
+        else:  # a style: w:rPr comes after w:pPr, before w:tblPr… (keep it simple: after pPr)
+            ppr = owner.find(qn("w:pPr"))
+            if ppr is not None:
+                ppr.addnext(rpr)
+            else:
+                following = next(
+                    (c for c in owner if c.tag in (qn("w:tblPr"), qn("w:trPr"), qn("w:tcPr"))),
+                    None,
+                )
+                if following is None:
+                    owner.append(rpr)
+                else:
+                    following.addprevious(rpr)
+    return rpr
+
+
+def set_language(document: DocxDocument, tag: str) -> None:
+    """Make ``tag`` (``fr-BE``, ``en-GB``…) the proofing language of the whole document.
+
+    Set in the document defaults, in every style and in every run of the body, footnotes,
+    headers and footers, so Word spell-checks the text in that language whatever style or
+    direct formatting it carries (a run's own ``w:lang`` would otherwise win).
+    """
+    styles = document.styles.element
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}")
+    if defaults is None:
+        doc_defaults = styles.find(qn("w:docDefaults"))
+        if doc_defaults is None:
+            doc_defaults = etree.Element(qn("w:docDefaults"))
+            styles.insert(0, doc_defaults)
+        defaults = etree.Element(qn("w:rPrDefault"))
+        doc_defaults.insert(0, defaults)
+    _set_lang(_rpr_of(defaults), tag)
+    for style in styles.iterchildren(qn("w:style")):
+        if style.get(qn("w:type")) in ("paragraph", "character", "table"):
+            _set_lang(_rpr_of(style), tag)
+    roots = [document.element]
+    for part in document.part.package.iter_parts():
+        if isinstance(part, XmlPart) and part is not document.part:
+            if part.element.tag in (qn("w:hdr"), qn("w:ftr"), qn("w:footnotes")):
+                roots.append(part.element)
+    for root in roots:
+        for r in root.iter(_W_R):
+            _set_lang(_rpr_of(r), tag)
+
+
+def set_app_properties(document: DocxDocument, application: str, company: str = "") -> None:
+    """Rewrite ``docProps/app.xml``: ``application`` as the application, nothing else of the
+    file the letterhead was made from (no "Microsoft Word", no ``Normal.dotm`` template)."""
+    from xml.sax.saxutils import escape
+
+    xml = _APP_XML.format(
+        application=escape(strip_xml_illegal(application)),
+        company=escape(strip_xml_illegal(company)),
+    ).encode("utf-8")
+    package = document.part.package
+    for part in package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = xml  # python-docx keeps the extended properties as an opaque part
             return

@@ -79,7 +79,9 @@ from commresp.documents.docx_parts import (
     keep_whole,
     label_page_numbers,
     remove_blank_paragraphs,
+    set_app_properties,
     set_core_properties,
+    set_language,
     text_width,
     write_header,
 )
@@ -119,6 +121,8 @@ def render_markdown(
     justify: bool = False,
     unbroken: Sequence[str] = (),
     page_label: str = "",
+    language: str = "",
+    application: str = "",
 ) -> None:
     """Render ``markdown`` to the .docx file ``out_path`` on a copy of ``letterhead``.
 
@@ -129,6 +133,9 @@ def render_markdown(
     ``unbroken`` are phrases (references such as ``AL BEL 1/2025``) whose spaces become
     non-breaking wherever they occur, so a line never breaks inside them.  ``page_label``
     ("Page", "Página"…) is written before the page number of the pages after the first.
+    ``language`` (``fr-BE``…) becomes the proofing language of the styles and every run;
+    ``application`` ("commresp 0.2.0") is written to ``docProps/app.xml`` in place of the
+    letterhead's.
 
     The whole document is built in memory first, then saved atomically with
     :func:`commresp.workspace.files.atomic_writer`: a temporary file in ``out_path``'s folder
@@ -152,6 +159,10 @@ def render_markdown(
         write_header(document, header_lines)
     if page_label:
         label_page_numbers(document, page_label)
+    if language:
+        set_language(document, language)
+    if application:
+        set_app_properties(document, application, props.get("author", ""))
     set_core_properties(document, props)
     with atomic_writer(out_path) as handle:
         document.save(handle)

@@ -25,6 +25,18 @@ DEFAULT_LANGUAGE = {NOTE_VERBALE: "fr", RESPONSE: "en"}
 
 # The title in a rendered file's properties (what a file manager or a PDF reader shows).
 TITLES = {NOTE_VERBALE: "Note verbale", RESPONSE: "Response"}
+#: The same titles in each language of a reply (the document's title property).
+LOCAL_TITLES = {
+    "en": TITLES,
+    "fr": {NOTE_VERBALE: "Note verbale", RESPONSE: "Réponse"},
+    "es": {NOTE_VERBALE: "Nota verbal", RESPONSE: "Respuesta"},
+    "nl": {NOTE_VERBALE: "Verbale nota", RESPONSE: "Antwoord"},
+}
+
+
+def title(kind: str, lang: str) -> str:
+    """A document's title in ``lang`` ("Note verbale", "Réponse", "Nota verbal"…)."""
+    return LOCAL_TITLES.get(lang, TITLES)[kind]
 
 
 def template_name(kind: str, lang: str) -> str:

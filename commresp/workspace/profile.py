@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commresp.errors import BadInput, WorkspaceError
-from commresp.rules import deadlines, document_kinds
+from commresp.rules import deadlines, document_kinds, locales
 from commresp.workspace.files import read_text
 
 if TYPE_CHECKING:  # the wording rules load the grammar: only commands that write text need it
@@ -132,6 +132,13 @@ class Profile:
     def document_language(self, kind: str) -> str:
         """The language a document of the reply goes out in (``[languages]``)."""
         return str(self.get(f"languages.{kind}", document_kinds.DEFAULT_LANGUAGE[kind]))
+
+    def locale(self, lang: str) -> str:
+        """The proofing language of documents in ``lang`` (``[documents] locale_fr``…),
+        by default the State's variety (:func:`commresp.rules.locales.default_locale`)."""
+        return str(
+            self.get(f"documents.locale_{lang}", locales.default_locale(lang, self.state_code))
+        )
 
     def state_name(self, lang: str) -> Name:
         """The State's name and article in ``lang``, for :mod:`commresp.rules.wording`."""
