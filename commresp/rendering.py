@@ -181,6 +181,10 @@ def render(
     # letterhead ('commresp letterhead import') carries its own.
     own = letterhead.parent == templates.packaged_dir()
     header = session.profile.get("mission.letterhead", []) if own else []
+    # A response goes out without letterhead (as Belgium's published one) unless the profile
+    # asks for one ([documents] response_letterhead = true).
+    bare = not session.profile.get("documents.response_letterhead", False)
+    plain = templates.packaged_dir() / "letterhead.docx"
     out_dir = session.workspace.folder(comm["slug"], OUT)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -206,11 +210,12 @@ def render(
                 # and only then put in place: even a crash never leaves an unchecked copy.
                 staging = _unverified(target) if redacted else target
                 try:
+                    without = bare and kind == document_kinds.RESPONSE
                     render_markdown(
                         body,
                         staging,
-                        letterhead=letterhead,
-                        header_lines=lines,
+                        letterhead=plain if without else letterhead,
+                        header_lines=[] if without else lines,
                         properties=properties,
                         # a note verbale's body is justified, its paragraphs kept whole
                         justify=kind == document_kinds.NOTE_VERBALE,

@@ -10,7 +10,7 @@ python-docx's default template and makes it suitable for diplomatic corresponden
 * A4 page, 2.5 cm margins, header/footer 1.25 cm from the page edge;
 * Arial 11 pt for body text (also for complex scripts and East Asian text, so Arabic
   or Cyrillic names do not fall back to a theme font), British English proofing;
-* sober headings (Heading 1-3 and Title bold, black, Arial - no theme blue);
+* sober headings (Heading 1-3 bold, black, Arial, body size - no theme blue; Title 14 pt);
 * styles the renderer relies on: "List Bullet", "List Number" (and their level-2
   variants), "Table Grid", "Title", "Heading 1".."Heading 3", "Footnote Text" (9 pt),
   "Footnote Reference" (superscript) and "Hyperlink";
@@ -122,7 +122,8 @@ def style_body(document: DocxDocument) -> None:
     normal.paragraph_format.space_after = Pt(8)
     normal.paragraph_format.line_spacing = 1.15
 
-    for level, size, before, after in ((1, 14, 12, 6), (2, 12, 12, 6), (3, 11, 10, 4)):
+    # Body-size bold headings, as in Belgium's published response (not Word's 14 pt).
+    for level, size, before, after in ((1, 11, 12, 6), (2, 11, 12, 6), (3, 11, 10, 4)):
         heading = styles[f"Heading {level}"]
         sober_character(heading, size=size, bold=True)
         fmt = heading.paragraph_format

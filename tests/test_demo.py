@@ -273,3 +273,16 @@ def etree_of(package, name):
     from lxml import etree
 
     return etree.fromstring(package.read(name))
+
+
+def test_the_response_goes_out_without_letterhead_and_with_body_size_headings(demo_root):
+    for name in ("response.en.v1.docx", "response.fr.v1.docx"):
+        document = docx.Document(demo_root / OUT / name)
+        assert not [p.text for p in first_page_header(document).paragraphs if p.text.strip()]
+        body_size = document.styles["Normal"].font.size
+        headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
+        assert headings
+        for p in headings:
+            assert p.style.font.size == body_size and p.style.font.bold is True
+    note = docx.Document(demo_root / OUT / "note_verbale.fr.v1.docx")
+    assert [p.text for p in first_page_header(note).paragraphs if p.text.strip()]

@@ -109,3 +109,19 @@ def test_a_macro_letterhead_is_refused_and_nothing_changes(demo, runner, tmp_pat
         else []
     )
     assert after == before
+
+
+def test_the_response_takes_the_letterhead_when_the_profile_asks(demo, runner, tmp_path):
+    source = mission_letterhead(tmp_path)
+    assert runner.invoke(cli, ["-w", str(demo), "letterhead", "import", str(source)]).exit_code == 0
+    profile = demo / "commresp.toml"
+    profile.write_text(
+        profile.read_text(encoding="utf-8") + "\n[documents]\nresponse_letterhead = true\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["-w", str(demo), "render", "AL BEL 1/2025", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    response = sorted((demo / OUT).glob("response.en.v*.docx"))[-1]
+    header = first_page_header(docx.Document(str(response)))
+    assert header.paragraphs[0].text == "Mission permanente de Ruritanie"
+    assert header._element.xpath(".//a:blip")
