@@ -197,7 +197,7 @@ def render(
                 if target.exists():  # left by a crash before it was recorded: keep it
                     version = _free_version(out_dir, kind, lang, version, redacted)
                     target = out_dir / document_kinds.rendered_name(kind, lang, version, redacted)
-                properties = _properties(session, comm, kind, lang)
+                properties = _authorship(session, lang) | _properties(comm, kind, lang)
                 if redacted:  # hidden before rendering, so no trace of a term is in the file
                     body = redaction.redact_markdown(text, terms, style)
                     lines = [redaction.redact_text(line, terms, style) for line in header]
@@ -281,19 +281,17 @@ def render(
     return results
 
 
-def _properties(session: Session, comm: dict, kind: str, lang: str) -> dict[str, str]:
+def _properties(comm: dict, kind: str, lang: str) -> dict[str, str]:
     """The core properties of a rendered document (what a file manager or a PDF shows):
-    title and subject in the document's language, the mission as author."""
+    title and subject in the document's language."""
     title = f"{document_kinds.title(kind, lang)} – {comm['ref']}"
-    subject = comm["ref"]  # the communication's subject is in English: not in every language
+    return {"title": title, "subject": comm["ref"]}
+
+
+def _authorship(session: Session, lang: str) -> dict[str, str]:
+    """The mission as author, and the document's proofing language."""
     author = wording.mission(session.profile.mission_name(lang), lang, short=False, article=False)
-    return {
-        "title": title,
-        "subject": subject,
-        "author": author,
-        "last_modified_by": author,
-        "language": session.profile.locale(lang),
-    }
+    return {"author": author, "last_modified_by": author, "language": session.profile.locale(lang)}
 
 
 def _unverified(path: Path) -> Path:

@@ -105,7 +105,9 @@ def marked(run, monkeypatch):
     profile = run.root / "commresp.toml"
     text = profile.read_text(encoding="utf-8")
     last_line = '"www.diplomatie.be/geneva",'
-    profile.write_text(text.replace(last_line, f'{last_line}\n"Contact: SIOBHÁN",'))
+    text = text.replace(last_line, f'{last_line}\n"Contact: SIOBHÁN",')
+    # the response carries the letterhead here, so its redacted header is checked too
+    profile.write_text(text + "\n[documents]\nresponse_letterhead = true\n")
     run("register", REF, "--date", "2025-07-22", "--mandate", "trafficking:f", "--subject", SUBJECT)
     run("assign", REF, "--agency", "myria", "--question", "Findings?")
     run("answer", "add", REF, "--agency", "myria", "--text", ANSWER)

@@ -25,7 +25,7 @@ def drafted(al_bel_1_answered):
 
 
 def text_of(path: Path) -> str:
-    return "\n".join(p.text for p in docx.Document(path).paragraphs)
+    return "\n".join(p.text.replace("\u00a0", " ") for p in docx.Document(path).paragraphs)
 
 
 def test_render_writes_version_1_of_each_document_and_records_it(drafted):
