@@ -71,7 +71,9 @@ def test_import_then_render_writes_into_the_mission_letterhead(demo, runner, tmp
     assert imported.core_properties.author == "" and imported.core_properties.title == ""
     assert {"Heading 1", "Footnote Text", "Hyperlink"} <= {s.name for s in imported.styles}
 
-    result = runner.invoke(cli, ["-w", str(demo), "render", "AL BEL 1/2025", "--lang", "fr"])
+    result = runner.invoke(
+        cli, ["-w", str(demo), "render", "AL BEL 1/2025", "--lang", "fr", "--force"]
+    )
     assert result.exit_code == 0, result.output
     note = docx.Document(str(demo / OUT / "note_verbale.fr.v2.docx"))
     header = first_page_header(note)
@@ -119,7 +121,9 @@ def test_the_response_takes_the_letterhead_when_the_profile_asks(demo, runner, t
         profile.read_text(encoding="utf-8") + "\n[documents]\nresponse_letterhead = true\n",
         encoding="utf-8",
     )
-    result = runner.invoke(cli, ["-w", str(demo), "render", "AL BEL 1/2025", "--lang", "en"])
+    result = runner.invoke(
+        cli, ["-w", str(demo), "render", "AL BEL 1/2025", "--lang", "en", "--force"]
+    )
     assert result.exit_code == 0, result.output
     response = sorted((demo / OUT).glob("response.en.v*.docx"))[-1]
     header = first_page_header(docx.Document(str(response)))
