@@ -8,6 +8,7 @@ import click
 
 from commresp.commands import json_option, pass_session
 from commresp.commands.output import clean, emit_json
+from commresp.commands.progress import terminal_progress
 from commresp.errors import ProblemsFound
 
 
@@ -31,7 +32,7 @@ def check(session, as_json):
     """Verify the workspace: database, recorded files, stray files, the secret.
 
     Lists each problem on one line (where, what, what to do) and exits with code 1 if
-    there is any. Nothing is changed.
+    there is any. Nothing is changed. A progress bar shows on a terminal.
 
     \b
     Example:
@@ -41,7 +42,9 @@ def check(session, as_json):
     from commresp.maintenance import checks
 
     root = session.workspace.root
-    _report(checks.run(session.workspace), root, as_json, f"{root}: all in order")
+    with terminal_progress() as progress:
+        problems = checks.run(session.workspace, progress)
+    _report(problems, root, as_json, f"{root}: all in order")
 
 
 @click.command()
@@ -53,7 +56,8 @@ def backup(session, file, as_json):
 
     The archive holds a consistent copy of the database, correspondence/, commresp.toml,
     templates/ and the secret, with MANIFEST.json (sha256 of every file). It is written
-    under a temporary name and never replaces an existing file.
+    under a temporary name and never replaces an existing file. A progress bar shows on a
+    terminal.
 
     \b
     Example:
@@ -61,7 +65,8 @@ def backup(session, file, as_json):
     """
     from commresp.maintenance import backups
 
-    result = backups.backup(session.workspace, session.db, file)
+    with terminal_progress() as progress:
+        result = backups.backup(session.workspace, session.db, file, progress)
     if as_json:
         emit_json(result.as_dict())
         return
@@ -85,6 +90,7 @@ def restore(file, directory, as_json):
 
     DIRECTORY must not exist or be empty. A damaged or altered archive, or one with unsafe
     file names, is refused and nothing is written. The restored workspace is then checked.
+    A progress bar shows on a terminal.
 
     \b
     Example:
@@ -92,7 +98,8 @@ def restore(file, directory, as_json):
     """
     from commresp.maintenance import backups
 
-    result = backups.restore(file, directory)
+    with terminal_progress() as progress:
+        result = backups.restore(file, directory, progress)
     if not as_json:
         click.echo(f"Restored {file} into {result.path}: {result.members} files")
     _report(result.problems, result.path, as_json, f"{result.path}: all in order")

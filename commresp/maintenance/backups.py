@@ -97,7 +97,12 @@ class RestoreResult:
 # --- backup ---------------------------------------------------------------------------------
 
 
-def backup(ws: Workspace, db: sqlite_utils.Database, target: Path) -> BackupResult:
+def backup(
+    ws: Workspace,
+    db: sqlite_utils.Database,
+    target: Path,
+    progress: checks.Progress = checks.no_progress,
+) -> BackupResult:
     """Write the workspace to ``target`` (a new .zip), atomically; never overwrite a file."""
     target = Path(os.path.abspath(target))
     if target.exists() or target.is_symlink():
@@ -115,7 +120,7 @@ def backup(ws: Workspace, db: sqlite_utils.Database, target: Path) -> BackupResu
     snapshot_dir = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".d"))
     try:
         with os.fdopen(fd, "wb") as handle:
-            result = _write_archive(ws, db, handle, snapshot_dir / DATABASE_NAME)
+            result = _write_archive(ws, db, handle, snapshot_dir / DATABASE_NAME, progress)
             handle.flush()
             os.fsync(handle.fileno())
         _publish(tmp, target)
@@ -143,11 +148,17 @@ def _publish(tmp: Path, target: Path) -> None:
 
 
 def _write_archive(
-    ws: Workspace, db: sqlite_utils.Database, handle: BinaryIO, snapshot: Path
+    ws: Workspace,
+    db: sqlite_utils.Database,
+    handle: BinaryIO,
+    snapshot: Path,
+    progress: checks.Progress = checks.no_progress,
 ) -> BackupResult:
     # 1. The database first: whatever it records is already on disk (files are written
     # before the transaction that records them commits).
+    progress("Copying the database", 0, 1)
     store.vacuum_into(db, snapshot)
+    progress("Copying the database", 1, 1)
     snap = store.open_unmigrated(snapshot)
     try:
         migrations = store.applied_migrations(snap)
@@ -158,33 +169,34 @@ def _write_archive(
     revisions = checks.answer_revisions(record)
     members: list[dict] = []
     left_out: list[str] = []
+    # 2. Then the files: which ones first, so that the bytes to write are known.
+    chosen = [(snapshot, DATABASE_NAME)]
+    chosen += [(ws.root / n, n) for n in (PROFILE_NAME, SECRET_NAME) if (ws.root / n).is_file()]
+    for folder in TOP_FOLDERS:
+        for path in checks.walk(ws.root / folder):
+            relative = path.relative_to(ws.root).as_posix()
+            if checks.LEFTOVER.match(path.name):  # a write in progress, or a crash's
+                continue
+            if path.is_symlink() or not path.is_file():
+                left_out.append(relative)
+                continue
+            parts = relative.split("/")
+            if (
+                folder == "correspondence"
+                and len(parts) >= 4
+                and parts[2] in checks.RECORDED_FOLDERS
+                and not checks.is_recorded(relative, recorded, revisions)
+            ):
+                left_out.append(relative)
+                continue
+            chosen.append((path, relative))
+    meter = _Meter("Archiving", sum(_size(path) for path, _ in chosen), progress)
     with zipfile.ZipFile(
         handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL, allowZip64=True
     ) as zf:
-        members.append(_add_file(zf, snapshot, DATABASE_NAME))
-        # 2. Then the files.
-        for name in (PROFILE_NAME, SECRET_NAME):
-            if (ws.root / name).is_file():
-                members.append(_add_file(zf, ws.root / name, name))
-        for folder in TOP_FOLDERS:
-            for path in checks.walk(ws.root / folder):
-                relative = path.relative_to(ws.root).as_posix()
-                if checks.LEFTOVER.match(path.name):  # a write in progress, or a crash's
-                    continue
-                if path.is_symlink() or not path.is_file():
-                    left_out.append(relative)
-                    continue
-                parts = relative.split("/")
-                if (
-                    folder == "correspondence"
-                    and len(parts) >= 4
-                    and parts[2] in checks.RECORDED_FOLDERS
-                    and not checks.is_recorded(relative, recorded, revisions)
-                ):
-                    left_out.append(relative)
-                    continue
-                with contextlib.suppress(FileNotFoundError):  # removed by a rolled-back write
-                    members.append(_add_file(zf, path, relative))
+        for path, relative in chosen:
+            with contextlib.suppress(FileNotFoundError):  # removed by a rolled-back write
+                members.append(_add_file(zf, path, relative, meter))
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -215,7 +227,26 @@ def _zipinfo(name: str, when: datetime) -> zipfile.ZipInfo:
     return info
 
 
-def _add_file(zf: zipfile.ZipFile, path: Path, name: str) -> dict:
+class _Meter:
+    """Counts the bytes of one step and tells ``progress`` how far it is."""
+
+    def __init__(self, what: str, total: int, progress: checks.Progress) -> None:
+        self.what, self.total, self.done, self.progress = what, total, 0, progress
+        progress(what, 0, total)
+
+    def add(self, size: int) -> None:
+        self.done += size
+        self.progress(self.what, min(self.done, self.total), self.total)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _add_file(zf: zipfile.ZipFile, path: Path, name: str, meter: _Meter | None = None) -> dict:
     """Stream one file into the archive, hashing what is written."""
     digest = hashlib.sha256()
     size = 0
@@ -227,13 +258,17 @@ def _add_file(zf: zipfile.ZipFile, path: Path, name: str) -> dict:
                 digest.update(block)
                 size += len(block)
                 member.write(block)
+                if meter is not None:
+                    meter.add(len(block))
     return {"name": name, "sha256": digest.hexdigest(), "size": size}
 
 
 # --- restore --------------------------------------------------------------------------------
 
 
-def restore(archive: Path, target: Path) -> RestoreResult:
+def restore(
+    archive: Path, target: Path, progress: checks.Progress = checks.no_progress
+) -> RestoreResult:
     """Unpack a backup into ``target`` (new or empty) after verifying all of it; then check."""
     target = Path(os.path.abspath(target))
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -245,13 +280,16 @@ def restore(archive: Path, target: Path) -> RestoreResult:
         with zipfile.ZipFile(archive) as zf:
             manifest = _read_manifest(zf, archive)
             members = manifest["members"]
-            _verify(zf, archive, members)  # everything, before anything is written
+            total = sum(m["size"] for m in members)
+            # everything, before anything is written
+            _verify(zf, archive, members, _Meter("Verifying", total, progress))
             target.parent.mkdir(parents=True, exist_ok=True)
             staging = target.parent / f".{target.name}.{secrets.token_hex(4)}.restore"
             staging.mkdir()
             try:
+                meter = _Meter("Restoring", total, progress)
                 for entry in members:
-                    _extract(zf, archive, entry, staging)
+                    _extract(zf, archive, entry, staging, meter)
                 if target.exists():
                     target.rmdir()  # empty, checked above
                 os.replace(staging, target)
@@ -263,7 +301,7 @@ def restore(archive: Path, target: Path) -> RestoreResult:
         raise BackupRefused(f"{archive.name} is damaged ({exc}); nothing was restored") from None
     # Open it as any command would (upgrading a backup made by an older commresp), then check.
     store.connect(target / DATABASE_NAME).close()
-    problems = checks.run(Workspace(target))
+    problems = checks.run(Workspace(target), progress)
     return RestoreResult(target, len(members) + 1, problems)
 
 
@@ -319,7 +357,9 @@ def _safe_name(name: str) -> bool:
     return path.parts[0] in TOP_FOLDERS
 
 
-def _verify(zf: zipfile.ZipFile, archive: Path, members: list[dict]) -> None:
+def _verify(
+    zf: zipfile.ZipFile, archive: Path, members: list[dict], meter: _Meter | None = None
+) -> None:
     refused = f"{archive.name} was refused, nothing was restored"
     listed = {m["name"] for m in members}
     if len(listed) != len(members):
@@ -358,6 +398,8 @@ def _verify(zf: zipfile.ZipFile, archive: Path, members: list[dict]) -> None:
         digest = hashlib.sha256()
         for block in _read_member(zf, archive, entry):
             digest.update(block)
+            if meter is not None:
+                meter.add(len(block))
         if digest.hexdigest() != entry["sha256"]:
             raise BackupRefused(f"{refused}: {entry['name']} does not match its manifest sha256")
 
@@ -376,7 +418,9 @@ def _read_member(zf: zipfile.ZipFile, archive: Path, entry: dict):
         raise BackupRefused(f"{refused}: {entry['name']} is smaller than its manifest says")
 
 
-def _extract(zf: zipfile.ZipFile, archive: Path, entry: dict, staging: Path) -> None:
+def _extract(
+    zf: zipfile.ZipFile, archive: Path, entry: dict, staging: Path, meter: _Meter | None = None
+) -> None:
     path = staging.joinpath(*entry["name"].split("/"))
     if not path.resolve().is_relative_to(staging.resolve()):  # _safe_name already ensures it
         raise BackupRefused(f"{archive.name}: unsafe member name {entry['name']!r}")
@@ -394,6 +438,8 @@ def _extract(zf: zipfile.ZipFile, archive: Path, entry: dict, staging: Path) -> 
         for block in _read_member(zf, archive, entry):
             digest.update(block)
             out.write(block)
+            if meter is not None:
+                meter.add(len(block))
         # read again from the archive: it must not have changed since it was verified
         if digest.hexdigest() != entry["sha256"]:
             raise BackupRefused(

@@ -11,6 +11,7 @@ import os
 import re
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,6 +26,14 @@ LEFTOVER = re.compile(r"^\..+\.tmp$")
 _ANSWER_EMAIL = re.compile(r"^(?P<agency>.+)\.r(?P<revision>\d+)(?:-\d+)?\.eml$")
 RESTORE_HINT = "copy it back from a backup (unpack one with 'commresp restore FILE NEW-DIR')"
 DB_HINT = "restore the workspace from a backup ('commresp restore FILE NEW-DIR')"
+
+# How long work reports how far it is: ``progress(what, done, total)`` (the command shows it
+# on a terminal; ``total`` is in the unit of the step: files, bytes).
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(what: str, done: int, total: int) -> None:
+    """A :data:`Progress` that shows nothing."""
 
 
 @dataclass(frozen=True)
@@ -42,12 +51,14 @@ class Problem:
         return asdict(self)
 
 
-def run(ws: Workspace) -> list[Problem]:
+def run(ws: Workspace, progress: Progress = no_progress) -> list[Problem]:
     """Every problem found: the database, recorded files, strays, leftovers, the secret."""
+    progress("Checking the database", 0, 1)
     problems, record = _check_database(ws)
+    progress("Checking the database", 1, 1)
     correspondence = walk(ws.correspondence)  # once: it may hold thousands of folders
     if record is not None:
-        problems += _check_recorded(ws, record)
+        problems += _check_recorded(ws, record, progress)
         problems += _check_unrecorded(ws, record, correspondence)
     problems += _check_leftovers(ws, correspondence)
     problems += _check_secret(ws)
@@ -151,12 +162,27 @@ def _rel(ws: Workspace, path: Path) -> str:
     return path.relative_to(ws.root).as_posix()
 
 
-def _check_recorded(ws: Workspace, record: Record) -> list[Problem]:
+def _check_recorded(
+    ws: Workspace, record: Record, progress: Progress = no_progress
+) -> list[Problem]:
     """Every file the database records exists; those with a sha256 still have it."""
     problems: list[Problem] = []
     seen: set[str] = set()
+    step = "Checking the files on record"
+    total = sum(
+        (
+            len(record.documents),
+            len(record.answers),
+            sum(bool(e["form_file"]) + bool(e["email_file"]) for e in record.enquiries),
+            len(record.emails),
+        )
+    )
+    done = 0
 
     def check(relative: str, sha256: str | None, what: str, fix: str = RESTORE_HINT) -> None:
+        nonlocal done
+        done += 1
+        progress(step, done, total)
         if relative in seen:  # drafts: one file, a document row per version
             return
         seen.add(relative)
