@@ -60,7 +60,12 @@ class CommrespGroup(click.Group):
             raise
 
 
-@click.group(cls=CommrespGroup)
+@click.group(
+    name="commresp",
+    cls=CommrespGroup,
+    # -h as well as --help, on every command, as git, gh and sqlite-utils accept it
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="commresp")
 @click.option(
     "--workspace",
@@ -129,4 +134,13 @@ def _register_commands() -> None:
             cli.add_command(command)
 
 
+def _register_completion() -> None:
+    from click.shell_completion import add_completion_class
+
+    from commresp.commands.completion import Bash
+
+    add_completion_class(Bash, "bash")
+
+
 _register_commands()
+_register_completion()

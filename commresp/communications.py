@@ -158,6 +158,18 @@ def register(
     titles = {"en": titles_en or {}, "fr": titles_fr or {}, "es": titles_es or {}}
     mandate_rows = _mandate_rows(session, mandates, titles, letter_date)
     due = deadlines.reply_due(letter_date, session.profile.reply_days(ref.type))
+    warnings = []
+    if due < session.today:
+        late = deadlines.days_left_words((due - session.today).days)
+        warnings.append(f"the reply date {due} has already passed: the reply is {late}")
+    letter_words = None
+    if letter is not None:
+        letter_words, unreadable = _letter_words(letter)
+        if unreadable:
+            warnings.append(
+                f"the letter's text could not be read ({unreadable}); it is kept in "
+                "incoming/, but search will not find it by its words"
+            )
     stamp = store.now()
     row = {
         "ref": str(ref),
@@ -188,6 +200,8 @@ def register(
                     shutil.copyfileobj(src, out)
                 details["letter"] = copied.name
                 details["letter_sha256"] = files.sha256_file(copied)
+                if letter_words:
+                    store.add_letter_text(db, comm_id, copied.name, letter_words)
             store.add_event(
                 db,
                 actor=session.actor,
@@ -206,7 +220,19 @@ def register(
         if copied is not None:
             copied.unlink(missing_ok=True)
         raise
-    return show(session, str(ref))
+    return {**show(session, str(ref)), "warnings": warnings}
+
+
+def _letter_words(letter: Path) -> tuple[str | None, str | None]:
+    """The text of a letter for search, or why it could not be read (a scan, a photo…)."""
+    from commresp import intake
+    from commresp.errors import CommrespError
+
+    try:
+        text = intake.letter_text(letter)
+    except CommrespError as exc:
+        return None, str(exc).removeprefix(f"{letter}: ").removeprefix(f"{letter.name}: ")
+    return (text, None) if text.strip() else (None, "it has no text layer")
 
 
 def show(session: Session, ref_text: str) -> dict:
@@ -214,8 +240,7 @@ def show(session: Session, ref_text: str) -> dict:
     import json
 
     row = get(session, ref_text)
-    result = {k: v for k, v in row.items() if k != "id"}
-    result["days_left"] = days_left(session, row)
+    result = with_days_left(session, {k: v for k, v in row.items() if k != "id"})
     result["mandates"] = store.communication_mandates(session.db, row["id"])
     for m in result["mandates"]:
         m["gender_from"] = holder_rules.describe_source(m, row["letter_date"])
@@ -237,6 +262,14 @@ def days_left(session: Session, row: Mapping) -> int | None:
     return (date.fromisoformat(row["reply_due"]) - session.today).days
 
 
+def with_days_left(session: Session, row: dict) -> dict:
+    """``row`` with its ``days_left`` and the same in words (``deadline``: "12 days left",
+    "437 days late"), as every command prints it."""
+    row["days_left"] = days_left(session, row)
+    row["deadline"] = deadlines.days_left_words(row["days_left"])
+    return row
+
+
 def list_page(
     session: Session,
     *,
@@ -255,7 +288,7 @@ def list_page(
         session.db, status=status, year=year, mandate=mandate, limit=limit, offset=offset
     )
     for r in rows:
-        r["days_left"] = days_left(session, r)
+        with_days_left(session, r)
         del r["id"]
     return rows, total
 
@@ -266,15 +299,18 @@ def dashboard(session: Session, *, limit: int | None = 50) -> dict:
     today = session.today.isoformat()
     late = store.late_agencies(session.db, [r["id"] for r in rows], today)
     for r in rows:
-        r["days_left"] = days_left(session, r)
+        with_days_left(session, r)
         r["late_agencies"] = late.get(r["id"], [])
         del r["id"]
     counts = store.count_by_status(session.db)
+    by_status = {s: counts.get(s, 0) for s in states.STATES}
     return {
         "today": today,
+        "total": sum(by_status.values()),
         "open": total,
         "overdue": store.count_overdue(session.db, states.OPEN_STATES, today),
-        "by_status": {s: counts.get(s, 0) for s in states.STATES},
+        "done": sum(n for s, n in by_status.items() if s not in states.OPEN_STATES),
+        "by_status": by_status,
         "communications": rows,
     }
 

@@ -4,6 +4,11 @@ Everything comes from ``commresp.example`` (the repository's ``correspondence/AL
 the facts of the letter, the agencies asked, their answers and the drafter's closing
 paragraph.  Each step runs the same operations as the commands, on the day it happened, so
 the timeline, due dates and documents are those of the real case.
+
+The README's tour uses the same material by hand: :func:`write_letters` gives the sample
+incoming letters (``correspondence/letters``, made by its ``build_letters.py``), and
+:func:`agency_reply` plays an agency, filling in the form the tour's workspace sent it with
+that agency's answer in the worked example, as a .docx or an e-mail with the form attached.
 """
 
 from __future__ import annotations
@@ -22,10 +27,95 @@ from commresp.workspace.profile import Profile
 from commresp.workspace.session import Session
 
 CASE = "AL-BEL-1-2025"
+# The sample incoming letters: the worked example's (French) and a later one (English).
+LETTERS = ("AL-BEL-1-2025.pdf", "AL-BEL-2-2026.pdf")
 
 
 def example_dir() -> Path:
     return Path(str(resources.files("commresp.example"))) / CASE
+
+
+def letters_dir() -> Path:
+    return Path(str(resources.files("commresp.example"))) / "letters"
+
+
+def write_letters(folder: Path) -> list[Path]:
+    """Copy the sample letters into ``folder``; refuse, writing nothing, if one is there."""
+    from commresp.errors import BadInput
+    from commresp.workspace import files
+
+    targets = [folder / name for name in LETTERS]
+    there = [t.name for t in targets if t.exists()]
+    if there:
+        raise BadInput(f"{', '.join(there)} already in {folder}; nothing was written")
+    folder.mkdir(parents=True, exist_ok=True)
+    for target in targets:
+        files.write_bytes(target, (letters_dir() / target.name).read_bytes())
+    return targets
+
+
+def agency_reply(
+    session: Session, ref_text: str, agency: str, folder: Path, *, as_email: bool = False
+) -> Path:
+    """Play ``agency``: fill in the form this workspace sent it about the worked example with
+    its answer in the worked example, and save the form (or an e-mail with the form
+    attached) in ``folder``, as the agency would send it back."""
+    from commresp import store
+    from commresp.errors import BadInput
+    from commresp.workspace import ENQUIRIES, files
+
+    case = tomllib.loads((example_dir() / "case.toml").read_text(encoding="utf-8"))
+    comm = communications.get(session, ref_text)
+    if comm["ref"] != case["communication"]["ref"]:
+        raise BadInput(
+            f"the worked example has answers about {case['communication']['ref']} only, "
+            f"not {comm['ref']}"
+        )
+    replies = {r["agency"]: r for r in case["enquiry"]["answers"]}
+    if agency not in replies:
+        raise BadInput(
+            f"the worked example has no answer from {agency}; it has answers from "
+            + ", ".join(replies)
+        )
+    enquiry = next(
+        (e for e in store.enquiries_for(session.db, comm["id"]) if e["agency"] == agency), None
+    )
+    if enquiry is None or not enquiry["form_file"]:
+        raise BadInput(
+            f"{agency} was not asked about {comm['ref']}; ask it first with "
+            f"'commresp assign \"{comm['ref']}\" --agency {agency} --question …'"
+        )
+    form = session.workspace.folder(comm["slug"], ENQUIRIES) / enquiry["form_file"]
+    target = folder / (f"reply-from-{agency}.eml" if as_email else form.name)
+    if target.exists():
+        raise BadInput(f"{target} already exists; nothing was written")
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (example_dir() / replies[agency]["file"]).read_text(encoding="utf-8")
+    if not as_email:
+        with files.atomic_writer(target) as out:
+            type_into_form(form, text, out)
+        return target
+    import tempfile
+    from email.message import EmailMessage
+    from email.utils import formatdate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        filled = type_into_form(form, text, Path(tmp) / form.name)
+        message = EmailMessage()
+        message["From"] = enquiry["email"] or f"{agency}@agency.example"
+        if session.profile.get("mission.email", ""):
+            message["To"] = session.profile.get("mission.email")
+        message["Subject"] = f"RE: {comm['ref']}"
+        message["Date"] = formatdate(localtime=True)
+        message.set_content(f"Please find our answer about {comm['ref']} in the attached form.")
+        message.add_attachment(
+            filled.read_bytes(),
+            maintype="application",
+            subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+            filename=form.name,
+        )
+    files.write_bytes(target, message.as_bytes())
+    return target
 
 
 @dataclass
@@ -43,10 +133,10 @@ _NOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$", re.MULTILINE)
 _NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-def type_into_form(form: Path, markdown: str, out: Path) -> Path:
+def type_into_form(form: Path, markdown: str, out):
     """Fill a form's first answer box the way a person does in Word: one paragraph per
     paragraph, headings typed in bold, footnotes (``[^1]`` + ``[^1]: note``) inserted as
-    real Word footnotes."""
+    real Word footnotes.  ``out`` is a path or an open binary file."""
     import docx
 
     from commresp.documents.docx_parts import add_footnote
@@ -101,6 +191,7 @@ def run(
         titles_en={m["slug"]: m["title_en"] for m in mandates},
         subject=facts["subject"],
         summary=facts["summary"],
+        letter=letters_dir() / LETTERS[0],
     )
     result = DemoResult(ws.root, registered["ref"])
 

@@ -246,6 +246,8 @@ def assign(
         due = default_due(session, date.fromisoformat(comm["reply_due"]))
     if due <= session.today:
         raise BadInput(f"the due date {due} is not after today ({session.today})")
+    # an agency due after the reply date is allowed (a late reply is still a reply): said
+    after_reply = deadlines.days_after(due, date.fromisoformat(comm["reply_due"]))
     mandates = store.communication_mandates(session.db, comm["id"])
     written: list[Path] = []
     created = []
@@ -279,6 +281,8 @@ def assign(
                         "agency": agency["slug"],
                         "language": agency["language"],
                         "due_on": due.isoformat(),
+                        "reply_due": comm["reply_due"],
+                        "days_after_reply": after_reply,
                         "form": str(form_path),
                         "email": str(mail_path),
                         "to": agency.get("email") or "",
@@ -298,7 +302,7 @@ def assign(
                         {
                             k: Path(v).name if k in ("form", "email") else v
                             for k, v in item.items()
-                            if k != "to"
+                            if k not in ("to", "reply_due", "days_after_reply")
                         }
                         for item in created
                     ],
@@ -311,37 +315,74 @@ def assign(
     return created
 
 
+OVERDUE_FIELDS = (
+    "ref",
+    "agency",
+    "name_en",
+    "email",
+    "sent_on",
+    "due_on",
+    "reminders",
+    "last_reminded_on",
+)
+
+
 def overdue(session: Session) -> list[dict]:
-    """Open enquiries past their due date, the latest first."""
-    rows = store.overdue_enquiries(session.db, session.today.isoformat())
-    for row in rows:
-        row["days_late"] = (session.today - date.fromisoformat(row["due_on"])).days
+    """Enquiries due for a reminder (unanswered past their due date), the longest late first:
+    exactly those :func:`remind` chases."""
+    rows = []
+    for row in store.overdue_enquiries(session.db, session.today.isoformat()):
+        rows.append({k: row[k] for k in OVERDUE_FIELDS})
+        rows[-1]["days_late"] = (session.today - date.fromisoformat(row["due_on"])).days
     return rows
 
 
-def remind(session: Session, ref_text: str, *, agency: str | None = None) -> list[dict]:
-    """Write reminder e-mails (form attached again) to agencies that have not answered."""
+def _reminder(session: Session, enquiry: dict, mail_path: Path | None) -> dict:
+    """One reminder, written to ``mail_path`` (None: only planned, with ``--dry-run``)."""
+    return {
+        "agency": enquiry["agency"],
+        "reminder": enquiry["reminders"] + 1,
+        "due_on": enquiry["due_on"],
+        "days_late": (session.today - date.fromisoformat(enquiry["due_on"])).days,
+        "to": enquiry["email"] or "",
+        "email": str(mail_path) if mail_path else None,
+    }
+
+
+def remind(
+    session: Session, ref_text: str, *, agency: str | None = None, dry_run: bool = False
+) -> list[dict]:
+    """Write reminder e-mails (form attached again) to the agencies due for one: those
+    :func:`overdue` lists for this communication.  With ``dry_run``, say what would be sent
+    and write nothing.  An empty list when no agency is due for a reminder."""
     comm = communications.get(session, ref_text)
-    enquiries = store.enquiries_for(session.db, comm["id"])
+    today = session.today.isoformat()
+    due = store.overdue_enquiries(session.db, today, communication_id=comm["id"])
     if agency is not None:
         catalog.agency(session.db, agency)
-        enquiries = [e for e in enquiries if e["agency"] == agency]
-        if not enquiries:
+        asked = [e for e in store.enquiries_for(session.db, comm["id"]) if e["agency"] == agency]
+        if not asked:
             raise BadInput(
                 f"{agency} was not asked about {comm['ref']}; "
                 f"see 'commresp answers \"{comm['ref']}\"'"
             )
-    waiting = [e for e in enquiries if e["status"] == "open"]
-    if not waiting:
-        raise InvalidTransition(
-            f"nothing to remind: every agency asked about {comm['ref']} has answered"
-        )
+        due = [e for e in due if e["agency"] == agency]
+        if not due:
+            enquiry = asked[0]
+            why = (
+                "has answered"
+                if enquiry["status"] != "open"
+                else f"is not late: its answers are due {enquiry['due_on']}"
+            )
+            raise InvalidTransition(f"{agency} {why}; no reminder written (see 'commresp overdue')")
+    if dry_run or not due:
+        return [_reminder(session, e, None) for e in due]
     mandates = store.communication_mandates(session.db, comm["id"])
     written: list[Path] = []
     result = []
     try:
         with store.transaction(session.db):
-            for enquiry in waiting:
+            for enquiry in due:
                 entry = catalog.agency(session.db, enquiry["agency"])
                 count = enquiry["reminders"] + 1
                 _, mail_path = _write_form_and_mail(
@@ -351,16 +392,9 @@ def remind(session: Session, ref_text: str, *, agency: str | None = None) -> lis
                 store.update_enquiry(
                     session.db,
                     enquiry["id"],
-                    {"reminders": count, "last_reminded_on": session.today.isoformat()},
+                    {"reminders": count, "last_reminded_on": today},
                 )
-                result.append(
-                    {
-                        "agency": entry["slug"],
-                        "reminder": count,
-                        "email": str(mail_path),
-                        "to": entry.get("email") or "",
-                    }
-                )
+                result.append(_reminder(session, enquiry, mail_path))
             store.add_event(
                 session.db,
                 actor=session.actor,

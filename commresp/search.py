@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from commresp import communications, store
+from commresp.rules import text_language
 from commresp.workspace.session import Session
 
 # Words too common in these letters to say anything about a subject.
@@ -55,8 +56,13 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[dict]:
             + store.search_paragraphs(session.db, match, limit)
         )
         for row in sorted(tier, key=lambda r: r["rank"]):
-            # a response paragraph can read the same in both languages: show it once
-            key = (row["kind"], row["ref"], row.get("agency"), row.get("revision"), row["snippet"])
+            # one hit per thing found: a communication or an answer revision matched as a
+            # phrase is not shown again for its words; a response paragraph that reads the
+            # same in both languages is shown once
+            if row["kind"] == "response":
+                key = (row["kind"], row["ref"], row["text"])
+            else:
+                key = (row["kind"], row["ref"], row.get("agency"), row.get("revision"))
             if key not in seen:
                 seen.add(key)
                 results.append(
@@ -99,6 +105,15 @@ def precedents(session: Session, ref_text: str, *, limit: int = 10) -> list[dict
     for row in rows:  # the same paragraph in both languages' responses is one precedent
         unique.setdefault((row["ref"], row["text"]), row)
     return [
-        {k: r[k] for k in ("id", "ref", "language", "shared_mandates", "score", "text")}
+        {
+            "id": r["id"],
+            "ref": r["ref"],
+            # the paragraph's own language: a French response may quote an answer in English
+            "language": text_language.guess(r["text"], r["language"]),
+            "document_language": r["language"],
+            "shared_mandates": r["shared_mandates"],
+            "score": r["score"],
+            "text": r["text"],
+        }
         for r in list(unique.values())[:limit]
     ]

@@ -109,7 +109,8 @@ def test_control_characters_are_escaped_in_terminal_output(run):
 
 # --- fuzzing every command ----------------------------------------------------------------
 
-SKIP = {("browse",), ("demo",)}  # browse serves forever; demo is exercised in test_demo.py
+# browse serves forever; the demo's replay is exercised in test_demo.py
+SKIP = {("browse",), ("demo",), ("demo", "run")}
 COMMANDS = [
     (path, command)
     for path, command in all_commands(cli)

@@ -149,6 +149,7 @@ EXPECTED = {
         "reason": str,
         "files": str,
     },
+    "letter_texts": {"id": int, "communication_id": int, "file": str, "text": str},
 }
 
 
@@ -177,6 +178,7 @@ MIGRATIONS = [
     "m005_confidential",
     "m006_catalog_by_period",
     "m007_clearance",
+    "m008_letter_search",
 ]
 
 
@@ -216,3 +218,37 @@ def test_search_tables_ignore_accents(ws):
     assert {"communications_fts", "answers_fts", "paragraphs_fts"} <= set(db.table_names())
     sql = db["answers_fts"].schema
     assert "remove_diacritics 2" in sql
+
+
+def test_search_index_follows_every_change_of_what_it_indexes(registered):
+    """communications_fts indexes a view (nothing stored twice); its triggers keep it exact."""
+    db = store.connect(registered.root / "commresp.db")
+
+    def found(word: str) -> list[int]:
+        return [
+            r[0]
+            for r in db.execute(
+                "select rowid from communications_fts where communications_fts match ?", [word]
+            )
+        ]
+
+    assert found("mercenaires") == [1]  # a mandate's French title
+    registered("edit", "AL BEL 1/2025", "--subject", "Recrutement forcé")
+    assert found("recrutement") == [1] and found("Lankan") == []  # the old subject is gone
+    registered("edit", "AL BEL 1/2025", "--title-fr", "minorities=Rapporteur spécial zzyzx")
+    assert found("zzyzx") == [1]
+    registered("close", "AL BEL 1/2025", "--reason", "test")  # a change of state: same text
+    assert found("zzyzx") == [1]
+    db.execute("insert into communications_fts (communications_fts) values ('integrity-check')")
+
+
+def test_an_older_database_indexes_its_mandates_titles_when_upgraded(ws, run):
+    import shutil
+    from pathlib import Path
+
+    path = ws / "commresp.db"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "workspace-0.1.0.db", path)
+    hits = run.json("search", "Rapporteuse", "traite")
+    assert [(h["ref"], h["kind"]) for h in hits] == [("AL BEL 1/2025", "communication")]

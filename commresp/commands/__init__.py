@@ -22,6 +22,13 @@ def pass_session(func: Callable) -> Callable:
     return wrapper
 
 
+def warn(message: str) -> None:
+    """One ``Warning: …`` line on stderr: something the user should know, nothing failed."""
+    from commresp.commands.output import clean
+
+    click.echo(f"Warning: {clean(message)}", err=True)
+
+
 def json_option(func: Callable) -> Callable:
     """``--json``: the same data as the table, as JSON for scripts."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(

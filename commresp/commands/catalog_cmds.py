@@ -6,6 +6,7 @@ import click
 from click_default_group import DefaultGroup
 
 from commresp.commands import DATE, json_option, pass_session
+from commresp.commands.completion import AGENCY, MANDATE
 from commresp.commands.output import clean, emit_json, key_values, table
 
 
@@ -212,7 +213,7 @@ def mandates_add(session, slug, as_json, **fields):
 
 
 @mandates.command(name="edit")
-@click.argument("slug")
+@click.argument("slug", type=MANDATE)
 @_mandate_options
 @json_option
 @pass_session
@@ -244,20 +245,28 @@ def agencies():
 
 @agencies.command(name="search")
 @click.argument("words", nargs=-1)
+@click.option(
+    "--no-email",
+    is_flag=True,
+    help="Only agencies with no e-mail address on file (their e-mail drafts have no To:).",
+)
 @json_option
 @pass_session
-def agencies_search(session, words, as_json):
+def agencies_search(session, words, no_email, as_json):
     """List agencies whose slug or names contain all WORDS (accents ignored).
 
     \b
     Example:
         commresp agencies police
+        commresp agencies --no-email
     """
     from commresp import catalog, store
 
     rows = catalog.search(
         store.all_agencies(session.db), " ".join(words), catalog.AGENCY_SEARCH_FIELDS
     )
+    if no_email:
+        rows = [r for r in rows if not (r["email"] or "").strip()]
     if as_json:
         emit_json(rows)
     else:
@@ -307,7 +316,7 @@ def agencies_add(session, slug, as_json, **fields):
 
 
 @agencies.command(name="edit")
-@click.argument("slug")
+@click.argument("slug", type=AGENCY)
 @_agency_options
 @json_option
 @pass_session

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import DATE, json_option, pairs_option, pass_session
+from commresp.commands import DATE, json_option, pairs_option, pass_session, warn
+from commresp.commands.completion import MANDATE, REF, STATUS
 from commresp.commands.output import clean, emit_json, key_values, table
 
 LIST_COLUMNS = [
@@ -15,21 +16,29 @@ LIST_COLUMNS = [
     ("letter_date", "Letter"),
     ("status", "State"),
     ("reply_due", "Reply due"),
-    ("days_left", "Days left"),
+    ("deadline", "Days left"),
     ("mandates", "Mandates"),
     ("subject", "Subject"),
 ]
 STATUS_COLUMNS = [*LIST_COLUMNS[:5], ("late_agencies", "Late agencies"), *LIST_COLUMNS[5:]]
+# On a narrow terminal (80 columns): the reference, the state and the days left stay whole,
+# the subject is cut short, and the letter date, the mandates, then the reply date give way.
+NARROW = {
+    "keep": ("ref", "status", "deadline"),
+    "cut": ("subject",),
+    "optional": ("letter_date", "mandates", "reply_due"),
+}
 
 
 @click.command()
-@click.argument("ref", required=False)
+@click.argument("ref", required=False, type=REF)
 @click.option("--date", "letter_date", type=DATE, help="Date of the letter.")
 @click.option("--received", type=DATE, help="Date the mission received it (default: today).")
 @click.option(
     "--mandate",
     "mandates",
     multiple=True,
+    type=MANDATE,
     metavar="SLUG[:f|:m]",
     help="A mandate that signed the letter, in the letter's order; ':f'/':m' is the "
     "holder's gender (default: the holder in office on the letter's date). Repeat for each.",
@@ -116,11 +125,12 @@ def register(
     )
     if as_json:
         emit_json(result)
-    else:
-        click.echo(
-            f"Registered {result['ref']}: reply due {result['reply_due']} "
-            f"({result['days_left']} days left)"
-        )
+        return
+    click.echo(
+        f"Registered {result['ref']}: reply due {result['reply_due']} ({result['deadline']})"
+    )
+    for warning in result["warnings"]:
+        warn(warning)
 
 
 def stdin_is_terminal() -> bool:
@@ -146,7 +156,7 @@ def _confirm_plan(plan, yes: bool) -> None:
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @json_option
 @pass_session
 def show(session, ref, as_json):
@@ -170,10 +180,7 @@ def show(session, ref, as_json):
             ("Received", result["received_on"]),
             (
                 "Reply due",
-                f"{result['reply_due']}"
-                + (
-                    f" ({result['days_left']} days left)" if result["days_left"] is not None else ""
-                ),
+                result["reply_due"] + (f" ({result['deadline']})" if result["deadline"] else ""),
             ),
             ("Subject", result["subject"]),
             ("Outgoing ref", result["outgoing_ref"] or "-"),
@@ -231,9 +238,9 @@ def event_summary(details: dict, width: int = 90) -> str:
 
 
 @click.command(name="list")
-@click.option("--status", help="Only communications in this state (e.g. enquiring).")
+@click.option("--status", type=STATUS, help="Only communications in this state (e.g. enquiring).")
 @click.option("--year", type=int, help="Only references of this year.")
-@click.option("--mandate", help="Only communications signed by this mandate.")
+@click.option("--mandate", type=MANDATE, help="Only communications signed by this mandate.")
 @click.option(
     "--limit", type=click.IntRange(1), default=50, show_default=True, help="Rows per page."
 )
@@ -262,7 +269,7 @@ def list_(session, status, year, mandate, limit, page, show_all, as_json):
     if as_json:
         emit_json({"total": total, "page": 1 if show_all else page, "communications": rows})
         return
-    table(rows, LIST_COLUMNS)
+    table(rows, LIST_COLUMNS, **NARROW)
     if not show_all and total > len(rows):
         first = (page - 1) * limit + 1
         click.echo(
@@ -295,13 +302,37 @@ def status(session, limit, as_json):
     if as_json:
         emit_json(result)
         return
-    counts = ", ".join(f"{n} {s}" for s, n in result["by_status"].items() if n)
-    click.echo(f"{result['open']} open ({counts or 'nothing registered'}) as of {result['today']}")
-    table(result["communications"], STATUS_COLUMNS)
+    click.echo(summary_line(result))
+    table(result["communications"], STATUS_COLUMNS, **NARROW)
+
+
+def summary_line(board: dict) -> str:
+    """What is open, what of it is late, and what is done, in numbers that add up: "3
+    communications as of 2026-12-01: 2 open (1 received, 1 enquiring), 1 of them late; 1 done
+    (1 sent)"."""
+    from commresp.rules.states import OPEN_STATES
+
+    if not board["total"]:
+        return f"No communication registered yet (as of {board['today']})"
+
+    def parts(is_open: bool) -> str:
+        counts = [
+            f"{n} {state}"
+            for state, n in board["by_status"].items()
+            if n and (state in OPEN_STATES) == is_open
+        ]
+        return f" ({', '.join(counts)})" if counts else ""
+
+    noun = "communication" if board["total"] == 1 else "communications"
+    line = f"{board['total']} {noun} as of {board['today']}: "
+    line += f"{board['open']} open{parts(True)}" if board["open"] else "none open"
+    if board["open"]:
+        line += f", {board['overdue']} of them late" if board["overdue"] else ", none late"
+    return line + (f"; {board['done']} done{parts(False)}" if board["done"] else "; none done")
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @click.option("--date", "letter_date", type=DATE, help="Correct the letter date.")
 @click.option("--received", type=DATE, help="Correct the date of receipt.")
 @click.option("--subject", help="New subject.")
@@ -354,7 +385,7 @@ def edit(
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @click.option("--reason", required=True, help="Why no reply is needed.")
 @json_option
 @pass_session

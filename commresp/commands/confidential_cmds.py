@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from commresp.commands import json_option, pass_session
+from commresp.commands.completion import REF
 from commresp.commands.output import clean, emit_json, table
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @click.option(
     "--add",
     "added",

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from commresp.commands import DATE, json_option, pass_session
+from commresp.commands.completion import REF
 from commresp.commands.output import emit_json
 from commresp.rules.document_kinds import REPLY_LANGUAGES
 
@@ -21,7 +22,7 @@ def _read(path: Path | None) -> str:
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @click.option("--date", "on", type=DATE, help="Date of the note verbale (default: today).")
 @click.option(
     "--outgoing-ref",
@@ -176,7 +177,7 @@ def draft(
 
 
 @click.command()
-@click.argument("refs", nargs=-1, required=True, metavar="REF...")
+@click.argument("refs", nargs=-1, required=True, metavar="REF...", type=REF)
 @click.option(
     "--lang", default=",".join(REPLY_LANGUAGES), show_default=True, help="Languages to render."
 )
@@ -251,7 +252,7 @@ def render(session, refs, lang, pdf, redacted, style, force, as_json):
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @pass_session
 def send(session, ref):
     """Write the e-mail to the OHCHR registry with the latest documents attached.
@@ -269,7 +270,7 @@ def send(session, ref):
 
 
 @click.command(name="mark-sent")
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @click.option("--on", type=DATE, help="Date it was sent (default: today).")
 @json_option
 @pass_session
@@ -290,7 +291,7 @@ def mark_sent(session, ref, on, as_json):
 
 
 @click.command(name="mark-published")
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @click.option("--on", type=DATE, help="Date OHCHR published it (default: today).")
 @json_option
 @pass_session

@@ -7,17 +7,35 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import DATE, json_option, pass_session
+from commresp.commands import DATE, json_option, pass_session, warn
+from commresp.commands.completion import AGENCY, REF
 from commresp.commands.output import clean, emit_json, table
 
 
+def warn_no_address(agencies: list[str]) -> None:
+    """One line for all the e-mail drafts of a command that have no To: address."""
+    if len(agencies) == 1:
+        warn(
+            f"the e-mail draft to {agencies[0]} has no To: address (no e-mail on file): "
+            "address it in your mail client, or set one with "
+            f"'commresp agencies edit {agencies[0]} --email …'"
+        )
+    elif agencies:
+        warn(
+            f"{len(agencies)} e-mail drafts have no To: address (no e-mail on file for "
+            f"{', '.join(agencies)}): address them in your mail client, or set one for each "
+            "with 'commresp agencies edit SLUG --email …' (see 'commresp agencies --no-email')"
+        )
+
+
 @click.command()
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @click.option(
     "--agency",
     "agencies",
     multiple=True,
     required=True,
+    type=AGENCY,
     metavar="SLUG",
     help="An agency to ask (see 'commresp agencies'). Repeat for each.",
 )
@@ -66,10 +84,18 @@ def assign(session, ref, agencies, due, due_in, questions, questions_file, as_js
         emit_json(created)
         return
     for item in created:
-        to = item["to"] or "no e-mail on file: set one with 'commresp agencies edit'"
+        to = item["to"] or "(no address)"
         click.echo(f"{item['agency']} ({item['language']}), due {item['due_on']}, to {to}")
         click.echo(f"  form   {item['form']}")
         click.echo(f"  e-mail {item['email']}")
+    late = created[0]["days_after_reply"] if created else 0
+    if late:
+        warn(
+            f"the answers are due {created[0]['due_on']}, {late} day{'s' if late != 1 else ''} "
+            f"after the reply date ({created[0]['reply_due']}); give --due or a shorter "
+            "--due-in to have them in time"
+        )
+    warn_no_address([item["agency"] for item in created if not item["to"]])
 
 
 @click.group()
@@ -85,8 +111,8 @@ def answer():
 
 @answer.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--ref", help="Refuse forms that are not for this communication.")
-@click.option("--agency", help="Refuse forms that were not sent to this agency.")
+@click.option("--ref", type=REF, help="Refuse forms that are not for this communication.")
+@click.option("--agency", type=AGENCY, help="Refuse forms that were not sent to this agency.")
 @json_option
 @pass_session
 def answer_import(session, paths, ref, agency, as_json):
@@ -115,7 +141,9 @@ def answer_import(session, paths, ref, agency, as_json):
 
 
 def _with_progress(session, answers, paths, ref, agency):
-    with click.progressbar(paths, label="Importing", file=sys.stderr) as bar:
+    with click.progressbar(
+        paths, label="Importing", file=sys.stderr, hidden=not sys.stderr.isatty()
+    ) as bar:
         results = []
         for path in bar:
             results += answers.import_files(session, [path], ref=ref, agency=agency)
@@ -123,8 +151,8 @@ def _with_progress(session, answers, paths, ref, agency):
 
 
 @answer.command(name="add")
-@click.argument("ref")
-@click.option("--agency", required=True, help="The agency that answered.")
+@click.argument("ref", type=REF)
+@click.option("--agency", type=AGENCY, required=True, help="The agency that answered.")
 @click.option(
     "--file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -150,7 +178,7 @@ def answer_add(session, ref, agency, file, text, as_json):
 
 
 @click.command(name="answers")
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @json_option
 @pass_session
 def answers_(session, ref, as_json):
@@ -187,6 +215,8 @@ def answers_(session, ref, as_json):
 def overdue(session, as_json):
     """Enquiries past their due date, with days late and whom to chase.
 
+    These are the agencies 'commresp remind REF' writes to.
+
     \b
     Example:
         commresp overdue --json
@@ -207,29 +237,51 @@ def overdue(session, as_json):
                 ("reminders", "Reminders"),
                 ("email", "Contact"),
             ],
+            keep=("ref", "agency", "days_late"),
         )
 
 
 @click.command()
-@click.argument("ref")
-@click.option("--agency", help="Only this agency (default: every agency that has not answered).")
+@click.argument("ref", type=REF)
+@click.option(
+    "--agency",
+    type=AGENCY,
+    help="Only this agency (default: every agency past its due date without answering).",
+)
+@click.option("--dry-run", is_flag=True, help="List the reminders it would write; write nothing.")
 @json_option
 @pass_session
-def remind(session, ref, agency, as_json):
-    """Write reminder e-mails, with the form attached again, to agencies not yet answered.
+def remind(session, ref, agency, dry_run, as_json):
+    """Write reminder e-mails, with the form attached again, to agencies that are late.
+
+    An agency is late when it has not answered by its due date: the ones 'commresp overdue'
+    lists. Nothing is written when none is.
 
     \b
     Example:
+        commresp remind "AL BEL 1/2025" --dry-run
         commresp remind "AL BEL 1/2025" --agency federal-police
     """
     from commresp import enquiries
 
-    result = enquiries.remind(session, ref, agency=agency)
+    result = enquiries.remind(session, ref, agency=agency, dry_run=dry_run)
     if as_json:
         emit_json(result)
         return
+    if not result:
+        from commresp.communications import parse_ref
+
+        click.echo(
+            f"No reminder due: no agency asked about {parse_ref(session, ref)} is past its due "
+            "date without an answer"
+        )
+        return
     for item in result:
-        click.echo(f"{item['agency']}: reminder {item['reminder']} in {item['email']}")
+        late = f"{item['days_late']} day{'s' if item['days_late'] != 1 else ''} late"
+        where = "would be written" if dry_run else f"in {item['email']}"
+        to = item["to"] or "(no address)"
+        click.echo(f"{item['agency']} ({late}): reminder {item['reminder']} to {to} {where}")
+    warn_no_address([item["agency"] for item in result if not item["to"]])
 
 
 COMMANDS = [assign, answer, answers_, overdue, remind]

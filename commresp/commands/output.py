@@ -60,24 +60,30 @@ def emit_json(data: Any) -> None:
     click.echo(to_json(data))
 
 
-def table(rows: Sequence[dict], columns: Sequence[tuple[str, str]], *, title: str = "") -> None:
-    """Rows as a table: rich on a terminal, plain aligned columns when piped."""
+def table(
+    rows: Sequence[dict],
+    columns: Sequence[tuple[str, str]],
+    *,
+    title: str = "",
+    keep: Sequence[str] = (),
+    cut: Sequence[str] = (),
+    optional: Sequence[str] = (),
+) -> None:
+    """Rows as a table: rich on a terminal, plain aligned columns when piped.
+
+    On a terminal too narrow for every column in full (see :func:`fit_columns`), the ``keep``
+    columns stay whole, the ``cut`` ones are cut short with "…", the others wrap, and the
+    ``optional`` ones are left out, first named first, when the rest would not fit.
+    """
     if not rows:
         click.echo("(none)")
         return
     cells = [[clean(row.get(key)) for key, _ in columns] for row in rows]
     if sys.stdout.isatty():
         from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
 
-        out = Table(title=title or None)
-        for _, header in columns:
-            out.add_column(header)
-        for line in cells:
-            # Text, not str: brackets in a subject are not rich markup.
-            out.add_row(*(Text(c) for c in line))
-        Console(highlight=False).print(out)
+        console = Console(highlight=False)
+        console.print(rich_table(cells, columns, console.width, title, keep, cut, optional))
         return
     headers = [header for _, header in columns]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
@@ -86,6 +92,75 @@ def table(rows: Sequence[dict], columns: Sequence[tuple[str, str]], *, title: st
     click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for line in cells:
         click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+
+
+def fit_columns(
+    cells: Sequence[Sequence[str]],
+    columns: Sequence[tuple[str, str]],
+    width: int,
+    keep: Sequence[str] = (),
+    cut: Sequence[str] = (),
+    optional: Sequence[str] = (),
+) -> dict[str, int]:
+    """The width of each column shown in a rich table ``width`` characters wide.
+
+    ``keep`` columns get their longest cell; a wrapping column at least its longest word, a
+    ``cut`` column at least 8 characters; ``optional`` columns are dropped, in order, while
+    that does not fit.  What is left over goes to the columns that want more, in proportion.
+    """
+    natural, least = {}, {}
+    for i, (key, header) in enumerate(columns):
+        values = [row[i] for row in cells]
+        natural[key] = max(len(header), *(len(v) for v in values))
+        if key in keep:
+            least[key] = natural[key]
+        elif key in cut:
+            least[key] = min(natural[key], max(len(header), 8))
+        else:
+            longest_word = max((len(w) for v in values for w in v.split()), default=0)
+            least[key] = min(natural[key], max(len(header), longest_word))
+    shown = [key for key, _ in columns]
+    # the rich box: a rule before each column and after the last, one space each side of a cell
+    room = lambda keys: width - (3 * len(keys) + 1)  # noqa: E731
+    for key in [*optional, None]:
+        if sum(least[k] for k in shown) <= room(shown) or key is None:
+            break
+        shown.remove(key)
+    widths = {k: least[k] for k in shown}
+    spare = room(shown) - sum(widths.values())
+    wanting = {k: natural[k] - widths[k] for k in shown if natural[k] > widths[k]}
+    total = sum(wanting.values())
+    if spare > 0 and total:
+        for k, more in wanting.items():
+            widths[k] += min(more, spare * more // total)
+        leftover = room(shown) - sum(widths.values())
+        for k in wanting:  # what integer division left, to the first that still want it
+            extra = min(leftover, natural[k] - widths[k])
+            widths[k] += extra
+            leftover -= extra
+    return widths
+
+
+def rich_table(cells, columns, width, title="", keep=(), cut=(), optional=()):
+    """The rich ``Table`` of :func:`table`, laid out for a terminal ``width`` wide."""
+    from rich.table import Table
+    from rich.text import Text
+
+    widths = fit_columns(cells, columns, width, keep, cut, optional)
+    out = Table(title=title or None)
+    for key, header in columns:
+        if key in widths:
+            whole = key in keep or key in cut
+            out.add_column(
+                header,
+                width=widths[key],
+                no_wrap=whole,
+                overflow="ellipsis" if key in cut else "fold",
+            )
+    for line in cells:
+        # Text, not str: brackets in a subject are not rich markup.
+        out.add_row(*(Text(c) for (key, _), c in zip(columns, line, strict=True) if key in widths))
+    return out
 
 
 def key_values(pairs: Sequence[tuple[str, Any]]) -> None:

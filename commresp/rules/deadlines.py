@@ -99,3 +99,28 @@ def add_working_days(start: date, days: int, country: str, subdivision: str = ""
     datetime.date(2025, 8, 25)
     """
     return shift_working_days(start, days, HolidayCalendar(country, subdivision))
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def days_left_words(days_left: int | None) -> str:
+    """How a reply date stands, in the words every command prints: ``12 days left``, ``due
+    today``, ``437 days late``; empty once the reply is sent (``days_left`` is None).
+
+    >>> days_left_words(-437), days_left_words(0), days_left_words(1)
+    ('437 days late', 'due today', '1 day left')
+    """
+    if days_left is None:
+        return ""
+    if days_left == 0:
+        return "due today"
+    if days_left < 0:
+        return f"{_days(-days_left)} late"
+    return f"{_days(days_left)} left"
+
+
+def days_after(day: date, deadline: date) -> int:
+    """How many days ``day`` falls after ``deadline`` (0 when on or before it)."""
+    return max(0, (day - deadline).days)

@@ -22,6 +22,7 @@ from datetime import date
 from functools import cache
 
 from commresp.errors import BadReference
+from commresp.rules import text_language
 from commresp.rules.folding import fold_aligned
 from commresp.rules.mandate_titles import FoundMandate, find_mandates
 from commresp.rules.references import (
@@ -242,9 +243,6 @@ _SPANISH_MARKERS = re.compile(
     r"|\btenemos\s+el\s+honor\b|\bexpert(?:o|a|os|as)\s+independiente|\bmandatos?\s+de"
     r"|\bacepte\b"
 )
-_FRENCH_WORDS = re.compile(r"\b(?:le|la|les|des|du|et|est|une|pour|dans)\b")
-_ENGLISH_WORDS = re.compile(r"\b(?:the|of|and|is|to|for|with|that|this)\b")
-_SPANISH_WORDS = re.compile(r"\b(?:el|los|las|del|y|que|por|para|una|con)\b")
 
 
 def _find_language(folded: str) -> str:
@@ -263,10 +261,6 @@ def _find_language(folded: str) -> str:
     }
     if not any(counts.values()):
         # No letter formula at all (a fragment): fall back on the commonest small words.
-        counts = {
-            "en": len(_ENGLISH_WORDS.findall(folded)),
-            "fr": len(_FRENCH_WORDS.findall(folded)),
-            "es": len(_SPANISH_WORDS.findall(folded)),
-        }
+        counts = text_language.counts(folded, ("en", "fr", "es"))
     best = max(counts.values())
     return next(lang for lang in ("en", "fr", "es") if counts[lang] == best)

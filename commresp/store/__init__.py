@@ -24,6 +24,7 @@ PostgreSQL backend can be put beside it.  Tunables are read from the module that
 from __future__ import annotations
 
 from commresp.store.fulltext import (
+    add_letter_text,
     get_paragraphs,
     replace_paragraphs,
     search_answers,
@@ -74,6 +75,7 @@ from commresp.store.queries import (
     recorded_documents,
     recorded_enquiry_files,
     recorded_reply_emails,
+    references_starting,
     remove_confidential_term,
     update_catalog_entry,
     update_communication,
@@ -110,6 +112,7 @@ __all__ = [
     "add_clearance",
     "add_confidential_term",
     "add_event",
+    "add_letter_text",
     "all_agencies",
     "all_catalog_entries",
     "all_mandates",
@@ -165,6 +168,7 @@ __all__ = [
     "recorded_documents",
     "recorded_enquiry_files",
     "recorded_reply_emails",
+    "references_starting",
     "remove_confidential_term",
     "replace_paragraphs",
     "search_answers",

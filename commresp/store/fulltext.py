@@ -114,3 +114,11 @@ def get_paragraphs(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dict]:
             list(ids),
         )
     )
+
+
+# --- the text of incoming letters, indexed with their communication ---------------------
+
+
+def add_letter_text(db: sqlite_utils.Database, comm_id: int, file: str, text: str) -> None:
+    """Keep the text of an incoming letter, so search finds the communication by it."""
+    db["letter_texts"].insert({"communication_id": comm_id, "file": file, "text": text})

@@ -124,6 +124,21 @@ def get_communication(db: sqlite_utils.Database, ref: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def references_starting(db: sqlite_utils.Database, text: str, limit: int = 50) -> list[str]:
+    """References (or their slugs) starting with ``text``, any case, newest letter first: what
+    shell completion offers."""
+    prefix = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return [
+        row[0]
+        for row in db.execute(
+            """select ref from communications
+               where ref like ? escape '\\' or slug like ? escape '\\'
+               order by letter_date desc, id desc limit ?""",
+            [prefix, prefix, limit],
+        )
+    ]
+
+
 def update_communication(db: sqlite_utils.Database, comm_id: int, changes: dict) -> None:
     db["communications"].update(comm_id, {**changes, "updated_at": now()})
 
@@ -316,17 +331,21 @@ def enquiries_for(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
     )
 
 
-def overdue_enquiries(db: sqlite_utils.Database, today: str) -> list[dict]:
+def overdue_enquiries(
+    db: sqlite_utils.Database, today: str, communication_id: int | None = None
+) -> list[dict]:
+    """The enquiries due for a reminder (still unanswered past their due date), of every
+    communication or of one: what ``overdue`` lists is what ``remind`` chases."""
+    one = "" if communication_id is None else "and e.communication_id = ?"
     return list(
         db.query(
-            f"""select c.ref, e.agency, a.name_en, a.email, e.sent_on, e.due_on, e.reminders,
-                      e.last_reminded_on
+            f"""select e.*, c.ref, a.name_en, a.email
                from enquiries e
                join communications c on c.id = e.communication_id
                join agencies a on a.slug = e.agency
-               where {enquiry_overdue("?")}
+               where {enquiry_overdue("?")} {one}
                order by e.due_on, c.ref, e.agency""",
-            [today],
+            [today] if communication_id is None else [today, communication_id],
         )
     )
 

@@ -378,6 +378,88 @@ def m007_clearance(db: sqlite_utils.Database) -> None:
     db["clearances"].create_index(["communication_id"])
 
 
+# What search sees of a communication: its own fields, the titles of its mandates as the
+# letter words them (every language), and the text of its incoming letters.
+_COMMUNICATION_TEXTS = """
+create view communication_texts as
+select c.id, c.ref, c.subject, c.summary,
+       (select group_concat(m.title_en || ' ' || m.title_fr || ' ' || coalesce(m.title_es, ''), ' ')
+        from communication_mandates m where m.communication_id = c.id) as mandates,
+       (select group_concat(l.text, ' ') from letter_texts l
+        where l.communication_id = c.id) as letter
+from communications c
+"""
+
+# SQLite-specific: an external-content FTS5 table over that view (nothing stored twice), kept
+# in step by triggers: before a change the row's indexed text is removed (read from the view
+# while it still shows the old values), after it the new text is added.
+_FTS_COLUMNS = "ref, subject, summary, mandates, letter"
+_UNINDEX = (
+    f"insert into communications_fts (communications_fts, rowid, {_FTS_COLUMNS}) "
+    f"select 'delete', id, {_FTS_COLUMNS} from communication_texts where id = {{id}};"
+)
+_INDEX = (
+    f"insert into communications_fts (rowid, {_FTS_COLUMNS}) "
+    f"select id, {_FTS_COLUMNS} from communication_texts where id = {{id}};"
+)
+
+
+def _fts_triggers(table: str, id_column: str, columns: str = "") -> list[str]:
+    """Triggers on ``table`` re-indexing the communication its ``id_column`` names: before
+    a change, out of the index as it was; after it, back in as it is now.  Updates count only
+    of ``columns`` when given (a change of state leaves the indexed text as it is)."""
+    of = f" of {columns}" if columns else ""
+    sql = []
+    for name, event, row in (
+        ("i", "insert", "new"),
+        ("u", f"update{of}", ""),
+        ("d", "delete", "old"),
+    ):
+        before, after = (row or "old"), (row or "new")
+        sql.append(
+            f"create trigger {table}_fts_b{name} before {event} on {table} begin "
+            f"{_UNINDEX.format(id=f'{before}.{id_column}')} end"
+        )
+        sql.append(
+            f"create trigger {table}_fts_a{name} after {event} on {table} begin "
+            f"{_INDEX.format(id=f'{after}.{id_column}')} end"
+        )
+    return sql
+
+
+@migration
+def m008_letter_search(db: sqlite_utils.Database) -> None:
+    """Search finds a communication by its mandates' titles and by its incoming letter's
+    text, not only by its reference, subject and summary: one index of all it says."""
+    db["letter_texts"].create(
+        {"id": int, "communication_id": int, "file": str, "text": str},
+        pk="id",
+        foreign_keys=[("communication_id", "communications", "id")],
+        not_null={"communication_id", "file", "text"},
+    )
+    db["letter_texts"].create_index(["communication_id", "file"], unique=True)
+    db["communications"].disable_fts()  # m004's index of ref, subject and summary
+    db.execute(_COMMUNICATION_TEXTS)
+    db.execute(
+        f"create virtual table communications_fts using fts5({_FTS_COLUMNS}, "
+        "content='communication_texts', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    # a word in the reference or the subject says more than one in a four-page letter
+    db.execute(
+        "insert into communications_fts (communications_fts, rank) "
+        "values ('rank', 'bm25(10.0, 5.0, 3.0, 1.0, 1.0)')"
+    )
+    for table, column, columns in (
+        ("communications", "id", "ref, subject, summary"),
+        ("communication_mandates", "communication_id", ""),
+        ("letter_texts", "communication_id", ""),
+    ):
+        for statement in _fts_triggers(table, column, columns):
+            db.execute(statement)
+    db.execute("insert into communications_fts (communications_fts) values ('rebuild')")
+
+
 def now() -> str:
     """The current time as stored in the database: UTC ISO 8601 to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
