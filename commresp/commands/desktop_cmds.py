@@ -7,6 +7,7 @@ import sys
 import click
 
 from commresp.commands import json_option, pass_session
+from commresp.commands.completion import AGENCY, REF
 from commresp.commands.output import clean, emit_json
 from commresp.errors import ProblemsFound
 
@@ -24,7 +25,7 @@ def edit(path: str) -> None:
 
 
 @click.command(name="open")
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @click.option(
     "--kind",
     type=click.Choice(KINDS),
@@ -37,7 +38,9 @@ def edit(path: str) -> None:
     metavar="LANG",
     help="Its language (default: the one it goes out in, from commresp.toml).",
 )
-@click.option("--agency", metavar="SLUG", help="With --kind form: whose form (if several).")
+@click.option(
+    "--agency", type=AGENCY, metavar="SLUG", help="With --kind form: whose form (if several)."
+)
 @click.option(
     "--draft",
     is_flag=True,
