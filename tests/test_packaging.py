@@ -39,6 +39,10 @@ def test_wheel_ships_templates_and_they_are_found_at_run_time(tmp_path):
     assert "commresp/data/mandates.csv" in names
     assert "commresp/example/AL-BEL-1-2025/case.toml" in names  # what 'commresp demo' replays
     assert "commresp/example/AL-BEL-1-2025/answers/myria.md" in names
+    assert "commresp/example/letters/AL-BEL-1-2025.pdf" in names  # 'commresp demo letters'
+    # every layer's folder, so that the installed command imports
+    for package in ("commands", "maintenance", "reporting", "rules", "store", "workspace"):
+        assert f"commresp/{package}/__init__.py" in names, package
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -59,7 +63,8 @@ def test_wheel_ships_templates_and_they_are_found_at_run_time(tmp_path):
     probe = (
         "import commresp, importlib.resources as r;"
         "print(commresp.__file__);"
-        "print(r.files('commresp.templates').joinpath('letterhead.docx').is_file())"
+        "print(r.files('commresp.templates').joinpath('letterhead.docx').is_file());"
+        "import commresp.cli"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],
