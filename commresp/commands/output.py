@@ -120,9 +120,12 @@ def fit_columns(
             longest_word = max((len(w) for v in values for w in v.split()), default=0)
             least[key] = min(natural[key], max(len(header), longest_word))
     shown = [key for key, _ in columns]
-    # the rich box: a rule before each column and after the last, one space each side of a cell
-    room = lambda keys: width - (3 * len(keys) + 1)  # noqa: E731
-    for key in [*optional, None]:
+
+    def room(keys: list[str]) -> int:
+        # rich's box: a rule before each column and after the last, a space each side of a cell
+        return width - (3 * len(keys) + 1)
+
+    for key in [*(k for k in optional if k in shown), None]:
         if sum(least[k] for k in shown) <= room(shown) or key is None:
             break
         shown.remove(key)
