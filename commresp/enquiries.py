@@ -354,13 +354,21 @@ def remind(
 ) -> list[dict]:
     """Write reminder e-mails (form attached again) to the agencies due for one: those
     :func:`overdue` lists for this communication.  With ``dry_run``, say what would be sent
-    and write nothing.  An empty list when no agency is due for a reminder."""
+    and write nothing.  An empty list when agencies are waited for but none is late yet;
+    :class:`InvalidTransition` when every agency asked has answered."""
     comm = communications.get(session, ref_text)
     today = session.today.isoformat()
     due = store.overdue_enquiries(session.db, today, communication_id=comm["id"])
+    enquiries = store.enquiries_for(session.db, comm["id"])
+    if agency is None and not any(e["status"] == "open" for e in enquiries):
+        raise InvalidTransition(
+            f"nothing to remind: every agency asked about {comm['ref']} has answered"
+            if enquiries
+            else f"nothing to remind: no agency was asked about {comm['ref']}"
+        )
     if agency is not None:
         catalog.agency(session.db, agency)
-        asked = [e for e in store.enquiries_for(session.db, comm["id"]) if e["agency"] == agency]
+        asked = [e for e in enquiries if e["agency"] == agency]
         if not asked:
             raise BadInput(
                 f"{agency} was not asked about {comm['ref']}; "

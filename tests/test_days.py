@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from commresp.rules.deadlines import days_after, days_left_words
-from tests.conftest import REGISTER_AL_BEL_1_2025
+from tests.helpers import REGISTER_AL_BEL_1_2025
 
 
 def test_days_left_in_words():

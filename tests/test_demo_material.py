@@ -13,7 +13,7 @@ import pytest
 from commresp import intake
 from commresp.demo import LETTERS, example_dir, letters_dir
 from commresp.workspace import packaged
-from tests.conftest import db_snapshot, tree
+from tests.helpers import db_snapshot, tree
 
 CASE = tomllib.loads((example_dir() / "case.toml").read_text(encoding="utf-8"))
 

@@ -10,7 +10,7 @@ import pytest
 from commresp import enquiries
 from commresp.errors import InvalidTransition
 from commresp.workspace.session import open_session
-from tests.conftest import db_snapshot, tree
+from tests.helpers import db_snapshot, tree
 
 ENQUIRIES = Path("correspondence/AL-BEL-1-2025/enquiries")
 

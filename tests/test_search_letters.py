@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from commresp.cli import cli
 from commresp.demo import LETTERS, letters_dir
 from commresp.rules.text_language import guess
-from tests.conftest import REGISTER_AL_BEL_1_2025
+from tests.helpers import REGISTER_AL_BEL_1_2025
 
 
 def hits(run, *words) -> list[tuple[str, str, str | None]]:

@@ -17,7 +17,7 @@ from commresp.commands.output import fit_columns, rich_table
 from commresp.commands.progress import terminal_progress
 from commresp.maintenance import backups, checks
 from commresp.workspace import Workspace
-from tests.conftest import REGISTER_AL_BEL_1_2025
+from tests.helpers import REGISTER_AL_BEL_1_2025
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 LONG_SUBJECT = "Trafficking of three Sri Lankan nationals recruited into the Russian armed forces"
