@@ -289,7 +289,8 @@ def restore(
             try:
                 meter = _Meter("Restoring", total, progress)
                 for entry in members:
-                    _extract(zf, archive, entry, staging, meter)
+                    _extract(zf, archive, entry, staging)
+                    meter.add(entry["size"])
                 if target.exists():
                     target.rmdir()  # empty, checked above
                 os.replace(staging, target)
@@ -418,9 +419,7 @@ def _read_member(zf: zipfile.ZipFile, archive: Path, entry: dict):
         raise BackupRefused(f"{refused}: {entry['name']} is smaller than its manifest says")
 
 
-def _extract(
-    zf: zipfile.ZipFile, archive: Path, entry: dict, staging: Path, meter: _Meter | None = None
-) -> None:
+def _extract(zf: zipfile.ZipFile, archive: Path, entry: dict, staging: Path) -> None:
     path = staging.joinpath(*entry["name"].split("/"))
     if not path.resolve().is_relative_to(staging.resolve()):  # _safe_name already ensures it
         raise BackupRefused(f"{archive.name}: unsafe member name {entry['name']!r}")
@@ -438,8 +437,6 @@ def _extract(
         for block in _read_member(zf, archive, entry):
             digest.update(block)
             out.write(block)
-            if meter is not None:
-                meter.add(len(block))
         # read again from the archive: it must not have changed since it was verified
         if digest.hexdigest() != entry["sha256"]:
             raise BackupRefused(
