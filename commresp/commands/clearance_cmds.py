@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from commresp.commands import json_option, pass_session
+from commresp.commands.completion import REF
 from commresp.commands.output import emit_json
 
 
@@ -16,7 +17,7 @@ def _report(result: dict, as_json: bool, line: str) -> None:
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @click.option("--to", "to", metavar="NAME", help="Who is asked to clear it (e.g. the ambassador).")
 @json_option
 @pass_session
@@ -36,7 +37,7 @@ def submit(session, ref, to, as_json):
 
 
 @click.command()
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @json_option
 @pass_session
 def approve(session, ref, as_json):
@@ -57,7 +58,7 @@ def approve(session, ref, as_json):
 
 
 @click.command(name="return")
-@click.argument("ref")
+@click.argument("ref", type=REF)
 @click.option("--reason", required=True, metavar="TEXT", help="What to change (shown in 'show').")
 @json_option
 @pass_session
