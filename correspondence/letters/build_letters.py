@@ -15,7 +15,9 @@ dependency) and shipped in the package; ``commresp demo letters`` copies them ou
   Belgium, a recruitment agent living in Belgium, an annex on international law), and the
   formulas are the usual ones of Special Procedures letters.  Victims are not named.
 * ``AL-BEL-2-2026.pdf`` — a fictitious letter in English, so that the tour has a second
-  communication on the same mandates to reuse the first reply for.
+  communication on trafficking to reuse the first reply for.  Dated November 2026, it comes
+  from the mandate that replaced the two Special Rapporteurs on slavery and on trafficking
+  (Human Rights Council resolution 60/25 of October 2025, as the mandates catalog records it).
 
 Layout, as in the letters published on OHCHR's communications site: the letterhead on the
 first page, the mandates that sign, the reference and the date, "Excellency," and the body,
@@ -47,11 +49,9 @@ FR = {
     "femmes et des enfants",
 }
 
-EN = {
-    "slavery": "Special Rapporteur on contemporary forms of slavery, including its causes and "
-    "consequences",
-    "trafficking": "Special Rapporteur on trafficking in persons, especially women and children",
-}
+# The mandate that took over both in 2026 (HRC res. 60/25; commresp/data/mandates.csv, where
+# its row says what is confirmed): one holder, so the letter says "I".
+EN = "Special Rapporteur on contemporary forms of slavery and trafficking in persons"
 
 AL_BEL_1_2025 = {
     "file": "AL-BEL-1-2025.pdf",
@@ -122,24 +122,23 @@ AL_BEL_2_2026 = {
         "PALAIS DES NATIONS • 1211 GENEVA 10, SWITZERLAND",
     ],
     "specimen": "Specimen made by commresp for its tour: a fictitious letter.",
-    "mandates": f"Mandates of the {EN['slavery']} and the {EN['trafficking']}",
+    "mandates": f"Mandate of the {EN}",
     "reference": "REFERENCE: AL BEL 2/2026",
     "date": "2 November 2026",
     "salutation": "Excellency,",
     "body": [
-        "We have the honour to address you in our capacity as "
-        f"{EN['slavery']} and {EN['trafficking']}, pursuant to the Human Rights Council "
-        "resolutions that establish our mandates.",
-        "In this connection, we would like to bring to the attention of your Excellency's "
-        "Government information we have received concerning the alleged trafficking in "
+        f"I have the honour to address you in my capacity as {EN}, pursuant to the Human "
+        "Rights Council resolution that establishes the mandate.",
+        "In this connection, I would like to bring to the attention of your Excellency's "
+        "Government information I have received concerning the alleged trafficking in "
         "persons for labour exploitation of seasonal workers in the agricultural sector.",
         "According to the information received, workers recruited abroad through intermediaries "
         "would have paid recruitment fees, had their identity documents withheld and been "
         "housed by their employers in conditions they could not leave.",
-        "Without prejudging the accuracy of these allegations, we express our concern about "
+        "Without prejudging the accuracy of these allegations, I express my concern about "
         "the identification and protection of victims of trafficking in human beings, and "
         "about the national action plan against trafficking beyond 2025.",
-        "We would be grateful for your observations on the following matters:",
+        "I would be grateful for your observations on the following matters:",
         "1. Please provide any additional information and any comment you may have on the "
         "above-mentioned allegations.",
         "2. Please provide information on the measures taken to identify, refer and protect "
@@ -149,8 +148,8 @@ AL_BEL_2_2026 = {
         "also subsequently be made available in the usual report to be presented to the Human "
         "Rights Council.",
     ],
-    "closing": "Please accept, Excellency, the assurances of our highest consideration.",
-    "signatures": [EN["slavery"], EN["trafficking"]],
+    "closing": "Please accept, Excellency, the assurances of my highest consideration.",
+    "signatures": [EN],
 }
 
 LETTERS = [AL_BEL_1_2025, AL_BEL_2_2026]
