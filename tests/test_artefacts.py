@@ -101,7 +101,8 @@ def test_agency_list_keeps_the_display_name(mailed):
     assert agencies["myria"]["email"] == "Myria – Service juridique <legal@myria.example>"
 
 
-def test_reminders_parse_strictly(mailed):
+def test_reminders_parse_strictly(mailed, monkeypatch):
+    monkeypatch.setenv("COMMRESP_TODAY", "2025-08-25")  # myria's answers were due 2025-08-20
     mailed("remind", "AL BEL 1/2025", "--agency", "myria")
     (reminder,) = (mailed.root / ENQUIRIES).glob("enquiry-myria.reminder-*.eml")
     assert crlf_only(reminder.read_bytes())

@@ -107,6 +107,8 @@ def test_the_tour_runs_as_written(tmp_path, tour_env):
     outputs: dict[str, str] = {}
     for command in commands:
         words = shlex.split(command, comments=True)
+        if not words:  # a line that is only a comment
+            continue
         if words[0] == "cd":
             cwd = (cwd / words[1]).resolve()
             assert cwd.is_dir(), command
