@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from commresp.errors import BadInput, DocumentError, RedactionLeak
-from commresp.rules.folding import fold, fold_indexed
+from commresp.rules.folding import fold, mixed_scripts, skeleton, skeleton_indexed
 
 if TYPE_CHECKING:
     from commresp.documents.leaks import Leak
@@ -52,8 +52,14 @@ _FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def fold_term(term: str) -> str:
-    """The folded form of a term, as matched and as stored for de-duplication."""
+    """The folded form of a term, as stored for de-duplication (case and accents ignored)."""
     return fold(term).strip()
+
+
+def match_key(term: str) -> str:
+    """The form of a term as it is searched for: its skeleton (:func:`skeleton`), so that
+    look-alike letters of other scripts and other groupings of a number match it too."""
+    return skeleton(term).strip()
 
 
 # --- what is marked ------------------------------------------------------------------------
@@ -80,6 +86,37 @@ def check_markers(name: str, text: str) -> None:
             f"{name} has a ||…|| marker that is not closed in its paragraph, near {near!r}: "
             "close it with || (an empty table cell is written | |); nothing was rendered"
         )
+
+
+# A word: letters and the combining accents written after them.
+_WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+
+
+def check_lookalikes(name: str, text: str, terms: Sequence[str]) -> None:
+    """Refuse a text in which a word mixing scripts (a Latin name with a Cyrillic "о" in it)
+    reads as a confidential term: such a spelling hides a name from a plain search, so it is
+    shown to the drafter rather than silently hidden.  Text marked ``||…||`` is hidden anyway.
+    """
+    text = MARKER.sub(lambda m: " " * len(m.group()), text)
+    mixed = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    mixed = [(start, end, word) for start, end, word in mixed if mixed_scripts(word)]
+    if not mixed:
+        return
+    folded, where = skeleton_indexed(text)
+    for term in terms:
+        key = match_key(term)
+        at = folded.find(key) if key else -1
+        while at != -1:
+            start, end = where[at], where[at + len(key) - 1] + 1
+            for word_start, word_end, word in mixed:
+                if word_start < end and start < word_end:
+                    scripts = " and ".join(mixed_scripts(word))
+                    raise DocumentError(
+                        f"{name} writes {word!r}, which mixes {scripts} letters and reads as "
+                        f"the confidential term {term!r}: write it in one script, as the term "
+                        "is listed, or mark it ||…||; nothing was rendered"
+                    )
+            at = folded.find(key, at + 1)
 
 
 def collect_terms(listed: Iterable[str], texts: Iterable[str]) -> list[str]:
@@ -132,8 +169,9 @@ def _replacement(style: str, markdown: bool, following: str) -> str:
 
 
 def _term_spans(text: str, folded_terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Where in ``text`` the folded terms occur, as merged (start, end) index pairs."""
-    folded, where = fold_indexed(text)
+    """Where in ``text`` the terms (as :func:`match_key` gives them) occur, as merged
+    (start, end) index pairs."""
+    folded, where = skeleton_indexed(text)
     spans = []
     for term in folded_terms:
         at = folded.find(term)
@@ -170,7 +208,7 @@ def redact_text(
         return _replacement(style, markdown, match.string[match.end() : match.end() + 1])
 
     text = MARKER.sub(marked, text)
-    folded_terms = [t for t in (fold_term(term) for term in terms) if t]
+    folded_terms = [t for t in (match_key(term) for term in terms) if t]
     spans = _term_spans(text, folded_terms)
     if markdown:
         labels = [m.span(1) for m in _FOOTNOTE_LABEL.finditer(text)]

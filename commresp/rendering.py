@@ -176,6 +176,10 @@ def render(
                 f"'commresp confidential \"{comm['ref']}\" --add TERM' or mark text ||like "
                 "this|| in the drafts; nothing was rendered"
             )
+        for kind, lang, text in sources:
+            redaction.check_lookalikes(f"{kind}.{lang}.md", text, terms)
+        for line in session.profile.get("mission.letterhead", []):
+            redaction.check_lookalikes("the letterhead lines of commresp.toml", line, terms)
     letterhead = templates.find("letterhead.docx", session.workspace)
     # The profile's lines make the letterhead on commresp's own, neutral one; a mission's own
     # letterhead ('commresp letterhead import') carries its own.

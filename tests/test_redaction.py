@@ -412,3 +412,62 @@ def test_a_term_split_across_runs_is_found(tmp_path):
     leaks = redaction.docx_leaks(path, ["Siobhán", "Ó Briain Briain"])
     assert [leak.term for leak in leaks] == ["Siobhán"]
     assert leaks[0].where == "word/document.xml (text)"
+
+
+# --- look-alikes (issue 13, class 6) --------------------------------------------------------
+
+CYRILLIC_O = "\u043e"  # CYRILLIC SMALL LETTER O, drawn like the Latin "o"
+
+
+def test_a_name_written_with_a_cyrillic_letter_inside_is_refused(marked):
+    """'Siоbhán' with a Cyrillic о reads as the listed name: the publication copy is refused,
+    naming the term, and nothing is written or recorded."""
+    draft = marked.root / "correspondence/AL-BEL-1-2025/drafts/response.en.md"
+    lookalike = f"Si{CYRILLIC_O}bhán"
+    draft.write_text(draft.read_text() + f"\nThe witness {lookalike} was heard again.\n")
+    before, files_before = db_snapshot(marked.root), tree(marked.root)
+    result = marked("render", REF, "--lang", "en", "--redacted", code=1)
+    assert "response.en.md" in result.stderr
+    assert "'Siobhán'" in result.stderr
+    assert "Cyrillic" in result.stderr
+    assert db_snapshot(marked.root) == before and tree(marked.root) == files_before
+
+
+def test_a_phone_number_in_other_groupings_is_hidden(run):
+    run("register", REF, "--date", "2025-07-22", "--mandate", "trafficking:f")
+    run("assign", REF, "--agency", "myria", "--question", "Findings?")
+    written = ["+32470123456", "+32.470.12.34.56", "+32-470-12-34-56", "+32 4701 23456"]
+    text = "Telephones: " + "; ".join(written) + "."
+    run("answer", "add", REF, "--agency", "myria", "--text", text)
+    run("confidential", REF, "--add", PHONE)
+    run("draft", REF, "--date", "2025-07-31")
+    run("render", REF, "--lang", "en", "--redacted")
+    seen = read_back(run.root / OUT / "response.en.v1.redacted.docx")["body"]
+    bar = redaction.BAR
+    assert f"Telephones: {bar}; {bar}; {bar}; {bar}." in seen
+
+
+def test_a_lookalike_that_survives_in_a_file_is_caught(tmp_path):
+    import docx
+
+    path = tmp_path / "lookalike.docx"
+    document = docx.Document()
+    document.add_paragraph(f"Heard: Si{CYRILLIC_O}bhán, tel. +32.470.12.34.56")
+    document.save(path)
+    leaks = redaction.docx_leaks(path, ["Siobhán", PHONE])
+    assert sorted(leak.term for leak in leaks) == sorted(["Siobhán", PHONE])
+
+
+def test_skeleton_folds_confusables_and_digit_groupings():
+    from commresp.rules.folding import mixed_scripts, skeleton
+
+    assert skeleton(f"Si{CYRILLIC_O}bhán") == "siobhan"
+    assert skeleton("\u0405\u0456\u043ebh\u0430n") == "siobhan"  # Ѕ, і, о and а are Cyrillic
+    assert skeleton("+32 470 12 34 56") == skeleton("+32.470.12.34.56") == "+32470123456"
+    assert skeleton("12 July\n\n2025") == "12 july\n2025"  # never across paragraphs
+    assert skeleton("Rapporteuse Spéciale") == "rapporteuse speciale"
+    assert skeleton("rn, l1, 0O") == "rn, l1, 0o"  # ASCII look-alikes stay apart
+    assert mixed_scripts(f"Si{CYRILLIC_O}bhán") == ["Cyrillic", "Latin"]
+    assert mixed_scripts("Siobhán") == []
+    assert mixed_scripts("Москва") == []
+    assert mixed_scripts("Ó'Briain-2") == []

@@ -3,9 +3,10 @@
 A publication copy is checked after it is rendered (:func:`commresp.redaction.verify`): every
 XML part of the .docx — text, footnotes, headers, comments, hyperlink targets, alt text, field
 instructions, document properties — and every page, annotation, link, outline entry and
-metadata field of the PDF.  Terms are compared folded (:func:`commresp.rules.folding.fold`:
-no case, no accents) and found anywhere, also inside a word or across the runs of one
-paragraph.  The .docx parts are parsed with the safe parser of
+metadata field of the PDF.  Terms are compared as skeletons
+(:func:`commresp.rules.folding.skeleton`: no case, no accents, look-alike letters of other
+scripts as the Latin ones, numbers whatever their grouping) and found anywhere, also inside a
+word or across the runs of one paragraph.  The .docx parts are parsed with the safe parser of
 :mod:`commresp.documents.safety` (no entities, no DTD, no network), keeping comments and
 processing instructions, which can hold text too.
 """
@@ -24,7 +25,7 @@ from lxml import etree
 
 from commresp.documents.ooxml import A, W
 from commresp.documents.safety import safe_xml_parser
-from commresp.rules.folding import fold
+from commresp.rules.folding import skeleton
 
 __all__ = ["Leak", "docx_leaks", "pdf_leaks"]
 
@@ -97,15 +98,15 @@ def _search(text: str, folded_terms: Mapping[str, str], placeholder: str | None)
     A ``placeholder`` (what stands in for hidden text) separates like a paragraph break, so a
     term never matches across it.
     """
-    haystack = fold(text.replace(placeholder, "\n\n") if placeholder else text)
+    haystack = skeleton(text.replace(placeholder, "\n\n") if placeholder else text)
     for key, term in folded_terms.items():
         if key in haystack:
             yield term
 
 
 def _folded(terms: Iterable[str]) -> dict[str, str]:
-    """The terms by their folded form (trimmed, as :func:`commresp.redaction.fold_term`)."""
-    return {key: term for term in terms if (key := fold(term).strip())}
+    """The terms by their skeleton (trimmed, as :func:`commresp.redaction.match_key`)."""
+    return {key: term for term in terms if (key := skeleton(term).strip())}
 
 
 def docx_leaks(path: Path, terms: Sequence[str], *, placeholder: str | None = None) -> list[Leak]:

@@ -10,6 +10,15 @@ of the original's positions:
   so a match can be cut from (or blacked out in) the original;
 - :func:`fold_aligned` — one character for one, so offsets in the folded text are offsets in
   the original (a character whose fold is not one character is kept as it is).
+
+For the leak check of publication copies the fold goes one step further, to a *skeleton*
+(:func:`skeleton`, :func:`skeleton_indexed`): letters of other scripts drawn like Latin ones
+(Cyrillic "о", Greek "ο"…) become those Latin letters, after Unicode's confusables (UTS #39,
+through the ``confusable-homoglyphs`` package), and the spaces, dots, dashes, slashes and
+brackets between two digits are dropped, so "+32 470 12 34 56", "+32470123456" and
+"+32.470.12.34.56" are one number.  ASCII characters are never folded into each other ("l"
+and "1", "0" and "O", "rn" and "m" stay apart), or ordinary words and numbers would match.
+:func:`mixed_scripts` tells which scripts a word mixes ("Siоbhán" with a Cyrillic "о").
 """
 
 from __future__ import annotations
@@ -124,3 +133,81 @@ def straight_apostrophes(text: str) -> str:
     ``straight_apostrophes("l’Experte")`` → ``"l'Experte"``.
     """
     return text.translate(_APOSTROPHES)
+
+
+# --- look-alikes: the skeleton ---------------------------------------------------------------
+
+# What people put between the digits of one number (after the fold: whitespace is " ").
+_DIGIT_GAP = frozenset(" .-/()")
+
+
+@lru_cache(maxsize=1)
+def _prototypes() -> dict[str, str]:
+    """Each non-ASCII character that Unicode's confusables draw like an ASCII letter or digit,
+    with that ASCII look-alike (a letter rather than a digit, one character rather than two).
+
+    Loaded on first use: the table is large and only the leak check needs it.
+    """
+    from confusable_homoglyphs import confusables
+
+    table: dict[str, str] = {}
+    for char, glyphs in confusables.confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        looks = [g["c"] for g in glyphs if g["c"].isascii() and g["c"].isalnum()]
+        if looks:
+            best = min(looks, key=lambda c: (len(c), not c.islower(), c.isdigit(), c))
+            table[char] = best.lower()
+    return table
+
+
+def skeleton_indexed(text: str) -> tuple[str, list[int]]:
+    """``text`` folded to its skeleton, with the index in ``text`` of every character.
+
+    :func:`fold_indexed`, then look-alike letters as their ASCII twins, then no separator
+    between two digits (never across a paragraph break).
+    """
+    folded, where = fold_indexed(text)
+    prototypes = _prototypes()
+    chars: list[str] = []
+    index: list[int] = []
+    for char, at in zip(folded, where, strict=True):
+        for c in prototypes.get(char, char) if not char.isascii() else char:
+            chars.append(c)
+            index.append(at)
+    out: list[str] = []
+    kept: list[int] = []
+    i, n = 0, len(chars)
+    while i < n:
+        if chars[i] in _DIGIT_GAP and out and out[-1].isdigit():
+            j = i
+            while j < n and chars[j] in _DIGIT_GAP:
+                j += 1
+            if j < n and chars[j].isdigit():
+                i = j  # "470 12" → "47012"
+                continue
+        out.append(chars[i])
+        kept.append(index[i])
+        i += 1
+    return "".join(out), kept
+
+
+def skeleton(text: str) -> str:
+    """``text`` as the leak check compares it: ``skeleton("Siоbhán")`` (Cyrillic о) →
+    ``"siobhan"``; ``skeleton("+32 470 12 34 56")`` → ``"+32470123456"``."""
+    return skeleton_indexed(text)[0]
+
+
+def mixed_scripts(word: str) -> list[str]:
+    """The scripts of the letters of ``word`` when it mixes several, else ``[]``.
+
+    ``mixed_scripts("Siоbhán")`` (Cyrillic о) → ``["Cyrillic", "Latin"]``; digits,
+    punctuation and combining accents belong to no script.
+    """
+    from confusable_homoglyphs import categories
+
+    scripts = {categories.alias(char) for char in word if char.isalpha()}
+    scripts -= {"COMMON", "INHERITED", "Unknown"}
+    if len(scripts) < 2:
+        return []
+    return sorted(s.replace("_", " ").title() for s in scripts)
