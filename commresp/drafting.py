@@ -127,7 +127,8 @@ def _sections(session: Session, comm: dict, order: Sequence[str] | None) -> list
 
 
 def _reused(session: Session, ids: Sequence[int]) -> list[dict]:
-    """Paragraphs of earlier responses chosen with ``--reuse``, in the order given."""
+    """Paragraphs of earlier responses chosen with ``--reuse``, in the order given (each
+    with ``source``, the communication it comes from: its confidential terms come along)."""
     if not ids:
         return []
     found = {p["id"]: p for p in store.get_paragraphs(session.db, ids)}
@@ -135,7 +136,13 @@ def _reused(session: Session, ids: Sequence[int]) -> list[dict]:
     if missing:
         raise BadInput(f"no paragraph {', '.join(missing)} to reuse; see 'commresp precedents'")
     return [
-        {"agency": "", "name": f"from {found[i]['ref']}", "text": found[i]["text"]} for i in ids
+        {
+            "agency": "",
+            "name": f"from {found[i]['ref']}",
+            "text": found[i]["text"],
+            "source": {"id": found[i]["communication_id"], "ref": found[i]["ref"]},
+        }
+        for i in ids
     ]
 
 
@@ -243,6 +250,7 @@ def draft(
     force: bool = False,
 ) -> list[Draft]:
     """Write the Markdown drafts of both documents in both languages."""
+    from commresp import redaction
     from commresp.documents import templating
     from commresp.workspace import templates
 
@@ -283,6 +291,10 @@ def draft(
     try:
         with store.transaction(session.db):
             outgoing = allocate_outgoing(session, comm, on.year, outgoing_ref)
+            # terms travel with the text: a reused paragraph brings its case's terms along
+            carried = redaction.carry_terms(
+                session, comm, [s["source"] for s in sections if "source" in s]
+            )
             if outgoing != comm["outgoing_ref"]:
                 store.update_communication(session.db, comm["id"], {"outgoing_ref": outgoing})
             texts = {}
@@ -319,7 +331,8 @@ def draft(
                     "outgoing_ref": outgoing,
                     "sections": [s["agency"] for s in sections],
                     "backups": [d.backup.name for d in result if d.backup],
-                },
+                }
+                | ({"confidential_from": carried} if carried else {}),
             )
     except BaseException:
         for path in written:

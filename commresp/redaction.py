@@ -290,11 +290,74 @@ def marked_sources(session: Session, comm: Mapping) -> list[tuple[str, str]]:
 
 
 def terms_for_render(session: Session, comm: Mapping) -> list[str]:
-    """Every term to hide in a communication's publication copy (may be empty)."""
+    """Every term of a communication: its list and its marked texts (may be empty)."""
     from commresp import store
 
     listed = [row["term"] for row in store.confidential_terms(session.db, comm["id"])]
     return collect_terms(listed, (text for _, text in marked_sources(session, comm)))
+
+
+# --- terms travel with the text --------------------------------------------------------------
+
+#: Two texts share a passage when they have this many words in a row in common (folded).
+SHARED_WORDS = 10
+
+
+def _passages(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", fold(strip_markers(text)))
+    return {
+        tuple(words[i : i + SHARED_WORDS]) for i in range(max(len(words) - SHARED_WORDS + 1, 0))
+    }
+
+
+def carry_terms(session: Session, comm: Mapping, sources: Sequence[Mapping]) -> dict[str, list]:
+    """Put every term of each source communication (listed or marked) on ``comm``'s list,
+    with the reference it came from; call inside the caller's transaction, which records
+    the returned ``{source ref: [terms added]}`` in its audit event."""
+    from commresp import store
+
+    by_key = {fold_term(r["term"]) for r in store.confidential_terms(session.db, comm["id"])}
+    carried: dict[str, list] = {}
+    for ref in dict.fromkeys(s["ref"] for s in sources if s["id"] != comm["id"]):
+        source = store.get_communication(session.db, ref)
+        for term in terms_for_render(session, source):
+            key = fold_term(term)
+            if key in by_key:
+                continue
+            store.add_confidential_term(
+                session.db, comm["id"], term, key, session.actor, store.now(), source["ref"]
+            )
+            by_key.add(key)
+            carried.setdefault(source["ref"], []).append(term)
+    return carried
+
+
+def publication_terms(
+    session: Session, comm: Mapping, texts: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """Every term to hide in a publication copy of ``texts`` (the drafts of ``comm``), and
+    the other communications whose terms are among them.
+
+    Terms travel with the text: besides ``comm``'s own, the terms of every communication
+    whose text the drafts contain, a passage of :data:`SHARED_WORDS` words in a row shared
+    with its answers, subject, summary, rendered responses or drafts.  (Sentences every
+    response has in common count too: this errs on the side of hiding.)
+    """
+    from commresp import store
+
+    own = terms_for_render(session, comm)
+    mine = set().union(*(_passages(t) for t in texts)) if texts else set()
+    borrowed: list[str] = []
+    sources: list[str] = []
+    for other in store.communications_with_confidential_terms(session.db, comm["id"]):
+        theirs = [other["subject"] or "", other["summary"] or ""]
+        theirs += [a["text"] or "" for a in store.answers_for(session.db, other["id"])]
+        theirs += store.paragraph_texts(session.db, other["id"])
+        theirs += [text for _, text in marked_sources(session, other)]
+        if any(mine & _passages(text) for text in theirs):
+            borrowed += terms_for_render(session, other)
+            sources.append(other["ref"])
+    return collect_terms([*own, *borrowed], ()), sources
 
 
 def listing(session: Session, ref_text: str) -> list[dict]:
@@ -303,7 +366,12 @@ def listing(session: Session, ref_text: str) -> list[dict]:
 
     comm = communications.get(session, ref_text)
     rows = [
-        {"term": r["term"], "source": "list", "actor": r["actor"], "added_at": r["created_at"]}
+        {
+            "term": r["term"],
+            "source": f"from {r['origin']}" if r["origin"] else "list",
+            "actor": r["actor"],
+            "added_at": r["created_at"],
+        }
         for r in store.confidential_terms(session.db, comm["id"])
     ]
     seen = {fold_term(r["term"]) for r in rows}

@@ -164,12 +164,15 @@ def render(
                 )
             sources.append((kind, lang, drafting.read_draft(path)))
     terms: list[str] = []
+    terms_from: list[str] = []
     if redacted:
         if style not in redaction.STYLES:
             raise BadInput(f"redaction style {style!r}: expected bar or text")
         for kind, lang, text in sources:
             redaction.check_markers(f"{kind}.{lang}.md", text)
-        terms = redaction.terms_for_render(session, comm)
+        terms, terms_from = redaction.publication_terms(
+            session, comm, [text for _, _, text in sources]
+        )
         if not terms:
             raise DocumentError(
                 f"nothing is marked confidential in {comm['ref']}: add terms with "
@@ -262,6 +265,8 @@ def render(
             details = {"files": [p.name for p in written]}
             if redacted:
                 details |= {"redacted": True, "style": style, "terms": len(terms)}
+                if terms_from:
+                    details["terms_from"] = terms_from
             if after_sending:
                 details["forced_after"] = comm["status"]
             note = None if redacted else clearance.void(session, comm)

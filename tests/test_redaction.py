@@ -471,3 +471,70 @@ def test_skeleton_folds_confusables_and_digit_groupings():
     assert mixed_scripts("Siobhán") == []
     assert mixed_scripts("Москва") == []
     assert mixed_scripts("Ó'Briain-2") == []
+
+
+# --- terms travel with reused text (issue 13, class 5) -----------------------------------
+
+OTHER = "AL BEL 2/2025"
+VICTIM_PARAGRAPH = (
+    "Ms Siobhán Ó Briain was heard by the Federal Police on 3 July 2025 and her statement "
+    "was passed to the public prosecutor of Antwerp, who opened an investigation."
+)
+
+
+@pytest.fixture
+def precedent(run):
+    """AL BEL 1/2025 answered and rendered, naming a victim on its confidential list; and a
+    new communication, AL BEL 2/2025, whose own answer names no one."""
+    run("register", REF, "--date", "2025-07-22", "--mandate", "trafficking:f")
+    run("assign", REF, "--agency", "myria", "--question", "Findings?")
+    run("answer", "add", REF, "--agency", "myria", "--text", VICTIM_PARAGRAPH)
+    run("confidential", REF, "--add", "Siobhán", "--add", "Ó Briain")
+    run("draft", REF, "--date", "2025-07-31")
+    run("render", REF, "--lang", "en")
+    run("register", OTHER, "--date", "2025-07-25", "--mandate", "trafficking:f")
+    run("assign", OTHER, "--agency", "myria", "--question", "Findings?")
+    run("answer", "add", OTHER, "--agency", "myria", "--text", "No victim was identified.")
+    return run
+
+
+def _paragraph_id(root: Path, fragment: str) -> int:
+    db = sqlite3.connect(root / "commresp.db")
+    try:
+        return db.execute(
+            "select id from paragraphs where text like ? order by id", [f"%{fragment}%"]
+        ).fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_reuse_brings_the_source_terms_along_and_the_copy_hides_them(precedent):
+    run = precedent
+    paragraph = _paragraph_id(run.root, "Siobhán")
+    run("draft", OTHER, "--date", "2025-07-31", "--reuse", str(paragraph))
+    rows = run.json("confidential", OTHER)
+    assert sorted((r["term"], r["source"]) for r in rows) == [
+        ("Siobhán", f"from {REF}"),
+        ("Ó Briain", f"from {REF}"),
+    ]
+    draft_event = [e for e in run.json("show", OTHER)["events"] if e["action"] == "draft"][-1]
+    assert sorted(draft_event["details"]["confidential_from"][REF]) == ["Siobhán", "Ó Briain"]
+    run("render", OTHER, "--lang", "en", "--redacted")
+    path = run.root / "correspondence/AL-BEL-2-2025/out/response.en.v1.redacted.docx"
+    seen = read_back(path)["all"]
+    assert "siobhan" not in folded(seen) and "briain" not in folded(seen)
+    assert "public prosecutor of Antwerp" in seen
+
+
+def test_text_copied_by_hand_from_another_case_is_checked_for_its_terms(precedent):
+    run = precedent
+    run("draft", OTHER, "--date", "2025-07-31")
+    draft = run.root / "correspondence/AL-BEL-2-2025/drafts/response.en.md"
+    draft.write_text(draft.read_text() + "\n" + VICTIM_PARAGRAPH + "\n")
+    run("confidential", OTHER, "--add", "Jan Peeters")  # its own list names someone else
+    run("render", OTHER, "--lang", "en", "--redacted")
+    path = run.root / "correspondence/AL-BEL-2-2025/out/response.en.v1.redacted.docx"
+    seen = read_back(path)["all"]
+    assert "siobhan" not in folded(seen) and "briain" not in folded(seen)
+    render_event = run.json("show", OTHER)["events"][-1]
+    assert render_event["details"]["terms_from"] == [REF]

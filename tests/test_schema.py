@@ -136,6 +136,7 @@ EXPECTED = {
         "folded": str,
         "actor": str,
         "created_at": str,
+        "origin": str,
     },
     "clearances": {
         "id": int,
@@ -179,6 +180,7 @@ MIGRATIONS = [
     "m006_catalog_by_period",
     "m007_clearance",
     "m008_letter_search",
+    "m009_confidential_origin",
 ]
 
 

@@ -105,11 +105,21 @@ def replace_paragraphs(
     )
 
 
+def paragraph_texts(db: sqlite_utils.Database, comm_id: int) -> list[str]:
+    """The indexed paragraphs of a communication's rendered responses."""
+    return [
+        row[0]
+        for row in db.execute(
+            "select text from paragraphs where communication_id = ? order by id", [comm_id]
+        ).fetchall()
+    ]
+
+
 def get_paragraphs(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dict]:
     marks = ",".join("?" * len(ids))
     return list(
         db.query(
-            f"""select p.id, p.text, p.language, c.ref from paragraphs p
+            f"""select p.id, p.text, p.language, c.ref, p.communication_id from paragraphs p
             join communications c on c.id = p.communication_id where p.id in ({marks})""",
             list(ids),
         )

@@ -460,7 +460,7 @@ def confidential_terms(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
     """The terms on a communication's confidential list, in the order they were added."""
     return list(
         db.query(
-            """select id, term, folded, actor, created_at from confidential_terms
+            """select id, term, folded, actor, created_at, origin from confidential_terms
                where communication_id = ? order by id""",
             [comm_id],
         )
@@ -468,8 +468,15 @@ def confidential_terms(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
 
 
 def add_confidential_term(
-    db: sqlite_utils.Database, comm_id: int, term: str, folded: str, actor: str, at: str
+    db: sqlite_utils.Database,
+    comm_id: int,
+    term: str,
+    folded: str,
+    actor: str,
+    at: str,
+    origin: str | None = None,
 ) -> None:
+    """A term on a communication's list; ``origin`` is the reference it was copied from."""
     db["confidential_terms"].insert(
         {
             "communication_id": comm_id,
@@ -477,7 +484,23 @@ def add_confidential_term(
             "folded": folded,
             "actor": actor,
             "created_at": at,
+            "origin": origin,
         }
+    )
+
+
+def communications_with_confidential_terms(
+    db: sqlite_utils.Database, exclude: int | None = None
+) -> list[dict]:
+    """Every communication (but ``exclude``) with at least one term on its list."""
+    return list(
+        db.query(
+            """select c.id, c.ref, c.slug, c.subject, c.summary from communications c
+               where c.id != ? and exists
+                 (select 1 from confidential_terms t where t.communication_id = c.id)
+               order by c.id""",
+            [exclude if exclude is not None else -1],
+        )
     )
 
 

@@ -460,6 +460,13 @@ def m008_letter_search(db: sqlite_utils.Database) -> None:
     db.execute("insert into communications_fts (communications_fts) values ('rebuild')")
 
 
+@migration
+def m009_confidential_origin(db: sqlite_utils.Database) -> None:
+    """Terms travel with reused text: a term copied from another communication (``draft
+    --reuse``) keeps the reference it came from, so the list can say where it came from."""
+    db["confidential_terms"].add_column("origin", str)
+
+
 def now() -> str:
     """The current time as stored in the database: UTC ISO 8601 to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
