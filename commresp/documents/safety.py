@@ -9,7 +9,12 @@ budget; parses XML with a hardened lxml parser that resolves no entity, loads no
 touches the network; refuses any XML part declaring a DOCTYPE or ENTITY (entity attacks); checks
 the content types (no macro-enabled package, the main part must be a Word document); and
 refuses external relationships other than hyperlinks (remote templates, OLE objects, frames,
-sub-documents: how malicious documents fetch remote content).  Optional parts the reader needs
+sub-documents: how malicious documents fetch remote content); and refuses *live fields* that
+reach outside the document (DDE/DDEAUTO, INCLUDETEXT, INCLUDEPICTURE, LINK, IMPORT…), in
+``w:fldSimple`` or in the ``w:instrText`` of ``w:fldChar`` runs, in any part (body, headers,
+footers, footnotes, comments).  Such a file is refused, not cleaned: the stored copy is the
+agency's file as received, with its sha256 on record, and a form with a DDE field in it is not
+one to keep.  Optional parts the reader needs
 (footnotes, endnotes) are found through the document's relationships
 (:meth:`SafeDocx.related_part`) and read with the same size budget, checks and parser.  Every
 problem is raised as one :class:`~commresp.errors.FormRejected` line that says what is wrong
@@ -37,7 +42,7 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
-from commresp.documents.ooxml import CONTENT_TYPES, RELATIONSHIPS
+from commresp.documents.ooxml import CONTENT_TYPES, RELATIONSHIPS, W
 from commresp.errors import FormRejected
 
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -66,6 +71,16 @@ class RefusalHints:
 
 #: The hints for returned enquiry forms (the sender is an agency's contact).
 FORM_HINTS = RefusalHints(unsafe=UNSAFE_HINT, resave=RESAVE_HINT)
+
+# Word fields that fetch, run or embed something outside the document when the file is opened
+# or its fields are updated (Microsoft, "List of field codes in Word"): DDE and DDEAUTO talk to
+# another program (the "DDE attack" runs a command); INCLUDE, INCLUDETEXT, INCLUDEPICTURE,
+# IMPORT and RD read another file or URL; LINK embeds a linked OLE object; DATABASE queries an
+# external database; MACROBUTTON runs a macro.  Ordinary fields (PAGE, REF, HYPERLINK, TOC…)
+# stay inside the document and are accepted.
+OUTWARD_FIELDS = frozenset(
+    "DDE DDEAUTO INCLUDE INCLUDETEXT INCLUDEPICTURE IMPORT RD LINK DATABASE MACROBUTTON".split()
+)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MACRO_MESSAGE = (
@@ -267,8 +282,24 @@ class SafeDocx:
             elif key.endswith(".xml"):
                 # Every XML part is screened, even those the reader does not use: Word would
                 # still parse them when someone opens the stored file later.
-                if _has_doctype(self.read(key)):
+                data = self.read(key)
+                if _has_doctype(data):
                     raise self.reject(self._doctype_message(self.members[key].filename))
+                if b"instrText" in data or b"fldSimple" in data:
+                    self.check_fields(key)
+
+    def check_fields(self, key: str) -> None:
+        """Refuse a part holding a field that reaches outside the document (see
+        :data:`OUTWARD_FIELDS`), whether simple or complex, nested or split across runs."""
+        for instruction in field_instructions(self.xml(key)):
+            words = instruction.split()
+            name = words[0].upper() if words else ""
+            if name in OUTWARD_FIELDS:
+                raise self.reject(
+                    f"{self.members[key].filename} holds a {name} field, which reaches outside "
+                    f"the document (it fetches or runs something when the file is opened or "
+                    f"updated) — refused as unsafe; {self.hints.unsafe}"
+                )
 
     def _doctype_message(self, part: str) -> str:
         return (
@@ -290,6 +321,32 @@ class SafeDocx:
                 f"— refused as unsafe (this is how malicious documents fetch remote content); "
                 f"{self.hints.unsafe}"
             )
+
+
+def field_instructions(root: etree._Element) -> Iterator[str]:
+    """The instruction of every field in an XML part, in document order: ``w:instr`` of each
+    ``w:fldSimple``, and for each ``w:fldChar`` field the text of its ``w:instrText`` (and
+    ``w:delInstrText``) runs joined, inner fields apart from the fields around them."""
+    open_fields: list[list[str] | None] = []
+    for element in root.iter(W + "fldSimple", W + "fldChar", W + "instrText", W + "delInstrText"):
+        if element.tag == W + "fldSimple":
+            yield element.get(W + "instr") or ""
+        elif element.tag == W + "fldChar":
+            kind = element.get(W + "fldCharType")
+            if kind == "begin":
+                open_fields.append([])
+            elif kind in ("separate", "end") and open_fields:
+                pieces = open_fields[-1]
+                if pieces is not None:
+                    yield "".join(pieces)
+                if kind == "end":
+                    open_fields.pop()
+                else:
+                    open_fields[-1] = None  # the result follows: no more instruction
+        elif open_fields and (pieces := open_fields[-1]) is not None:
+            pieces.append(element.text or "")
+        else:
+            yield element.text or ""  # an instruction outside any field: judge it anyway
 
 
 _DOCTYPE_RE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
