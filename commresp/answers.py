@@ -10,16 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email import policy
-from email.parser import BytesParser
 from pathlib import Path
 
 from commresp import catalog, communications, enquiries, store
 from commresp.errors import BadInput, FormRejected
+from commresp.rules import input_text
 from commresp.workspace import ANSWERS, files
 from commresp.workspace.session import Session
 
-MAX_EMAIL_BYTES = 25 * 1024 * 1024  # what mail servers accept; anything larger is not mail
 TEXT_SUFFIXES = (".md", ".txt")
 
 
@@ -191,12 +189,9 @@ def _import_form(
 def _import_email(session: Session, path: Path, ref: str | None, agency: str | None) -> Imported:
     import tempfile
 
-    data = path.read_bytes()
-    if len(data) > MAX_EMAIL_BYTES:
-        raise FormRejected(
-            f"{path.name}: the e-mail is larger than {MAX_EMAIL_BYTES // (1024 * 1024)} MB"
-        )
-    message = BytesParser(policy=policy.default).parsebytes(data)
+    from commresp import mail
+
+    message, data = mail.read_received(path)  # refused by size, or too deep, before parsing
     forms_attached = [
         part
         for part in message.iter_attachments()
@@ -276,7 +271,7 @@ def add(
         body = forms.read_answer_text(file)
         data, source = file.read_bytes(), file.name
     else:
-        body = text or ""
+        body = input_text.multi_line(text or "", "--text")
         data, source = body.encode("utf-8"), "(text)"
     full = store.get_enquiry(session.db, enquiry["id"])
     return _store(session, full, body.strip(), data, source)

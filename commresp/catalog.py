@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from commresp import store
 from commresp.errors import BadInput, UnknownAgency, UnknownMandate
 from commresp.rules import holders as holder_rules
+from commresp.rules import input_text
 from commresp.rules.folding import fold
 from commresp.rules.language import holder_title
 
@@ -91,7 +92,18 @@ def check_choice(value: str, choices: tuple[str, ...], what: str) -> str:
 # --- workspace changes to the catalogs (audited) -----------------------------------------
 
 
+def _clean_text_fields(fields: dict, single: tuple[str, ...], multi: tuple[str, ...]) -> None:
+    """Refuse line breaks and control characters at input (rules.input_text), in place."""
+    for key in single + multi:
+        if fields.get(key):
+            check = input_text.single_line if key in single else input_text.multi_line
+            fields[key] = check(str(fields[key]), f"--{key.replace('_', '-')}")
+
+
 def _check_mandate_fields(fields: dict) -> None:
+    _clean_text_fields(
+        fields, ("holder_type", "title_en", "title_fr", "title_es", "source"), ("notes",)
+    )
     if "holder_type" in fields:
         check_choice(fields["holder_type"], HOLDER_TYPES, "--holder-type")
     if "holder_gender" in fields:
@@ -140,6 +152,7 @@ def add_holder(session, slug: str, fields: dict) -> dict:
     entry = mandate(db, slug)
     if not holder_rules.is_personal(entry["holder_type"]):
         raise BadInput(f"{slug} is a {entry['holder_type']}: it has no holder gender")
+    _clean_text_fields(fields, ("name", "source"), ())
     name = (fields.get("name") or "").strip()
     if not name:
         raise BadInput("give the holder's name with --name")
@@ -165,6 +178,7 @@ def add_holder(session, slug: str, fields: dict) -> dict:
 
 
 def _check_agency_fields(fields: dict) -> None:
+    _clean_text_fields(fields, ("name_en", "name_fr", "name_nl", "language"), ("notes",))
     if "language" in fields:
         check_choice(fields["language"], AGENCY_LANGUAGES, "--language")
     if "name_en" in fields and not fields["name_en"].strip():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from commresp import catalog, store
 from commresp.errors import BadInput, DuplicateReference, UnknownReference
-from commresp.rules import deadlines, states
+from commresp.rules import deadlines, input_text, states
 from commresp.rules import holders as holder_rules
 from commresp.rules.language import holder_title
 from commresp.rules.references import Reference, parse_reference
@@ -85,6 +85,10 @@ def _mandate_rows(
     words it, else the catalog's, agreeing with that gender."""
     if not choices:
         raise BadInput("name at least one mandate with --mandate (see 'commresp mandates')")
+    titles = {
+        lang: {k: input_text.single_line(v, f"--title-{lang} {k}") for k, v in given.items()}
+        for lang, given in titles.items()
+    }
     slugs = [c.slug for c in choices]
     repeated = sorted({s for s in slugs if slugs.count(s) > 1})
     if repeated:
@@ -147,6 +151,8 @@ def register(
 
     ``titles_*`` map a mandate's slug to its title as the letter words it in that language.
     """
+    subject = input_text.single_line(subject, "--subject")
+    summary = input_text.multi_line(summary, "--summary")
     ref = parse_ref(session, ref_text)
     received_on = received_on or session.today
     _check_dates(session, letter_date, received_on)
@@ -339,7 +345,12 @@ def edit(
             raise BadInput(f"{key} cannot be edited")
         if value is None:
             continue
-        updates[key] = value.isoformat() if isinstance(value, date) else str(value).strip()
+        if isinstance(value, date):
+            updates[key] = value.isoformat()
+        elif key == "summary":
+            updates[key] = input_text.multi_line(str(value), "--summary")
+        else:
+            updates[key] = input_text.single_line(str(value), f"--{key.replace('_', '-')}")
     letter_date = date.fromisoformat(str(updates.get("letter_date", row["letter_date"])))
     received = date.fromisoformat(str(updates.get("received_on", row["received_on"])))
     _check_dates(session, letter_date, received)
@@ -390,7 +401,8 @@ def _mandate_changes(session, row, titles, genders) -> dict[int, dict]:
                 fields[f"title_{lang}"] = holder_title(mandate[f"title_{lang}"], lang, gender)
     for lang, given in titles.items():
         for slug, value in given.items():
-            changes.setdefault(current[slug]["position"], {})[f"title_{lang}"] = value.strip()
+            value = input_text.single_line(value, f"--title-{lang} {slug}")
+            changes.setdefault(current[slug]["position"], {})[f"title_{lang}"] = value
     return changes
 
 
@@ -432,7 +444,8 @@ def move(
 
 def close(session: Session, ref_text: str, *, reason: str) -> dict:
     """Close a communication that needs no reply, with the reason on record."""
-    if not reason.strip():
+    reason = input_text.single_line(reason, "--reason")
+    if not reason:
         raise BadInput("say why with --reason (e.g. --reason 'addressed to another State')")
     row = get(session, ref_text)
     move(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from commresp import catalog, communications, mail, store
 from commresp.errors import BadInput, DocumentError, FormRejected, InvalidTransition
-from commresp.rules import deadlines, document_kinds, states
+from commresp.rules import deadlines, document_kinds, input_text, states
 from commresp.workspace import ENQUIRIES, files
 from commresp.workspace.session import Session
 
@@ -224,7 +224,7 @@ def assign(
         raise BadInput("give either --due or --due-in, not both")
     if not agencies:
         raise BadInput("name at least one agency with --agency (see 'commresp agencies')")
-    questions = [q.strip() for q in questions if q.strip()]
+    questions = [input_text.single_line(q, "--question") for q in questions if q.strip()]
     if not questions:
         raise BadInput("give at least one --question, or --questions FILE")
     comm = communications.get(session, ref_text)

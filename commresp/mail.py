@@ -1,4 +1,4 @@
-"""E-mail drafts (.eml) ready to open in a mail client: enquiries, reminders, the reply.
+"""E-mail: drafts (.eml) ready to open in a mail client, and e-mails received.
 
 Built with the standard library's ``email`` package under its SMTP policy, so every line ends
 in CRLF as RFC 5322 §2.1 requires, and headers are encoded (RFC 2047) where they are not
@@ -11,14 +11,21 @@ Wording comes from the ``enquiry_email.<lang>.toml`` templates with ``$name`` pl
 
 :func:`parse_address` is the one reader of an e-mail address typed by a person (agency
 contacts, the profile's addresses): exactly one address, bare or ``Name <addr>``.
+
+An e-mail received (an agency's reply with the form attached) comes from outside: it is
+refused by its size before a byte is read, fed to the parser in pieces, and refused when its
+parts are nested deeper than any mail client makes them (the standard parser recurses once
+per level, and a thousand levels would end in a RecursionError) (:func:`read_received`).
 """
 
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 from collections.abc import Mapping, Sequence
 from email import policy
+from email.feedparser import BytesFeedParser
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -26,7 +33,7 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
-from commresp.errors import BadInput, TemplateError
+from commresp.errors import BadInput, FormRejected, TemplateError
 from commresp.workspace import files
 
 if TYPE_CHECKING:
@@ -34,6 +41,13 @@ if TYPE_CHECKING:
 
 # RFC 5322 with CRLF line ends (the standard library's SMTP policy), 78-character lines.
 POLICY = policy.SMTP
+
+#: What mail servers accept (25 MB is the common limit); anything larger is not mail.
+MAX_EMAIL_BYTES = 25 * 1024 * 1024
+#: Parts inside parts: mail clients nest a handful (a forward of a reply with an attachment);
+#: the standard parser needs a few stack frames per level.
+MAX_NESTING = 40
+_CHUNK = 64 * 1024
 
 # An address commresp writes: an ASCII local part (RFC 5322 atext and dots) and a domain of
 # LDH labels (RFC 1035; an internationalised domain is turned into its IDNA form first).
@@ -151,3 +165,70 @@ def draft(
 def save(message: EmailMessage, path: Path) -> None:
     """Write the message atomically, lines ending in CRLF."""
     files.write_bytes(path, message.as_bytes(policy=POLICY))
+
+
+def read_received(path: Path, *, max_bytes: int = MAX_EMAIL_BYTES) -> tuple[EmailMessage, bytes]:
+    """An e-mail file as received: the parsed message and its bytes (to keep).
+
+    Refuses (:class:`FormRejected`, one line) a file over ``max_bytes`` by its size on disk
+    before reading it, one that grows while it is read, and one whose parts are nested more
+    than :data:`MAX_NESTING` deep.
+    """
+    from commresp.documents.safety import megabytes
+
+    name = path.name
+    size = os.stat(path).st_size
+    if size > max_bytes:
+        raise FormRejected(
+            f"{name}: the e-mail is {megabytes(size)}, more than the {megabytes(max_bytes)} a "
+            "mail server accepts; save the form from the e-mail and import the .docx itself"
+        )
+    _check_nesting(path, name)
+    parser = BytesFeedParser(policy=policy.default)
+    pieces: list[bytes] = []
+    read = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            read += len(chunk)
+            if read > max_bytes:
+                raise FormRejected(
+                    f"{name}: the e-mail grew past {megabytes(max_bytes)} while it was read; "
+                    "save the form from the e-mail and import the .docx itself"
+                )
+            pieces.append(chunk)
+            parser.feed(chunk)
+    try:
+        message = parser.close()
+    except RecursionError:  # deeper than the check below could see (malformed boundaries)
+        raise FormRejected(_too_deep(name)) from None
+    return message, b"".join(pieces)
+
+
+def _too_deep(name: str) -> str:
+    return (
+        f"{name}: the e-mail's parts are nested more than {MAX_NESTING} levels deep, which no "
+        "mail client writes; save the form from the e-mail and import the .docx itself"
+    )
+
+
+def _check_nesting(path: Path, name: str) -> None:
+    """Refuse an e-mail whose multiparts open more than :data:`MAX_NESTING` levels deep,
+    read line by line before the parser sees it: each ``boundary=`` declared in a multipart
+    header opens a level, its closing ``--boundary--`` line closes it."""
+    import re
+
+    declared = re.compile(rb'boundary\s*=\s*(?:"([^"]*)"|([^\s;]+))', re.IGNORECASE)
+    open_boundaries: list[bytes] = []
+    with open(path, "rb") as handle:
+        for line in handle:
+            stripped = line.rstrip(b"\r\n")
+            if stripped.startswith(b"--") and stripped.endswith(b"--"):
+                closing = stripped[2:-2]
+                if closing in open_boundaries:
+                    del open_boundaries[open_boundaries.index(closing) :]
+                    continue
+            found = declared.search(line)
+            if found is not None:
+                open_boundaries.append(found.group(1) or found.group(2))
+                if len(open_boundaries) > MAX_NESTING:
+                    raise FormRejected(_too_deep(name))

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from commresp.errors import BadInput, DocumentError, RedactionLeak
+from commresp.rules import input_text
 from commresp.rules.folding import fold, mixed_scripts, skeleton, skeleton_indexed
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def collect_terms(listed: Iterable[str], texts: Iterable[str]) -> list[str]:
 
 def check_term(term: str) -> str:
     """A term as typed, trimmed; refuses empty and too short ones (BadInput)."""
-    cleaned = " ".join(term.replace("||", "").split())
+    cleaned = " ".join(input_text.single_line(term, "--add").replace("||", "").split())
     key = fold_term(cleaned)
     if not key:
         raise BadInput(f"{term!r} is not a term to hide: give a name, a number or a phrase")

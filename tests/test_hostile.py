@@ -89,16 +89,17 @@ def test_catalog_slugs_that_would_make_bad_paths_are_refused(run, slug):
 
 def test_control_characters_are_escaped_in_terminal_output(run):
     subject = "Red \x1b[31mALERT\x1b[0m\x07 and \u202eevil"
-    run(
-        "register",
-        "AL BEL 1/2025",
-        "--date",
-        "2025-07-22",
-        "--mandate",
-        "torture",
-        "--subject",
-        subject,
+    register = ["register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "torture"]
+    result = run(*register, "--subject", subject, code=2)  # refused at input…
+    assert "--subject must be one line of text; it holds a control character (U+001B)" in (
+        result.stderr
     )
+    # … but a record written before that check (or by another tool) is still shown safely
+    run(*register)
+    db = sqlite3.connect(run.root / "commresp.db")
+    with db:
+        db.execute("update communications set subject = ?", [subject])
+    db.close()
     for args in (["list"], ["status"], ["show", "AL BEL 1/2025"]):
         output = run(*args).output
         assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
@@ -329,3 +330,116 @@ def test_a_form_with_ordinary_fields_is_accepted(run, returned_form, tmp_path):
     document.save(ordinary)
     result = run("answer", "import", str(ordinary))
     assert "stored as revision 1" in result.stdout
+
+
+# --- e-mail and single-line fields (issue 13, class 12) ------------------------------------
+
+
+def _nested_eml(depth: int) -> bytes:
+    """An e-mail whose body is a multipart inside a multipart… ``depth`` times."""
+    lines = ["From: a@x.example", "Subject: deep", "MIME-Version: 1.0"]
+    lines += ['Content-Type: multipart/mixed; boundary="b0"', ""]
+    for i in range(depth):
+        lines += [f"--b{i}", f'Content-Type: multipart/mixed; boundary="b{i + 1}"', ""]
+    lines += [f"--b{depth}", "Content-Type: text/plain", "", "hello", f"--b{depth}--"]
+    lines += [f"--b{i}--" for i in reversed(range(depth))]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def test_an_email_nested_a_thousand_multiparts_deep_gives_one_line(registered, tmp_path):
+    from tests.helpers import db_snapshot, tree
+
+    (tmp_path / "deep.eml").write_bytes(_nested_eml(1000))
+    before, files_before = db_snapshot(registered.root), tree(registered.root)
+    result = registered("answer", "import", str(tmp_path / "deep.eml"), code=1)
+    assert result.stderr.startswith("Error: deep.eml: ") and result.stderr.count("\n") == 1
+    assert "nested" in result.stderr and "Traceback" not in result.output
+    assert db_snapshot(registered.root) == before and tree(registered.root) == files_before
+
+
+def test_a_huge_email_is_refused_by_its_size_before_it_is_read(registered, tmp_path):
+    big = tmp_path / "huge.eml"
+    with open(big, "wb") as handle:
+        handle.truncate(3 * 1024**3)  # sparse: 3 GB that take no room on disk
+    result = registered("answer", "import", str(big), code=1)
+    assert result.stderr.strip() == (
+        "Error: huge.eml: the e-mail is 3072.0 MB, more than the 25.0 MB a mail server "
+        "accepts; save the form from the e-mail and import the .docx itself"
+    )
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "contact@myria.example, other@evil.example",
+        "contact@myria.example,other@evil.example",
+        "contact@myria.example other@evil.example",
+        "contact@myria.example; other@evil.example",
+        "Myria <contact@myria.example>, other@evil.example",
+        "contact@myria.example\r\nBcc: other@evil.example",
+        "not an address",
+    ],
+)
+def test_an_agency_email_is_one_address(run, email):
+    result = run("agencies", "edit", "myria", "--email", email, code=2)
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+
+
+def test_an_agency_email_keeps_its_display_name(run):
+    run("agencies", "edit", "myria", "--email", "Myria contact <contact@myria.example>")
+    [row] = [r for r in run.json("agencies", "myria") if r["slug"] == "myria"]
+    assert row["email"] == "Myria contact <contact@myria.example>"
+    run("register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "torture")
+    run("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Q?")
+    from tests.helpers import read_eml
+
+    message = read_eml(run.root / "correspondence/AL-BEL-1-2025/enquiries/enquiry-myria.eml")
+    assert message["To"] == "Myria contact <contact@myria.example>"
+
+
+LINE_BREAKS = ["Evil\r\nBcc: all@evil.example", "Evil\nname", "Red \x1b[31m", "a\u2028b", "x\x85y"]
+
+
+@pytest.mark.parametrize("bad", LINE_BREAKS)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["agencies", "add", "evil", "--language", "en", "--name-en", "{}"],
+        ["agencies", "edit", "myria", "--name-fr", "{}"],
+        ["mandates", "edit", "torture", "--title-en", "{}"],
+        [
+            "register",
+            "AL BEL 9/2025",
+            "--date",
+            "2025-07-22",
+            "--mandate",
+            "torture",
+            "--subject",
+            "{}",
+        ],
+        [
+            "register",
+            "AL BEL 9/2025",
+            "--date",
+            "2025-07-22",
+            "--mandate",
+            "torture",
+            "--title-en",
+            "torture={}",
+        ],
+        ["edit", "AL BEL 1/2025", "--subject", "{}"],
+        ["assign", "AL BEL 1/2025", "--agency", "myria", "--question", "{}"],
+        ["confidential", "AL BEL 1/2025", "--add", "{}"],
+        ["close", "AL BEL 1/2025", "--reason", "{}"],
+        ["--actor", "{}", "edit", "AL BEL 1/2025", "--summary", "ok"],
+    ],
+    ids=lambda a: " ".join(a[:2]) if isinstance(a, list) else None,
+)
+def test_a_line_break_or_control_character_in_a_single_line_field_is_refused(registered, args, bad):
+    from tests.helpers import db_snapshot, tree
+
+    before, files_before = db_snapshot(registered.root), tree(registered.root)
+    result = registered(*[a.replace("{}", bad) for a in args], code=2)
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.output
+    assert db_snapshot(registered.root) == before and tree(registered.root) == files_before

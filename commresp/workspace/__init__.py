@@ -99,14 +99,16 @@ def find(explicit: str | os.PathLike | None = None, start: Path | None = None) -
 
 def actor(explicit: str | None, profile: Profile | None = None) -> str:
     """Who is acting, for the audit log: --actor, COMMRESP_ACTOR, the profile, the login."""
+    from commresp.rules.input_text import single_line
+
     if explicit:
-        return explicit
+        return single_line(explicit, "--actor")
     if os.environ.get(ENV_ACTOR):
-        return os.environ[ENV_ACTOR]
+        return single_line(os.environ[ENV_ACTOR], ENV_ACTOR)
     if profile is not None:
         name = profile.get("actor.name", "")
         if name:
-            return str(name)
+            return single_line(str(name), "[actor] name in commresp.toml")
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers; the audit log still needs a value
