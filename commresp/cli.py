@@ -8,6 +8,7 @@ that need them, so ``commresp --help`` and ``commresp list`` start fast.
 from __future__ import annotations
 
 import sqlite3
+import sys
 
 import click
 
@@ -23,6 +24,19 @@ class _Failure(click.ClickException):
         self.exit_code = exit_code
 
 
+def undecodable(text: str) -> str | None:
+    """``text`` shown with its undecodable bytes as ``\\xe9``, when it has any, else None.
+
+    Python decodes the command line with the locale's encoding, turning each byte that is not
+    text in it into a lone surrogate ("surrogateescape"): such an argument cannot be stored,
+    printed or written into a document."""
+    if not any("\ud800" <= char <= "\udfff" for char in text):
+        return None
+    encoding = sys.getfilesystemencoding()
+    raw = text.encode(encoding, "surrogateescape")
+    return raw.decode(encoding, "backslashreplace")
+
+
 class CommrespGroup(click.Group):
     """Turns commresp's own errors into one line on stderr instead of a traceback."""
 
@@ -31,6 +45,20 @@ class CommrespGroup(click.Group):
 
         safe_streams()  # a console that cannot show "Łukasz" shows "\u0141ukasz", no traceback
         return super().main(*args, **kwargs)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # Every argument of every command passes here first: refuse, in one line, what the
+        # locale could not decode (a Latin-1 terminal typing into a UTF-8 system).
+        for arg in args:
+            shown = undecodable(arg)
+            if shown is not None:
+                encoding = sys.getfilesystemencoding().upper().replace("UTF8", "UTF-8")
+                raise _Failure(
+                    f"the argument '{shown}' holds bytes that are not text in this system's "
+                    f"encoding ({encoding}); type it again in {encoding} (for a file, rename it)",
+                    2,
+                )
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context):
         try:

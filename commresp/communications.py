@@ -19,7 +19,7 @@ from commresp.errors import BadInput, DuplicateReference, UnknownReference
 from commresp.rules import deadlines, input_text, states
 from commresp.rules import holders as holder_rules
 from commresp.rules.language import holder_title
-from commresp.rules.references import Reference, parse_reference
+from commresp.rules.references import Reference, letter_date_fits, parse_reference
 from commresp.workspace import INCOMING, files
 from commresp.workspace.session import Session
 
@@ -124,12 +124,27 @@ def _mandate_rows(
     return rows
 
 
-def _check_dates(session: Session, letter_date: date, received_on: date) -> None:
+def _check_dates(
+    session: Session,
+    letter_date: date,
+    received_on: date,
+    ref: str,
+    year: int,
+    force: bool,
+) -> None:
+    deadlines.check_day(letter_date, "the letter date")
+    deadlines.check_day(received_on, "the date of receipt")
     if letter_date > session.today:
         raise BadInput(f"the letter date {letter_date} is in the future; check --date")
     if received_on < letter_date:
         raise BadInput(
             f"received on {received_on}, before the letter's date {letter_date}; check --received"
+        )
+    if not force and not letter_date_fits(year, letter_date, received_on):
+        raise BadInput(
+            f"the letter date {letter_date} is outside {year}, the year of {ref} (a letter "
+            f"dated in {year - 1} is taken when registered in January {year}); check --date "
+            "and the reference, or give --force if the letter really is dated so"
         )
 
 
@@ -146,16 +161,19 @@ def register(
     subject: str = "",
     summary: str = "",
     letter: Path | None = None,
+    force: bool = False,
 ) -> dict:
     """Log a new communication; returns it as :func:`show` does.
 
     ``titles_*`` map a mandate's slug to its title as the letter words it in that language.
+    A letter dated outside its reference's year is refused unless ``force``
+    (:func:`commresp.rules.references.letter_date_fits`).
     """
     subject = input_text.single_line(subject, "--subject")
     summary = input_text.multi_line(summary, "--summary")
     ref = parse_ref(session, ref_text)
     received_on = received_on or session.today
-    _check_dates(session, letter_date, received_on)
+    _check_dates(session, letter_date, received_on, str(ref), ref.year, force)
     if letter is not None and not letter.is_file():
         raise BadInput(f"letter file {letter} does not exist")
     db = session.db
@@ -333,6 +351,7 @@ def edit(
     titles_en: Mapping[str, str] | None = None,
     titles_es: Mapping[str, str] | None = None,
     genders: Mapping[str, str] | None = None,
+    force: bool = False,
 ) -> dict:
     """Correct fields of a communication; the audit event keeps the old and new values.
 
@@ -353,7 +372,8 @@ def edit(
             updates[key] = input_text.single_line(str(value), f"--{key.replace('_', '-')}")
     letter_date = date.fromisoformat(str(updates.get("letter_date", row["letter_date"])))
     received = date.fromisoformat(str(updates.get("received_on", row["received_on"])))
-    _check_dates(session, letter_date, received)
+    if "letter_date" in updates or "received_on" in updates:
+        _check_dates(session, letter_date, received, row["ref"], row["year"], force)
     if "letter_date" in updates:
         updates["reply_due"] = deadlines.reply_due(
             letter_date, session.profile.reply_days(row["type"])

@@ -10,6 +10,7 @@ import email.message
 import sqlite3
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -148,8 +149,21 @@ TOKENS = st.sampled_from(
         "%s%n",
         "{{ 7*7 }}",
         "=cmd|' /C calc'!A0",
+        # numbers, dates and text at the limits (issue 13)
+        "99999999999999999999",
+        "-99999999999999999999",
+        "9999-12-31",
+        "0001-01-01",
+        "2019-07-22",
+        "caf\udce9",  # what Python makes of a Latin-1 byte on a UTF-8 command line
+        "Evil\r\nBcc: all@evil.example",
+        "a@x.example,b@y.example",
+        "Myria <contact@myria.example>",
+        "\u202eevil",
+        "Si\u043ebh\u00e1n",
     ]
 )
+TODAYS = st.sampled_from(["2025-08-01", "2025-08-01", "9999-12-30", "0001-01-01", "2999-12-31"])
 
 
 def options_of(command) -> list[str]:
@@ -184,8 +198,11 @@ def test_random_arguments_never_crash_and_failures_change_nothing(registered, da
     args = data.draw(st.lists(pool, max_size=6), label="args")
     if any(a in ("--help",) for a in args):
         return
+    today = data.draw(TODAYS, label="COMMRESP_TODAY")
     before = dump(registered.root)
-    result = CliRunner().invoke(cli, ["-w", str(registered.root), *path, *args])
+    result = CliRunner().invoke(
+        cli, ["-w", str(registered.root), *path, *args], env={"COMMRESP_TODAY": today}
+    )
     assert result.exit_code in (0, 1, 2), (path, args, result.output, result.exception)
     if result.exception is not None:
         assert isinstance(result.exception, SystemExit), (path, args, result.exception)
@@ -443,3 +460,168 @@ def test_a_line_break_or_control_character_in_a_single_line_field_is_refused(reg
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.output
     assert db_snapshot(registered.root) == before and tree(registered.root) == files_before
+
+
+# --- numbers and dates at the limits (issue 13, class 13) ----------------------------------
+
+
+def _integer_options():
+    from tests.helpers import all_commands
+
+    for path, command in all_commands(cli):
+        for param in command.params:
+            if isinstance(param.type, click.types.IntParamType):
+                yield path, param
+
+
+def test_every_integer_option_is_bounded():
+    unbounded = [
+        f"{' '.join(path)} {param.opts[0]}"
+        for path, param in _integer_options()
+        if not isinstance(param.type, click.IntRange)
+        or param.type.min is None
+        or param.type.max is None
+    ]
+    assert unbounded == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--limit", "99999999999999999999"],
+        ["list", "--page", "99999999999999999999"],
+        ["list", "--year", "99999999999999999999"],
+        ["status", "--limit", "99999999999999999999"],
+        [
+            "assign",
+            "AL BEL 1/2025",
+            "--agency",
+            "myria",
+            "--question",
+            "Q?",
+            "--due-in",
+            "99999999999999999999",
+        ],
+        ["draft", "AL BEL 1/2025", "--reuse", "99999999999999999999"],
+        ["search", "x", "--limit", "-99999999999999999999"],
+    ],
+    ids=lambda a: " ".join(a[:1] + a[-2:-1]),
+)
+def test_huge_numbers_give_one_line(registered, args):
+    result = registered(*args, code=2)
+    assert [line for line in result.stderr.splitlines() if line.startswith("Error:")], result
+    assert (
+        "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
+
+
+def _invoke_bytes(root: Path, *args: bytes, env: dict | None = None):
+    """commresp in its own process with arguments as raw bytes (as a terminal set to Latin-1
+    would send them), in a UTF-8 locale."""
+    import os
+    import subprocess
+    import sys
+
+    import commresp
+
+    source = str(Path(commresp.__file__).resolve().parent.parent)
+    environment = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONUTF8": "0", **(env or {})}
+    environment["PYTHONPATH"] = os.pathsep.join([source, os.environ.get("PYTHONPATH", "")])
+    return subprocess.run(
+        [sys.executable, "-m", "commresp", "-w", str(root).encode(), *args],
+        capture_output=True,
+        env=environment,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [b"edit", b"AL BEL 1/2025", b"--subject", b"caf\xe9"],
+        [
+            b"register",
+            b"AL BEL 2/2025",
+            b"--date",
+            b"2025-07-22",
+            b"--mandate",
+            b"torture",
+            b"--subject",
+            b"Traite des \xeatres humains",
+        ],
+        [b"agencies", b"add", b"caf\xe9", b"--name-en", b"x", b"--language", b"en"],
+        [b"search", b"\xe9t\xe9"],
+    ],
+    ids=["edit", "register", "agency slug", "search"],
+)
+def test_undecodable_bytes_in_arguments_give_one_line(registered, args):
+    from tests.helpers import db_snapshot
+
+    before = db_snapshot(registered.root)
+    result = _invoke_bytes(registered.root, *args)
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 2, stderr
+    assert stderr.count("\n") == 1 and stderr.startswith("Error: "), stderr
+    assert "not text in this system's encoding" in stderr and "\\xe" in stderr
+    assert db_snapshot(registered.root) == before
+
+
+@pytest.mark.parametrize("today", ["9999-12-30", "9999-12-31", "0001-01-01"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["status"],
+        ["register", "AL BEL 2/2025", "--date", "2025-07-22", "--mandate", "torture"],
+        ["assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Q?"],
+        ["overdue"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_today_at_the_limits_gives_one_line(registered, monkeypatch, today, args):
+    monkeypatch.setenv("COMMRESP_TODAY", today)
+    result = registered(*args, code=1)
+    assert result.stderr.startswith("Error: COMMRESP_TODAY=") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("given", ["9999-12-31", "9999-12-01", "0001-01-01", "1900-01-01"])
+@pytest.mark.parametrize("option", ["--date", "--received"])
+def test_dates_at_the_limits_give_one_line(registered, given, option):
+    args = ["register", "AL BEL 2/2025", "--mandate", "torture", "--date", "2025-07-22"]
+    result = registered(*args, option, given, code=2)
+    assert [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert "between 1990-01-01 and 2999-12-31" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "letter_date, received, allowed",
+    [
+        ("2019-07-22", "2025-07-24", False),  # six years before its reference's year
+        ("2023-12-30", "2025-01-06", False),  # two years before, even in January
+        ("2024-12-30", "2025-01-06", True),  # the year before, registered in January
+        ("2024-12-30", "2025-02-03", False),
+        ("2025-01-02", "2025-01-03", True),
+    ],
+)
+def test_a_letter_dated_outside_its_references_year_needs_force(
+    registered, letter_date, received, allowed
+):
+    from tests.helpers import db_snapshot
+
+    args = ["register", "AL BEL 2/2025", "--mandate", "torture"]
+    args += ["--date", letter_date, "--received", received]
+    if allowed:
+        registered(*args)
+        return
+    before = db_snapshot(registered.root)
+    result = registered(*args, code=2)
+    assert f"the letter date {letter_date} is outside 2025, the year of AL BEL 2/2025" in (
+        result.stderr
+    )
+    assert "--force" in result.stderr and result.stderr.count("\n") == 1
+    assert db_snapshot(registered.root) == before
+    registered(*args, "--force")
+    result = registered("edit", "AL BEL 2/2025", "--date", "2018-01-01", code=2)
+    assert "--force" in result.stderr
+    registered("edit", "AL BEL 2/2025", "--date", "2018-01-01", "--force")

@@ -8,6 +8,8 @@ from datetime import date
 
 import click
 
+from commresp.rules.deadlines import FIRST_DAY, LAST_DAY
+
 
 def pass_session(func: Callable) -> Callable:
     """Open the workspace (lazily) and pass it as the first argument."""
@@ -36,8 +38,22 @@ def json_option(func: Callable) -> Callable:
     )
 
 
+# Every number an option takes is bounded, so that no value reaches SQLite's integers or
+# Python's dates out of range (one "Error:" line instead of a traceback).
+#: Rows of a listing.
+ROWS = click.IntRange(1, 100_000)
+#: Pages of a listing (at most ROWS rows each: the offset stays far inside SQLite's integers).
+PAGE = click.IntRange(1, 1_000_000_000)
+#: A year of a reference or a report.
+YEAR = click.IntRange(FIRST_DAY.year, LAST_DAY.year)
+#: A number of working days (a year of them at most).
+WORKING_DAYS = click.IntRange(1, 260)
+#: The id of a row in the record (far inside SQLite's integers).
+ROW_ID = click.IntRange(1, 999_999_999_999)
+
+
 class DateType(click.ParamType):
-    """A calendar date written YYYY-MM-DD."""
+    """A calendar date written YYYY-MM-DD, within the days commresp works with."""
 
     name = "YYYY-MM-DD"
 
@@ -45,11 +61,14 @@ class DateType(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value).strip())
+            day = date.fromisoformat(str(value).strip())
         except ValueError:
             self.fail(
                 f"{value!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-07-22", param, ctx
             )
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.fail(f"{day} must be between {FIRST_DAY} and {LAST_DAY}", param, ctx)
+        return day
 
 
 DATE = DateType()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import DATE, json_option, pairs_option, pass_session, warn
+from commresp.commands import DATE, PAGE, ROWS, YEAR, json_option, pairs_option, pass_session, warn
 from commresp.commands.completion import MANDATE, REF, STATUS
 from commresp.commands.output import clean, emit_json, key_values, table
 
@@ -60,6 +60,12 @@ NARROW = {
     "show them and ask before registering; options given override what it finds.",
 )
 @click.option("--yes", is_flag=True, help="With --from-letter: register without asking.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Register a letter dated outside its reference's year (or the year before, for a "
+    "letter registered in January).",
+)
 @json_option
 @pass_session
 def register(
@@ -76,6 +82,7 @@ def register(
     letter,
     from_letter,
     yes,
+    force,
     as_json,
 ):
     """Log a communication received from the Special Procedures.
@@ -122,6 +129,7 @@ def register(
         subject=subject,
         summary=summary,
         letter=letter,
+        force=force,
     )
     if as_json:
         emit_json(result)
@@ -239,12 +247,10 @@ def event_summary(details: dict, width: int = 90) -> str:
 
 @click.command(name="list")
 @click.option("--status", type=STATUS, help="Only communications in this state (e.g. enquiring).")
-@click.option("--year", type=int, help="Only references of this year.")
+@click.option("--year", type=YEAR, help="Only references of this year.")
 @click.option("--mandate", type=MANDATE, help="Only communications signed by this mandate.")
-@click.option(
-    "--limit", type=click.IntRange(1), default=50, show_default=True, help="Rows per page."
-)
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--limit", type=ROWS, default=50, show_default=True, help="Rows per page.")
+@click.option("--page", type=PAGE, default=1, show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Every row, no paging.")
 @json_option
 @pass_session
@@ -281,7 +287,7 @@ def list_(session, status, year, mandate, limit, page, show_all, as_json):
 @click.command()
 @click.option(
     "--limit",
-    type=click.IntRange(1),
+    type=ROWS,
     default=50,
     show_default=True,
     help="Show at most this many open communications.",
@@ -341,6 +347,7 @@ def summary_line(board: dict) -> str:
 @pairs_option("--title-en", "Correct a mandate's English title as the letter words it.")
 @pairs_option("--title-es", "Correct a mandate's Spanish title as the letter words it.")
 @pairs_option("--gender", "Correct a holder's gender: SLUG=f or SLUG=m.")
+@click.option("--force", is_flag=True, help="Accept a letter date outside the reference's year.")
 @json_option
 @pass_session
 def edit(
@@ -354,6 +361,7 @@ def edit(
     title_en,
     title_es,
     gender,
+    force,
     as_json,
 ):
     """Correct a communication; the audit log keeps the old values.
@@ -377,6 +385,7 @@ def edit(
         titles_en=title_en,
         titles_es=title_es,
         genders=gender,
+        force=force,
     )
     if as_json:
         emit_json(result)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import DATE, json_option, pass_session
+from commresp.commands import DATE, ROW_ID, json_option, pass_session
 from commresp.commands.completion import REF
 from commresp.commands.output import emit_json
 from commresp.rules.document_kinds import REPLY_LANGUAGES
@@ -45,7 +45,7 @@ def _read(path: Path | None) -> str:
 @click.option(
     "--reuse",
     multiple=True,
-    type=int,
+    type=ROW_ID,
     metavar="ID",
     help="Add a paragraph of an earlier response (see 'commresp precedents'). Repeatable.",
 )

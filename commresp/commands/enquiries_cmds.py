@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import DATE, json_option, pass_session, warn
+from commresp.commands import DATE, WORKING_DAYS, json_option, pass_session, warn
 from commresp.commands.completion import AGENCY, REF
 from commresp.commands.output import clean, emit_json, table
 
@@ -42,7 +42,7 @@ def warn_no_address(agencies: list[str]) -> None:
 @click.option("--due", type=DATE, help="Due date for the answers.")
 @click.option(
     "--due-in",
-    type=int,
+    type=WORKING_DAYS,
     metavar="N",
     help="Due in N working days of the mission's State (weekends and public holidays skipped).",
 )

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import pass_session
+from commresp.commands import YEAR, pass_session
 from commresp.commands.output import clean, emit_json, table
 
 
 @click.command()
 @click.option(
     "--year",
-    type=click.IntRange(1990, 2999),
+    type=YEAR,
     help="Letters dated in this year (default: this year).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")

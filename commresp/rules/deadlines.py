@@ -13,6 +13,25 @@ from collections.abc import Container
 from datetime import date, timedelta
 from functools import lru_cache
 
+from commresp.errors import BadInput
+from commresp.rules.references import FIRST_YEAR
+
+# The days commresp works with: from the first year a reference may have to the last one a
+# report may ask for.  Every date typed or set (COMMRESP_TODAY) is inside, so that adding a
+# reply period or counting working days never leaves what Python's dates can hold.
+FIRST_DAY = date(FIRST_YEAR, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+#: The longest reply period or count of working days the profile may set.
+MAX_PERIOD_DAYS = 366
+
+
+def check_day(day: date, what: str) -> date:
+    """``day``, or :class:`BadInput` when it is outside :data:`FIRST_DAY`..:data:`LAST_DAY`."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadInput(f"{what} {day.isoformat()} must be between {FIRST_DAY} and {LAST_DAY}")
+    return day
+
+
 # The agency deadline rule's defaults, when the profile does not set them: answers are
 # due 10 working days before the reply date (time for the drafter to assemble them), but an
 # agency always gets at least 5 working days.

@@ -114,6 +114,18 @@ class OutgoingReference:
 _OUTGOING = re.compile(r"^\s*(?P<prefix>.*?\S)\s+(?P<year>\d{4})\s*/\s*(?P<number>\d{1,6})\s*$")
 
 
+def letter_date_fits(year: int, letter_date: date, received_on: date) -> bool:
+    """Whether a letter's date fits the year of its reference (``N/YYYY``).
+
+    OHCHR numbers a communication in the year it is sent, so the letter is dated in that year;
+    one dated the year before is accepted only when it was registered (received) in January
+    of the reference's year: a letter dated 30 December and numbered in the new year.
+    """
+    if letter_date.year == year:
+        return True
+    return letter_date.year == year - 1 and (received_on.year, received_on.month) == (year, 1)
+
+
 def parse_outgoing(text: str) -> OutgoingReference:
     """Parse an outgoing reference such as ``GP/CC 2025/210``."""
     match = _OUTGOING.match(text or "")

@@ -90,7 +90,7 @@ class Profile:
         """Days from the letter date to the reply date for a letter type (default 60)."""
         periods = self.get("deadlines.reply_days", {})
         value = periods.get(letter_type, periods.get("default", 60))
-        if not isinstance(value, int) or value < 1:
+        if not isinstance(value, int) or not 1 <= value <= deadlines.MAX_PERIOD_DAYS:
             raise WorkspaceError(
                 f"{self.path.name}: deadlines.reply_days.{letter_type} must be a whole number "
                 "of days, e.g. 60"
@@ -101,12 +101,15 @@ class Profile:
         """A number of working days under ``[deadlines]`` (``agency_margin_working_days``…)."""
         value = self.get(f"deadlines.{key}", default)
         try:
-            return int(value)
+            days = int(value)
         except (TypeError, ValueError):
+            days = -1
+        if not 0 <= days <= deadlines.MAX_PERIOD_DAYS:
             raise WorkspaceError(
-                f"{self.path.name}: deadlines.{key} must be a whole number of working days, "
-                f"e.g. {default}"
-            ) from None
+                f"{self.path.name}: deadlines.{key} must be a whole number of working days "
+                f"from 0 to {deadlines.MAX_PERIOD_DAYS}, e.g. {default}"
+            )
+        return days
 
     @property
     def agency_margin(self) -> int:

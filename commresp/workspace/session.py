@@ -62,10 +62,18 @@ def today() -> date:
     value = os.environ.get(ENV_TODAY)
     if not value:
         return date.today()
+    from commresp.rules.deadlines import FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise WorkspaceError(f"{ENV_TODAY}={value!r} is not a date like 2025-10-10") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise WorkspaceError(
+            f"{ENV_TODAY}={value} is outside the days commresp works with ({FIRST_DAY} to "
+            f"{LAST_DAY}); unset it or give a date in between"
+        )
+    return day
 
 
 def open_session(explicit_workspace: str | None = None, actor: str | None = None) -> Session:
