@@ -636,7 +636,13 @@ def test_a_code_page_console_shows_every_name_without_a_traceback(encoding, run)
 
 def test_json_escapes_control_and_bidi_characters_as_the_text_does(run):
     subject = "Evil \u202eredro\u202c \x9b31m and \x7f, Łukasz"
-    run(*REGISTER_AL_BEL_1_2025[:-1], subject)
+    # such a subject is refused at input (rules/input_text.py); one written into the record
+    # before that check, or by another tool, must still be printed safely
+    run(*REGISTER_AL_BEL_1_2025)
+    db = sqlite3.connect(run.root / "commresp.db")
+    with db:
+        db.execute("update communications set subject = ?", [subject])
+    db.close()
     raw = run("show", REF, "--json").stdout
     assert raw.isascii()
     assert "\\u202e" in raw and "\\u009b" in raw and "\\u007f" in raw
