@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from commresp.errors import BadInput
-from commresp.rules.references import FIRST_YEAR
 
-# The days commresp works with: from the first year a reference may have to the last one a
-# report may ask for.  Every date typed or set (COMMRESP_TODAY) is inside, so that adding a
-# reply period or counting working days never leaves what Python's dates can hold.
-FIRST_DAY = date(FIRST_YEAR, 1, 1)
+# The days commresp works with: from the first year a reference may have (Special Procedures
+# communications have been public since 2011; earlier references exist in archives) to the
+# last one a report may ask for.  Every date typed or set (COMMRESP_TODAY) is inside, so that
+# adding a reply period or counting working days never leaves what Python's dates can hold.
+FIRST_DAY = date(1990, 1, 1)
 LAST_DAY = date(2999, 12, 31)
 #: The longest reply period or count of working days the profile may set.
 MAX_PERIOD_DAYS = 366

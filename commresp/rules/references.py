@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from commresp.errors import BadReference
+from commresp.rules.deadlines import FIRST_DAY
 
 DEFAULT_TYPES = ("AL", "UA", "OL")
 DEFAULT_OTHER_ADDRESSEES = ("OTH",)
-# Special Procedures communications have been public since 2011; earlier references exist in
-# archives, so accept anything from 1990 and at most one year ahead of today.
-FIRST_YEAR = 1990
+# Accept any year from the first of the days commresp works with, and at most one year ahead
+# of today.
+FIRST_YEAR = FIRST_DAY.year
 
 # Loose input: any mix of spaces, hyphens, underscores, dots or slashes between the parts,
 # leading zeros in the number, any case: "al bel 1/2025", "AL-BEL-1-2025", "AL BEL 01/2025".
