@@ -6,14 +6,16 @@ a new header ("Bcc: …") or a new row, and a control character recolours a term
 are refused, with one line saying what and where, when they hold:
 
 - a line break of any kind (CR, LF, NEL U+0085, LINE/PARAGRAPH SEPARATOR U+2028/U+2029);
-- any other control character (C0, DEL, C1), a tab included;
+- any other control character (C0, DEL, C1), except a tab: it is white space in an e-mail
+  header, shown as a space in a table and quoted in a CSV, and text pasted from a spreadsheet
+  holds some;
 - a bidi embedding or override (U+202A–U+202E), which reorders what a reader sees
   ("Trojan Source"); the marks Arabic and Hebrew text need (U+200E, U+200F) and the isolates
   (U+2066–U+2069) are accepted;
 - a lone surrogate, what Python makes of bytes that are not text in the locale's encoding.
 
 *Multi-line* fields (a summary, notes, an answer typed with ``--text``) may hold line breaks
-(CR LF and CR become LF) and tabs, and nothing else of the above.
+(CR LF and CR become LF) too, and nothing else of the above.
 
 E-mail addresses are read by :func:`commresp.mail.parse_address` (one address, ``Name <addr>``
 keeps its name).
@@ -27,7 +29,7 @@ import unicodedata
 from commresp.errors import BadInput
 
 _LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\ud800-\udfff]")
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\ud800-\udfff]")
 _FORBIDDEN_MULTILINE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\ud800-\udfff]"
 )
@@ -42,8 +44,6 @@ def describe(char: str) -> str:
         return f"bytes that are not text in this system's encoding ({code})"
     if "\u202a" <= char <= "\u202e":
         return f"a bidi override ({code}, {unicodedata.name(char, 'bidi control').lower()})"
-    if char == "\t":
-        return f"a tab ({code})"
     return f"a control character ({code})"
 
 
