@@ -15,7 +15,7 @@ from pathlib import Path
 from commresp import catalog, communications, enquiries, store
 from commresp.errors import BadInput, FormRejected
 from commresp.rules import input_text
-from commresp.workspace import ANSWERS, files
+from commresp.workspace import ANSWERS, files, staging
 from commresp.workspace.session import Session
 
 TEXT_SUFFIXES = (".md", ".txt")
@@ -68,82 +68,75 @@ def _store(
     source_name: str,
     extra: Sequence[tuple[str, bytes]] = (),
 ) -> Imported:
-    """Add a revision unless this file (or this exact text) is already the latest answer."""
+    """Add a revision unless this file (or this exact text) is already the latest answer.
+
+    The revision number and the stored file's name are chosen inside the write transaction:
+    of two imports at once, the second waits for the first and becomes the next revision."""
     if not text.strip():
         raise FormRejected(f"{source_name}: no answer was typed in; nothing was stored")
     digest = files.sha256_bytes(data)
-    previous = store.answers_for_enquiry(session.db, enquiry["id"])
-    for answer in previous:
-        if answer["sha256"] == digest:
+    folder = session.workspace.folder(enquiry["slug"], ANSWERS)
+    suffix = Path(files.safe_filename(source_name)).suffix.lower() or ".txt"
+    with staging.transaction(session.db) as staged:
+        previous = store.answers_for_enquiry(session.db, enquiry["id"])
+        for answer in previous:
+            if answer["sha256"] == digest:
+                return Imported(
+                    source_name,
+                    enquiry["ref"],
+                    enquiry["agency"],
+                    answer["revision"],
+                    False,
+                    f"already imported as revision {answer['revision']}; nothing added",
+                )
+        if previous and previous[-1]["text"] == text:
+            rev = previous[-1]["revision"]
             return Imported(
                 source_name,
                 enquiry["ref"],
                 enquiry["agency"],
-                answer["revision"],
+                rev,
                 False,
-                f"already imported as revision {answer['revision']}; nothing added",
+                f"same answers as revision {rev}; nothing added",
             )
-    if previous and previous[-1]["text"] == text:
-        rev = previous[-1]["revision"]
-        return Imported(
-            source_name,
-            enquiry["ref"],
-            enquiry["agency"],
-            rev,
-            False,
-            f"same answers as revision {rev}; nothing added",
-        )
-    revision = (previous[-1]["revision"] if previous else 0) + 1
-    folder = session.workspace.folder(enquiry["slug"], ANSWERS)
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = Path(files.safe_filename(source_name)).suffix.lower() or ".txt"
-    stored = files.new_path(folder, f"{enquiry['agency']}.r{revision}{suffix}")
-    written = [stored]
-    try:
-        with store.transaction(session.db):
-            files.write_bytes(stored, data)
-            for extra_name, extra_data in extra:
-                path = files.new_path(folder, f"{enquiry['agency']}.r{revision}.{extra_name}")
-                files.write_bytes(path, extra_data)
-                written.append(path)
-            store.insert_answer(
-                session.db,
-                {
-                    "enquiry_id": enquiry["id"],
-                    "revision": revision,
-                    "received_on": session.today.isoformat(),
-                    "text": text,
-                    "source_file": source_name,
-                    "stored_file": stored.name,
-                    "sha256": digest,
-                    "actor": session.actor,
-                    "created_at": store.now(),
-                },
-            )
-            store.update_enquiry(session.db, enquiry["id"], {"status": "answered"})
-            details = {
-                "agency": enquiry["agency"],
+        revision = (previous[-1]["revision"] if previous else 0) + 1
+        stored = staged.create(folder, f"{enquiry['agency']}.r{revision}{suffix}", data)
+        for extra_name, extra_data in extra:
+            staged.create(folder, f"{enquiry['agency']}.r{revision}.{extra_name}", extra_data)
+        store.insert_answer(
+            session.db,
+            {
+                "enquiry_id": enquiry["id"],
                 "revision": revision,
-                "file": stored.name,
+                "received_on": session.today.isoformat(),
+                "text": text,
+                "source_file": source_name,
+                "stored_file": stored.name,
                 "sha256": digest,
-            }
-            comm = store.get_communication(session.db, enquiry["ref"])
-            if _all_answered(session, comm):
-                # the last answer moves the communication: the move writes the one event
-                details["communication"] = "answered"
-                communications.move(session, comm, "answered", "answer", details)
-            else:
-                store.add_event(
-                    session.db,
-                    actor=session.actor,
-                    action="answer",
-                    communication_id=enquiry["communication_id"],
-                    details=details,
-                )
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+                "actor": session.actor,
+                "created_at": store.now(),
+            },
+        )
+        store.update_enquiry(session.db, enquiry["id"], {"status": "answered"})
+        details = {
+            "agency": enquiry["agency"],
+            "revision": revision,
+            "file": stored.name,
+            "sha256": digest,
+        }
+        comm = store.get_communication(session.db, enquiry["ref"])
+        if _all_answered(session, comm):
+            # the last answer moves the communication: the move writes the one event
+            details["communication"] = "answered"
+            communications.move(session, comm, "answered", "answer", details)
+        else:
+            store.add_event(
+                session.db,
+                actor=session.actor,
+                action="answer",
+                communication_id=enquiry["communication_id"],
+                details=details,
+            )
     return Imported(
         source_name,
         enquiry["ref"],

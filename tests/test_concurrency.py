@@ -163,3 +163,81 @@ def test_killed_commands_leave_no_partial_file_and_the_next_run_succeeds(run, tm
     )
     run("render", "AL BEL 1/2025", "--lang", "en")
     del TYPED
+
+
+# --- the same enquiry, communication or workspace from several processes at once ------------
+
+# Each process imports commresp first, says it is ready, and waits for the word to go, so that
+# the commands really overlap (starting Python takes longer than the race they run).
+_TOGETHER = """
+import sys
+from commresp.cli import cli
+from commresp.documents import forms, templating  # noqa: F401  (imported before the start)
+print("ready", file=sys.stderr, flush=True)
+sys.stdin.readline()
+cli(sys.argv[1:], prog_name="commresp")
+"""
+
+
+def together(commands: list[list[str]], env: dict) -> list[subprocess.CompletedProcess]:
+    """Run each command in its own process, all starting at the same instant."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _TOGETHER, *command],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in commands
+    ]
+    for proc in procs:
+        assert proc.stderr.readline() == "ready\n"
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        results.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return results
+
+
+def _recorded_answer_files(root: Path) -> list[tuple[int, str]]:
+    db = sqlite3.connect(root / "commresp.db")
+    try:
+        return db.execute("select revision, stored_file from answers order by revision").fetchall()
+    finally:
+        db.close()
+
+
+@pytest.mark.slow
+def test_two_forms_of_one_enquiry_imported_at_once_become_two_revisions(run, tmp_path):
+    from tests.helpers import fill_form
+
+    env = {**os.environ, "COMMRESP_WORKSPACE": str(run.root)}
+    run("register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "trafficking:f")
+    run("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Findings?")
+    form = run.root / "correspondence/AL-BEL-1-2025/enquiries/enquiry-myria.fr.docx"
+    rounds = 6
+    for i in range(rounds):
+        returned = [
+            fill_form(
+                form, tmp_path / f"returned-{i}-{j}.docx", [[("", f"Answer {i}.{j}.", False)]]
+            )
+            for j in (1, 2)
+        ]
+        results = together([["answer", "import", str(path)] for path in returned], env)
+        for result in results:
+            assert result.returncode == 0, result.stderr
+            assert result.stderr == ""
+            assert result.stdout.count("stored as revision") == 1, result.stdout
+        stored = sorted(int(r.stdout.split("stored as revision ")[1].split()[0]) for r in results)
+        assert stored == [2 * i + 1, 2 * i + 2]
+    recorded = _recorded_answer_files(run.root)
+    assert [r for r, _ in recorded] == list(range(1, 2 * rounds + 1))
+    answers = run.root / "correspondence/AL-BEL-1-2025/answers"
+    assert all((answers / name).is_file() for _, name in recorded), recorded
+    assert len({name for _, name in recorded}) == 2 * rounds
+    run("check")

@@ -177,7 +177,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         # the file it replaces), so documents and exports can be shared as usual.  Windows
         # has no os.fchmod before Python 3.13, and its mode bits only mean "read-only".
         if os.name != "nt" and hasattr(os, "fchmod"):
-            os.fchmod(fd, _mode_for(path))
+            os.fchmod(fd, mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
@@ -194,7 +194,9 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def _mode_for(path: Path) -> int:
+def mode_for(path: Path) -> int:
+    """The mode a new version of ``path`` gets: the mode of the file it replaces, or what a
+    plain ``open()`` would give under the current umask."""
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:

@@ -1,0 +1,199 @@
+"""The files of one operation: written first, shown under their final names in a safe order.
+
+An operation that writes files and records them in one database transaction opens both
+with :func:`transaction`, which yields a :class:`Staging`:
+
+- :meth:`Staging.create` writes a *new* file (a stored answer, the backup of a hand-edited
+  draft) under a free name, synced to disk, without ever replacing a file; its name is final
+  at once, so the transaction can record it;
+- :meth:`Staging.replace` writes the next content of a file (a draft, an enquiry form) to a
+  temporary name beside it, synced; :meth:`Staging.publish`, called once the transaction has
+  committed, moves it into place.
+
+If the operation fails before the commit (an error, a full disk, a rollback), what this
+operation created and its temporary files are removed, and nothing else is touched: every
+file that was there before is as it was.  A process killed
+half-way leaves at most temporary files named like :func:`files.atomic_writer`'s
+(``.<name>.<random>.tmp``), which ``commresp check`` reports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from commresp import store
+from commresp.workspace import files
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[Staging]:
+    """One write transaction and the files it records: staged files are moved into place
+    after the commit; on any failure before it, what was written is removed."""
+    staged = Staging()
+    try:
+        with store.transaction(db):
+            yield staged
+    except BaseException:
+        staged.discard()
+        raise
+    staged.publish()
+
+
+class Staging:
+    """Files written for one operation; see the module's docstring for the order."""
+
+    def __init__(self) -> None:
+        self._created: list[Path] = []
+        self._pending: list[tuple[Path, Path]] = []  # (temporary, final)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.discard()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def create(self, folder: Path, name: str, data: bytes) -> Path:
+        """Write ``data`` as a new file ``folder/name`` (or ``stem-2.ext``… if taken), synced;
+        an existing file is never replaced, even one that appears meanwhile."""
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = _temporary(folder / name)
+        try:
+            _write(tmp, folder / name, data)
+            path = _link_new(tmp, folder, name)
+        finally:
+            tmp.unlink(missing_ok=True)
+        self._created.append(path)
+        _sync_folder(folder)
+        return path
+
+    def replace(self, path: Path, data: bytes) -> Path:
+        """Stage ``data`` as the next content of ``path``; returns the temporary file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _temporary(path)
+        self._pending.append((tmp, path))
+        _write(tmp, path, data)
+        return tmp
+
+    def replace_with(self, path: Path, write: Callable[[Path], None]) -> Path:
+        """Stage the next content of ``path``, written by ``write(temporary_path)`` (a writer
+        of its own, such as the .docx builders); returns the temporary file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _temporary(path)
+        self._pending.append((tmp, path))
+        try:
+            write(tmp)
+            os.chmod(tmp, files.mode_for(path))
+            with open(tmp, "rb+") as handle:  # whatever wrote it, it is on disk before use
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise _with_name(exc, path) from None
+        return tmp
+
+    # --- finishing -------------------------------------------------------------------------
+
+    def publish(self) -> list[Path]:
+        """Move every staged file into place (after the transaction that records them)."""
+        self._created = []  # recorded and committed: the workspace's to keep
+        done = []
+        try:
+            while self._pending:
+                tmp, path = self._pending[0]
+                try:
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    raise _with_name(exc, path) from None
+                self._pending.pop(0)
+                done.append(path)
+        finally:
+            self.discard()  # the temporary files not moved, if one move failed
+        for folder in {path.parent for path in done}:
+            _sync_folder(folder)
+        return done
+
+    def discard(self) -> None:
+        """Remove what this operation wrote and did not publish; nothing else."""
+        for tmp, _path in self._pending:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        for path in self._created:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        self._pending = []
+        self._created = []
+
+
+def _temporary(path: Path) -> Path:
+    """A new empty file ``.<name>.<random>.tmp`` beside ``path``, owner-only until written."""
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _with_name(exc, path) from None
+    os.close(fd)
+    return Path(name)
+
+
+def _write(tmp: Path, path: Path, data: bytes) -> None:
+    """``data`` into ``tmp``, flushed and synced, with the mode ``path`` is to have."""
+    try:
+        with open(tmp, "wb") as handle:
+            os.fchmod(handle.fileno(), files.mode_for(path))
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise _with_name(exc, path) from None
+
+
+def _link_new(tmp: Path, folder: Path, name: str) -> Path:
+    """Give the complete file ``tmp`` the first free name of ``name``, ``stem-2.ext``…"""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    n = 1
+    while True:
+        candidate = folder / (name if n == 1 else f"{stem}-{n}.{ext}" if ext else f"{stem}-{n}")
+        try:
+            os.link(tmp, candidate)
+            return candidate
+        except FileExistsError:
+            n += 1
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise _with_name(exc, candidate) from None
+            # no hard links on this file system: claim the name, then fill it
+            try:
+                os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            except FileExistsError:
+                n += 1
+                continue
+            os.replace(tmp, candidate)
+            return candidate
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the folder's new entries durable (POSIX; Windows has no folder handles)."""
+    if os.name == "nt":  # pragma: no cover
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _with_name(exc: OSError, path: Path) -> OSError:
+    """The error with the file it was about, so the message names it."""
+    if exc.filename is None:
+        exc.filename = str(path)
+    return exc
