@@ -19,7 +19,7 @@ from commresp import communications, store
 from commresp.errors import BadInput, DocumentError, InvalidTransition
 from commresp.rules import document_kinds, states
 from commresp.rules.references import OutgoingReference, parse_outgoing
-from commresp.workspace import DRAFTS, files, records
+from commresp.workspace import DRAFTS, files, records, staging
 from commresp.workspace.session import Session
 
 # The documents of a reply and their languages (defined in rules.document_kinds).
@@ -249,95 +249,99 @@ def draft(
     reuse: Sequence[int] = (),
     force: bool = False,
 ) -> list[Draft]:
-    """Write the Markdown drafts of both documents in both languages."""
+    """Write the Markdown drafts of both documents in both languages.
+
+    Everything is read and decided inside the write transaction, so two drafts of one
+    communication run one after the other: the second waits, then reuses the outgoing number
+    the first allocated.  The writes are ordered so that a failure at any point (a full disk)
+    leaves every earlier file as it was: the copies of hand-edited drafts are written and
+    synced first, as new files; the new drafts are staged beside the old ones and replace
+    them only after the transaction has committed.
+    """
     from commresp import redaction
     from commresp.documents import templating
     from commresp.workspace import templates
 
-    comm = communications.get(session, ref_text)
-    states.check_move(comm["ref"], comm["status"], "drafted")
-    waiting = [
-        e["agency"] for e in store.enquiries_for(session.db, comm["id"]) if e["status"] == "open"
-    ]
-    if waiting and not force:
-        asked = len(store.enquiries_for(session.db, comm["id"]))
-        raise InvalidTransition(
-            f"{len(waiting)} of {asked} agencies have not answered: {', '.join(waiting)}; "
-            "use --force to draft anyway"
-        )
-    on = on or session.today
-    if on < date.fromisoformat(comm["letter_date"]):
-        raise BadInput(f"the draft date {on} is before the letter's date {comm['letter_date']}")
-    sections = _sections(session, comm, order) + _reused(session, reuse)
-    targets = [
-        (kind, lang, draft_path(session, comm["slug"], kind, lang))
-        for kind in KINDS
-        for lang in LANGUAGES
-    ]
-    edited = [
-        path
-        for kind, lang, path in targets
-        if _edited_by_hand(session, comm["id"], path, kind, lang)
-    ]
-    if edited and not force:
-        raise DocumentError(
-            f"{edited[0].name} was edited by hand since it was drafted; nothing was changed "
-            "(use --force to draft again, keeping the edited file as a backup)"
-        )
     search = templates.search_path(session.workspace)
     response_language = session.profile.document_language(document_kinds.RESPONSE)
-    written: list[Path] = []
     result: list[Draft] = []
-    try:
-        with store.transaction(session.db):
-            outgoing = allocate_outgoing(session, comm, on.year, outgoing_ref)
-            # terms travel with the text: a reused paragraph brings its case's terms along
-            carried = redaction.carry_terms(
-                session, comm, [s["source"] for s in sections if "source" in s]
+    with staging.transaction(session.db) as staged:
+        comm = communications.get(session, ref_text)
+        states.check_move(comm["ref"], comm["status"], "drafted")
+        asked = store.enquiries_for(session.db, comm["id"])
+        waiting = [e["agency"] for e in asked if e["status"] == "open"]
+        if waiting and not force:
+            raise InvalidTransition(
+                f"{len(waiting)} of {len(asked)} agencies have not answered: "
+                f"{', '.join(waiting)}; use --force to draft anyway"
             )
-            if outgoing != comm["outgoing_ref"]:
-                store.update_communication(session.db, comm["id"], {"outgoing_ref": outgoing})
-            texts = {}
-            for kind, lang, _path in targets:
-                context = template_context(
-                    session,
-                    comm,
-                    lang,
-                    on=on,
-                    outgoing_ref=outgoing,
-                    sections=sections,
-                    opening=opening if lang == response_language else "",
-                    closing=closing if lang == response_language else "",
-                )
-                text = templating.render(document_kinds.template_name(kind, lang), context, search)
-                texts[(kind, lang)] = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-            for kind, lang, path in targets:
-                backup = None
-                if path in edited:
-                    backup = files.new_path(path.parent, f"{kind}.{lang}.edited.md")
-                    files.write_bytes(backup, path.read_bytes())
-                    written.append(backup)
-                files.write_text(path, texts[(kind, lang)])
-                version = records.next_version(session, comm["id"], kind, lang, "md", False)
-                records.record_document(session, comm["id"], kind, lang, version, "md", path)
-                result.append(Draft(kind, lang, path, backup))
-            communications.move(
+        on = on or session.today
+        if on < date.fromisoformat(comm["letter_date"]):
+            raise BadInput(f"the draft date {on} is before the letter's date {comm['letter_date']}")
+        sections = _sections(session, comm, order) + _reused(session, reuse)
+        targets = [
+            (kind, lang, draft_path(session, comm["slug"], kind, lang))
+            for kind in KINDS
+            for lang in LANGUAGES
+        ]
+        edited = [
+            path
+            for kind, lang, path in targets
+            if _edited_by_hand(session, comm["id"], path, kind, lang)
+        ]
+        if edited and not force:
+            raise DocumentError(
+                f"{edited[0].name} was edited by hand since it was drafted; nothing was "
+                "changed (use --force to draft again, keeping the edited file as a backup)"
+            )
+        outgoing = allocate_outgoing(session, comm, on.year, outgoing_ref)
+        # terms travel with the text: a reused paragraph brings its case's terms along
+        carried = redaction.carry_terms(
+            session, comm, [s["source"] for s in sections if "source" in s]
+        )
+        if outgoing != comm["outgoing_ref"]:
+            store.update_communication(session.db, comm["id"], {"outgoing_ref": outgoing})
+        texts = {}
+        for kind, lang, _path in targets:
+            context = template_context(
                 session,
                 comm,
-                "drafted",
-                "draft",
-                {
-                    "date": on.isoformat(),
-                    "outgoing_ref": outgoing,
-                    "sections": [s["agency"] for s in sections],
-                    "backups": [d.backup.name for d in result if d.backup],
-                }
-                | ({"confidential_from": carried} if carried else {}),
+                lang,
+                on=on,
+                outgoing_ref=outgoing,
+                sections=sections,
+                opening=opening if lang == response_language else "",
+                closing=closing if lang == response_language else "",
             )
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+            text = templating.render(document_kinds.template_name(kind, lang), context, search)
+            texts[(kind, lang)] = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+        # 1. each hand-edited draft is copied to a new file, on disk before anything changes
+        backups = {
+            path: staged.create(path.parent, f"{kind}.{lang}.edited.md", path.read_bytes())
+            for kind, lang, path in targets
+            if path in edited
+        }
+        # 2. the new drafts wait beside the old ones until the transaction has committed
+        for kind, lang, path in targets:
+            staged_text = staged.replace(path, texts[(kind, lang)].encode("utf-8"))
+            version = records.next_version(session, comm["id"], kind, lang, "md", False)
+            records.record_document(
+                session, comm["id"], kind, lang, version, "md", path, content=staged_text
+            )
+            result.append(Draft(kind, lang, path, backups.get(path)))
+        communications.move(
+            session,
+            comm,
+            "drafted",
+            "draft",
+            {
+                "date": on.isoformat(),
+                "outgoing_ref": outgoing,
+                "sections": [s["agency"] for s in sections],
+                "backups": [d.backup.name for d in result if d.backup],
+            }
+            | ({"confidential_from": carried} if carried else {}),
+        )
     return result
 
 

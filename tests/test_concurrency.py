@@ -241,3 +241,35 @@ def test_two_forms_of_one_enquiry_imported_at_once_become_two_revisions(run, tmp
     assert all((answers / name).is_file() for _, name in recorded), recorded
     assert len({name for _, name in recorded}) == 2 * rounds
     run("check")
+
+
+@pytest.mark.slow
+def test_two_drafts_of_one_communication_at_once_share_one_outgoing_number(run):
+    env = {**os.environ, "COMMRESP_WORKSPACE": str(run.root)}
+    rounds = 4
+    for i in range(1, rounds + 1):
+        ref = f"AL BEL {i}/2025"
+        run("register", ref, "--date", "2025-07-22", "--mandate", "trafficking:f")
+        run("assign", ref, "--agency", "myria", "--question", "Findings?")
+        run("answer", "add", ref, "--agency", "myria", "--text", f"Answer to {ref}.")
+        results = together([["draft", ref, "--date", "2025-07-31"]] * 2, env)
+        for result in results:
+            assert result.returncode == 0, result.stderr
+            assert result.stderr == ""
+    db = sqlite3.connect(run.root / "commresp.db")
+    outgoing = db.execute("select ref, outgoing_ref from communications order by id").fetchall()
+    # gap-free: the i-th communication drafted has the i-th number of the year
+    assert outgoing == [(f"AL BEL {i}/2025", f"GP/CC 2025/{i}") for i in range(1, rounds + 1)]
+    assert db.execute("select next_number from outgoing_counters where year = 2025").fetchone() == (
+        rounds + 1,
+    )
+    # one event per successful draft, each naming the number the communication kept
+    drafts = db.execute(
+        """select c.outgoing_ref, json_extract(e.details, '$.outgoing_ref')
+           from events e join communications c on c.id = e.communication_id
+           where e.action = 'draft'"""
+    ).fetchall()
+    assert len(drafts) == 2 * rounds
+    assert all(kept == logged for kept, logged in drafts), drafts
+    db.close()
+    run("check")

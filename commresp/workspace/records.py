@@ -31,8 +31,13 @@ def record_document(
     fmt: str,
     path: Path,
     redacted: bool = False,
+    *,
+    content: Path | None = None,
 ) -> int:
-    """Record a draft or rendered file with its sha256, so edits and damage can be seen."""
+    """Record a draft or rendered file with its sha256, so edits and damage can be seen.
+
+    ``content`` is the file to hash when ``path``'s new content is still staged under a
+    temporary name (see :mod:`commresp.workspace.staging`)."""
     return store.insert_document(
         session.db,
         {
@@ -42,7 +47,7 @@ def record_document(
             "version": version,
             "format": fmt,
             "path": str(path.relative_to(session.workspace.root)),
-            "sha256": files.sha256_file(path),
+            "sha256": files.sha256_file(content or path),
             "redacted": int(redacted),
             "actor": session.actor,
             "created_at": store.now(),
