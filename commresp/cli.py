@@ -7,6 +7,7 @@ that need them, so ``commresp --help`` and ``commresp list`` start fast.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import sys
 
@@ -72,7 +73,9 @@ class CommrespGroup(click.Group):
                     "nothing was changed, try again",
                     1,
                 ) from None
-            raise
+            raise _Failure(
+                f"the workspace database reported an error ({exc}); see 'commresp check'", 1
+            ) from None
         except ValueError as exc:
             # the operating system refuses a NUL in a file name before commresp can look at it
             if "null byte" in str(exc) or "NUL" in str(exc):
@@ -83,9 +86,19 @@ class CommrespGroup(click.Group):
 
             if exc.filename and files.is_locked(exc):  # Windows: open in Word, say
                 raise _Failure(files.locked_message(exc.filename, exc), 1) from None
-            if exc.filename:
-                raise _Failure(f"{exc.strerror}: {exc.filename}", 1) from None
-            raise
+            raise _Failure(_os_error_line(exc), 1) from None
+
+
+def _os_error_line(exc: OSError) -> str:
+    """One line for a file the system refused, naming the real cause."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"no space left on the disk{where}; free some space, then run the command again"
+    if exc.errno == errno.EROFS:
+        return f"the disk is read-only{where}; commands that change the workspace cannot run"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied{where}"
+    return f"{exc.strerror or exc}{where}"
 
 
 @click.group(

@@ -40,7 +40,8 @@ def no_progress(what: str, done: int, total: int) -> None:
 class Problem:
     """One thing wrong with a workspace: its kind, where (relative to the root), what to do."""
 
-    kind: str  # database, migrations, pending, missing, altered, unrecorded, leftover, secret
+    kind: str  # database, storage, migrations, pending, missing, altered, unrecorded, leftover,
+    # secret
     path: str
     message: str
 
@@ -85,16 +86,43 @@ def _check_database(ws: Workspace) -> tuple[list[Problem], Record | None]:
     name = ws.db_path.name
     if not ws.db_path.is_file():
         return [Problem("database", name, f"missing; {DB_HINT}")], None
+    disk = _check_disk(ws)
     try:
         db = store.open_unmigrated(ws.db_path)
     except sqlite3.DatabaseError as exc:
-        return [Problem("database", name, f"cannot be opened ({exc}); {DB_HINT}")], None
+        return disk or [_unreadable(name, exc, "cannot be opened")], None
     try:
-        return _inspect(db, name)
+        problems, record = _inspect(db, name)
+        return disk + problems, record
     except sqlite3.DatabaseError as exc:
-        return [Problem("database", name, f"is damaged ({exc}); {DB_HINT}")], None
+        return disk or [_unreadable(name, exc, "is damaged")], None
     finally:
         db.close()
+
+
+def _check_disk(ws: Workspace) -> list[Problem]:
+    """A full or read-only disk: reading works, but every command that writes will fail."""
+    cause = store.disk_problem(ws.db_path)
+    if cause is None:
+        return []
+    return [
+        Problem(
+            "storage",
+            ws.db_path.name,
+            f"{cause}; commands that change the record will fail until it takes writes "
+            "(the record itself is not damaged)",
+        )
+    ]
+
+
+def _unreadable(name: str, exc: sqlite3.DatabaseError, damaged: str) -> Problem:
+    if store.is_damage(exc):
+        return Problem("database", name, f"{damaged} ({exc}); {DB_HINT}")
+    return Problem(
+        "database",
+        name,
+        f"could not be read ({exc}); check the disk, then run 'commresp check' again",
+    )
 
 
 def _inspect(db, name: str) -> tuple[list[Problem], Record | None]:

@@ -5,7 +5,9 @@ the modules behind these names:
 
 - :mod:`~commresp.store.schema`: the connection (WAL, foreign keys, busy timeout; a database
   from a newer commresp is refused), transactions, and the numbered migrations ``m001_…``,
-  applied by sqlite-utils' ``Migrations``; the health checks and copies of the database file.
+  applied by sqlite-utils' ``Migrations``; what a full or read-only disk does to it
+  (``disk_problem``, read-only opening, ``write_refused``); the health checks and copies of
+  the database file.
 - :mod:`~commresp.store.seed`: the catalogs shipped in the package, and how the migrations
   seed a new or upgraded record with them.
 - :mod:`~commresp.store.queries`: the core queries (communications, mandates, catalogs,
@@ -99,14 +101,17 @@ from commresp.store.schema import (
     BUSY_TIMEOUT_MS,
     applied_migrations,
     connect,
+    disk_problem,
     foreign_key_errors,
     integrity_errors,
+    is_damage,
     known_migrations,
     now,
     open_unmigrated,
     pending_migrations,
     transaction,
     vacuum_into,
+    write_refused,
 )
 
 __all__ = [
@@ -132,6 +137,7 @@ __all__ = [
     "count_overdue",
     "count_rendered",
     "decide_clearance",
+    "disk_problem",
     "enquiries_for",
     "enquiry_agencies",
     "events_for",
@@ -148,6 +154,7 @@ __all__ = [
     "insert_enquiry",
     "insert_mandate_holder",
     "integrity_errors",
+    "is_damage",
     "known_migrations",
     "late_agencies",
     "latest_answers",
@@ -187,4 +194,5 @@ __all__ = [
     "upsert_agencies",
     "upsert_mandates",
     "vacuum_into",
+    "write_refused",
 ]

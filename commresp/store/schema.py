@@ -9,6 +9,8 @@ PostgreSQL backend gets its own module beside this one, with the same functions.
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -473,19 +475,37 @@ def now() -> str:
 
 
 def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
-    """Open the workspace database with WAL, foreign keys and a busy timeout, migrated."""
+    """Open the workspace database with WAL, foreign keys and a busy timeout, migrated.
+
+    Where the disk refuses writes (read-only, full, no permission) the database is opened
+    read-only, so that reading commands go on working; a command that writes then fails
+    with the real cause (see :func:`transaction`).
+    """
     if not create and not path.exists():
         raise WorkspaceError(f"{path} is missing; run 'commresp init' to create the workspace")
     conn = None
     try:
-        # isolation_level=None: transactions are explicit (see transaction()), never implicit.
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            conn, cause = _open_read_write(path), None
+        except sqlite3.OperationalError as exc:
+            cause = None if create else disk_problem(path)
+            if cause is None:
+                raise
+            conn = _open_read_only(path, cause, exc)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         # no sqlite-utils plugins are used: skip their discovery (10-15 ms per command)
         db = sqlite_utils.Database(conn, execute_plugins=False)
         # Refuse a newer database before writing anything: switching to WAL rewrites the header.
         _refuse_newer(db)
+        if cause is not None:
+            pending = pending_migrations(db)
+            if pending:
+                raise WorkspaceError(
+                    f"{path.name} must be upgraded by this commresp ({', '.join(pending)}), "
+                    f"which writes to it, but {cause}"
+                )
+            return db
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -493,14 +513,143 @@ def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        raise WorkspaceError(
-            f"{path.name} cannot be opened as a commresp database ({exc}); restore it from a backup"
-        ) from None
+        raise WorkspaceError(_cannot_open(path, exc)) from None
     except BaseException:
         if conn is not None:
             conn.close()
         raise
     return db
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html) that concern the disk
+_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT = 3, 8, 10, 11
+_SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 13, 14, 26
+_DISK_CODES = (_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN)
+# Less free space than this, and a write of a few pages may fail: call the disk full.
+LOW_SPACE_BYTES = 1 << 20
+
+
+def _result_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def disk_problem(path: Path) -> str | None:
+    """Why the disk will not take writes beside ``path`` (a file of the workspace): it is
+    read-only, the user may not write there, or it is full; None when none of these."""
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"the disk holding {folder} is read-only"
+    except (AttributeError, OSError):  # no statvfs on Windows
+        pass
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return f"permission denied: you may not write in {folder}"
+    try:
+        if shutil.disk_usage(folder).free < LOW_SPACE_BYTES:
+            return f"no space left on the disk holding {folder}"
+    except OSError:
+        pass
+    return None
+
+
+def _probe(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """Read the schema: the first read opens the WAL index, where a full or read-only disk
+    shows."""
+    conn.execute("select count(*) from sqlite_master").fetchone()
+    return conn
+
+
+def _open_read_write(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: transactions are explicit (see transaction()), never implicit.
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        return _probe(conn)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _open_read_only(path: Path, cause: str, exc: sqlite3.Error) -> sqlite3.Connection:
+    """The database opened for reading only, on a disk that takes no writes.
+
+    ``mode=ro`` still shares the WAL with other readers; where SQLite cannot even create its
+    index beside the file, ``immutable=1`` reads the file alone, which is the whole record
+    only when no changes wait in the ``-wal`` file.
+    """
+    uri = path.absolute().as_uri()
+    try:
+        return _read_only(sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None))
+    except sqlite3.OperationalError:
+        pass
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise WorkspaceError(
+            f"{path.name} cannot be read: its latest changes are still in {wal.name}, which "
+            f"SQLite reads only by writing beside it, and {cause}"
+        ) from None
+    try:
+        return _read_only(sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None))
+    except sqlite3.OperationalError:
+        raise WorkspaceError(f"{path.name} cannot be read ({exc}): {cause}") from None
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """Whether SQLite says the file itself is damaged or not a database (not the disk)."""
+    return _result_code(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+def _read_only(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """Probed, and marked so that :func:`transaction` refuses to begin on it."""
+    try:
+        _probe(conn).execute("PRAGMA query_only = 1")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _cannot_open(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """What to say when the database cannot be opened: damage only when it is damaged."""
+    code = _result_code(exc)
+    if code in _DISK_CODES:
+        cause = disk_problem(path)
+        if cause:
+            return f"{path.name} cannot be opened: {cause}"
+        if code == _SQLITE_IOERR:
+            return (
+                f"{path.name} could not be read ({exc}): the disk reported an error; check "
+                "the disk, then run the command again"
+            )
+        return f"{path.name} cannot be opened ({exc})"
+    return f"{path.name} cannot be opened as a commresp database ({exc}); restore it from a backup"
+
+
+def _database_file(db: sqlite_utils.Database) -> Path | None:
+    try:
+        name = db.execute("PRAGMA database_list").fetchone()[2]
+    except (sqlite3.Error, TypeError, IndexError):
+        return None
+    return Path(name) if name else None
+
+
+def write_refused(db: sqlite_utils.Database, exc: sqlite3.Error) -> WorkspaceError | None:
+    """The real cause of a write the disk refused (full, read-only, no permission), as a
+    :class:`WorkspaceError`; None for any other error."""
+    code = _result_code(exc)
+    if code not in _DISK_CODES:
+        return None
+    path = _database_file(db)
+    cause = disk_problem(path) if path else None
+    if cause is None:
+        where = f" holding {path.parent}" if path else ""
+        if code == _SQLITE_FULL:
+            cause = f"no space left on the disk{where}"
+        elif code == _SQLITE_READONLY:
+            cause = f"the database is read-only ({exc})"
+        else:
+            return None
+    return WorkspaceError(f"{cause}; nothing was changed")
 
 
 def _refuse_newer(db: sqlite_utils.Database) -> None:
@@ -523,16 +672,30 @@ def _migrate(db: sqlite_utils.Database) -> None:
 
 @contextlib.contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One write transaction per operation; BEGIN IMMEDIATE so writers queue, never deadlock."""
-    db.conn.execute("BEGIN IMMEDIATE")
+    """One write transaction per operation; BEGIN IMMEDIATE so writers queue, never deadlock.
+
+    A write the disk refuses (full, read-only, no permission) is rolled back and raised as a
+    :class:`WorkspaceError` naming the cause; on a database opened read-only (see
+    :func:`connect`) the transaction does not begin."""
+    if db.conn.execute("PRAGMA query_only").fetchone()[0]:
+        path = _database_file(db)
+        cause = (disk_problem(path) if path else None) or "the database was opened read-only"
+        raise WorkspaceError(f"{cause}; nothing was changed")
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise write_refused(db, exc) or exc from None
     try:
         yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
         db.conn.execute("COMMIT")
+    except BaseException as exc:
+        if db.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.conn.execute("ROLLBACK")
+        refused = write_refused(db, exc) if isinstance(exc, sqlite3.OperationalError) else None
+        if refused is not None:
+            raise refused from None
+        raise
 
 
 def known_migrations() -> list[str]:
@@ -553,9 +716,19 @@ def pending_migrations(db: sqlite_utils.Database) -> list[str]:
 def open_unmigrated(path: Path) -> sqlite_utils.Database:
     """Open the database to inspect it: no migration, no change of journal mode, no write.
 
-    Raises ``sqlite3.DatabaseError`` when the file is not a readable SQLite database.
+    On a disk that takes no writes it is opened read-only (see :func:`connect`).  Raises
+    ``sqlite3.DatabaseError`` when the file is not a readable SQLite database.
     """
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn = _open_read_write(path)
+    except sqlite3.OperationalError as exc:
+        cause = disk_problem(path)
+        if cause is None:
+            raise
+        try:
+            conn = _open_read_only(path, cause, exc)
+        except WorkspaceError as refused:
+            raise sqlite3.OperationalError(str(refused)) from None
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return sqlite_utils.Database(conn)
 

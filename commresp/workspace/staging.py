@@ -193,7 +193,7 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _with_name(exc: OSError, path: Path) -> OSError:
-    """The error with the file it was about, so the message names it."""
-    if exc.filename is None:
-        exc.filename = str(path)
+    """The error naming the file the user knows (not its temporary name)."""
+    exc.filename = str(path)
+    exc.filename2 = None
     return exc
