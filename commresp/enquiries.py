@@ -19,7 +19,7 @@ from pathlib import Path
 from commresp import catalog, communications, mail, store
 from commresp.errors import BadInput, DocumentError, FormRejected, InvalidTransition
 from commresp.rules import deadlines, document_kinds, input_text, states
-from commresp.workspace import ENQUIRIES, files
+from commresp.workspace import ENQUIRIES, files, staging
 from commresp.workspace.session import Session
 
 MAC_LENGTH = 24  # hex digits of the HMAC kept in the code: 96 bits, short enough to print
@@ -159,13 +159,19 @@ def _email_values(session: Session, comm: dict, agency: dict, lang: str, due: da
 
 def _write_form_and_mail(
     session: Session,
+    staged: staging.Staging,
     comm: dict,
     mandates: list[dict],
     agency: dict,
     enquiry: dict,
     *,
     reminder: int = 0,
-) -> tuple[Path, Path]:
+) -> tuple[Path, Path, Path]:
+    """Stage the enquiry's form (a fresh one for a new enquiry; for a reminder, only if the
+    form sent is missing) and its e-mail; they are moved into place after the commit.
+
+    Returns the form's and the e-mail's final paths, and the file holding the form's bytes
+    now (its temporary name when it was written, else the form itself)."""
     from commresp.documents import forms
     from commresp.rules import language, wording
     from commresp.workspace import templates
@@ -173,9 +179,11 @@ def _write_form_and_mail(
     lang = enquiry["language"]
     due = date.fromisoformat(enquiry["due_on"])
     folder = session.workspace.folder(comm["slug"], ENQUIRIES)
-    folder.mkdir(parents=True, exist_ok=True)
     form_path = folder / (enquiry["form_file"] or f"enquiry-{agency['slug']}.{lang}.docx")
-    if not form_path.exists():
+    form_now = form_path
+    # a new enquiry always gets a new form: a file under its name can only be a stale one,
+    # left by an assign that failed or was killed
+    if not reminder or not form_path.exists():
         spec = forms.FormSpec(
             language=lang,
             reference=comm["ref"],
@@ -187,11 +195,14 @@ def _write_form_and_mail(
             token=make_token(_secret(session), comm["slug"], agency["slug"], enquiry["id"]),
             header_lines=session.profile.get("mission.letterhead", []),
         )
-        forms.write_form(
+        form_now = staged.replace_with(
             form_path,
-            spec,
-            base=templates.find("letterhead.docx", session.workspace),
-            templates_dirs=templates.search_path(session.workspace),
+            lambda tmp: forms.write_form(
+                tmp,
+                spec,
+                base=templates.find("letterhead.docx", session.workspace),
+                templates_dirs=templates.search_path(session.workspace),
+            ),
         )
     name = document_kinds.wording_name(document_kinds.ENQUIRY_EMAIL, lang)
     text = templates.load_toml(name, session.workspace)
@@ -202,12 +213,27 @@ def _write_form_and_mail(
         sender=mail.mission_sender(session.profile, lang),
         subject=mail.fill(text[f"{kind}subject"], values, name),
         body=mail.fill(text[f"{kind}body"], values, name),
-        attachments=[form_path],
+        attachments=[(form_path.name, form_now.read_bytes())],
     )
+    # the name is this enquiry's (or this reminder's) alone: a file under it is stale
     suffix = f".reminder-{reminder}" if reminder else ""
-    mail_path = files.new_path(folder, f"enquiry-{agency['slug']}{suffix}.eml")
-    mail.save(message, mail_path)
-    return form_path, mail_path
+    mail_path = folder / f"enquiry-{agency['slug']}{suffix}.eml"
+    staged.replace(mail_path, mail.as_bytes(message))
+    return form_path, mail_path, form_now
+
+
+def _askable(session: Session, ref_text: str, slugs: Sequence[str]) -> dict:
+    """The communication, if it may be asked of these agencies (none of them asked yet)."""
+    comm = communications.get(session, ref_text)
+    states.check_move(comm["ref"], comm["status"], "enquiring")
+    already = store.enquiry_agencies(session.db, comm["id"])
+    twice = [s for s in slugs if s in already]
+    if twice:
+        raise InvalidTransition(
+            f"{', '.join(twice)} already asked about {comm['ref']}; chase with "
+            f"'commresp remind \"{comm['ref']}\" --agency {twice[0]}'"
+        )
+    return comm
 
 
 def assign(
@@ -227,17 +253,9 @@ def assign(
     questions = [input_text.single_line(q, "--question") for q in questions if q.strip()]
     if not questions:
         raise BadInput("give at least one --question, or --questions FILE")
-    comm = communications.get(session, ref_text)
-    states.check_move(comm["ref"], comm["status"], "enquiring")
     slugs = list(dict.fromkeys(a.strip().lower() for a in agencies))
     rows = [catalog.agency(session.db, slug) for slug in slugs]
-    already = store.enquiry_agencies(session.db, comm["id"])
-    twice = [s for s in slugs if s in already]
-    if twice:
-        raise InvalidTransition(
-            f"{', '.join(twice)} already asked about {comm['ref']}; chase with "
-            f"'commresp remind \"{comm['ref']}\" --agency {twice[0]}'"
-        )
+    comm = _askable(session, ref_text, slugs)
     if due_in is not None:
         if due_in < 1:
             raise BadInput("--due-in must be at least 1 working day")
@@ -249,69 +267,64 @@ def assign(
     # an agency due after the reply date is allowed (a late reply is still a reply): said
     after_reply = deadlines.days_after(due, date.fromisoformat(comm["reply_due"]))
     mandates = store.communication_mandates(session.db, comm["id"])
-    written: list[Path] = []
     created = []
-    try:
-        with store.transaction(session.db):
-            for agency in rows:
-                enquiry = {
-                    "communication_id": comm["id"],
+    # the forms and e-mails are staged, and moved into place once the enquiries are recorded
+    with staging.transaction(session.db) as staged:
+        comm = _askable(session, ref_text, slugs)  # again, now that no one else is writing
+        for agency in rows:
+            enquiry = {
+                "communication_id": comm["id"],
+                "agency": agency["slug"],
+                "language": agency["language"],
+                "questions": json.dumps(questions, ensure_ascii=False),
+                "sent_on": session.today.isoformat(),
+                "due_on": due.isoformat(),
+                "status": "open",
+                "form_file": None,
+                "reminders": 0,
+                "created_at": store.now(),
+            }
+            enquiry["id"] = store.insert_enquiry(session.db, enquiry)
+            form_path, mail_path, form_now = _write_form_and_mail(
+                session, staged, comm, mandates, agency, enquiry
+            )
+            store.update_enquiry(
+                session.db,
+                enquiry["id"],
+                {"form_file": form_path.name, "email_file": mail_path.name},
+            )
+            created.append(
+                {
                     "agency": agency["slug"],
                     "language": agency["language"],
-                    "questions": json.dumps(questions, ensure_ascii=False),
-                    "sent_on": session.today.isoformat(),
                     "due_on": due.isoformat(),
-                    "status": "open",
-                    "form_file": None,
-                    "reminders": 0,
-                    "created_at": store.now(),
+                    "reply_due": comm["reply_due"],
+                    "days_after_reply": after_reply,
+                    "form": str(form_path),
+                    "email": str(mail_path),
+                    "to": agency.get("email") or "",
+                    "form_sha256": files.sha256_file(form_now),
                 }
-                enquiry["id"] = store.insert_enquiry(session.db, enquiry)
-                form_path, mail_path = _write_form_and_mail(
-                    session, comm, mandates, agency, enquiry
-                )
-                written += [form_path, mail_path]
-                store.update_enquiry(
-                    session.db,
-                    enquiry["id"],
-                    {"form_file": form_path.name, "email_file": mail_path.name},
-                )
-                created.append(
-                    {
-                        "agency": agency["slug"],
-                        "language": agency["language"],
-                        "due_on": due.isoformat(),
-                        "reply_due": comm["reply_due"],
-                        "days_after_reply": after_reply,
-                        "form": str(form_path),
-                        "email": str(mail_path),
-                        "to": agency.get("email") or "",
-                        "form_sha256": files.sha256_file(form_path),
-                    }
-                )
-            # one audit event per operation, however many agencies it asked
-            communications.move(
-                session,
-                comm,
-                "enquiring",
-                "assign",
-                {
-                    "due_on": due.isoformat(),
-                    "questions": questions,
-                    "enquiries": [
-                        {
-                            k: Path(v).name if k in ("form", "email") else v
-                            for k, v in item.items()
-                            if k not in ("to", "reply_due", "days_after_reply")
-                        }
-                        for item in created
-                    ],
-                },
             )
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+        # one audit event per operation, however many agencies it asked
+        communications.move(
+            session,
+            comm,
+            "enquiring",
+            "assign",
+            {
+                "due_on": due.isoformat(),
+                "questions": questions,
+                "enquiries": [
+                    {
+                        k: Path(v).name if k in ("form", "email") else v
+                        for k, v in item.items()
+                        if k not in ("to", "reply_due", "days_after_reply")
+                    }
+                    for item in created
+                ],
+            },
+        )
     return created
 
 
@@ -386,32 +399,25 @@ def remind(
     if dry_run or not due:
         return [_reminder(session, e, None) for e in due]
     mandates = store.communication_mandates(session.db, comm["id"])
-    written: list[Path] = []
     result = []
-    try:
-        with store.transaction(session.db):
-            for enquiry in due:
-                entry = catalog.agency(session.db, enquiry["agency"])
-                count = enquiry["reminders"] + 1
-                _, mail_path = _write_form_and_mail(
-                    session, comm, mandates, entry, enquiry, reminder=count
-                )
-                written.append(mail_path)
-                store.update_enquiry(
-                    session.db,
-                    enquiry["id"],
-                    {"reminders": count, "last_reminded_on": today},
-                )
-                result.append(_reminder(session, enquiry, mail_path))
-            store.add_event(
-                session.db,
-                actor=session.actor,
-                action="remind",
-                communication_id=comm["id"],
-                details={"reminders": [{**r, "email": Path(r["email"]).name} for r in result]},
+    with staging.transaction(session.db) as staged:
+        for enquiry in due:
+            entry = catalog.agency(session.db, enquiry["agency"])
+            count = enquiry["reminders"] + 1
+            _, mail_path, _ = _write_form_and_mail(
+                session, staged, comm, mandates, entry, enquiry, reminder=count
             )
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+            store.update_enquiry(
+                session.db,
+                enquiry["id"],
+                {"reminders": count, "last_reminded_on": today},
+            )
+            result.append(_reminder(session, enquiry, mail_path))
+        store.add_event(
+            session.db,
+            actor=session.actor,
+            action="remind",
+            communication_id=comm["id"],
+            details={"reminders": [{**r, "email": Path(r["email"]).name} for r in result]},
+        )
     return result

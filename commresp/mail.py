@@ -135,12 +135,13 @@ def draft(
     sender: str | Address | None,
     subject: str,
     body: str,
-    attachments: Sequence[Path] = (),
+    attachments: Sequence[Path | tuple[str, bytes]] = (),
 ) -> EmailMessage:
     """An unsent message (X-Unsent: 1 makes Outlook and Thunderbird open it as a draft).
 
     ``to`` and ``sender`` may be empty (the drafter fills them in the mail client); the
-    subject is one line whatever the template gave.
+    subject is one line whatever the template gave.  Each attachment is a file, or a
+    (name, bytes) pair for a file not yet in place.
     """
     message = EmailMessage(policy=POLICY)
     if to:
@@ -153,18 +154,22 @@ def draft(
     message["X-Unsent"] = "1"
     # quoted-printable keeps every line short and 7-bit, whatever the language
     message.set_content(body, cte=None if body.isascii() else "quoted-printable")
-    for path in attachments:
-        kind, _ = mimetypes.guess_type(path.name)
+    for item in attachments:
+        name, data = (item.name, item.read_bytes()) if isinstance(item, Path) else item
+        kind, _ = mimetypes.guess_type(name)
         maintype, subtype = (kind or "application/octet-stream").split("/", 1)
-        message.add_attachment(
-            path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name
-        )
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return message
+
+
+def as_bytes(message: EmailMessage) -> bytes:
+    """The message as it is saved: lines ending in CRLF."""
+    return message.as_bytes(policy=POLICY)
 
 
 def save(message: EmailMessage, path: Path) -> None:
     """Write the message atomically, lines ending in CRLF."""
-    files.write_bytes(path, message.as_bytes(policy=POLICY))
+    files.write_bytes(path, as_bytes(message))
 
 
 def read_received(path: Path, *, max_bytes: int = MAX_EMAIL_BYTES) -> tuple[EmailMessage, bytes]:

@@ -18,8 +18,9 @@ from pathlib import Path
 from commresp import store
 from commresp.workspace import SECRET_NAME, Workspace, files, protection
 
-# Folders of a communication where every file must be on record.
-RECORDED_FOLDERS = ("out", "answers")
+# Folders of a communication where every file must be on record: a stray form in enquiries/
+# (left by an assign that failed) would otherwise be taken for the one sent.
+RECORDED_FOLDERS = ("out", "answers", "enquiries")
 # What files.atomic_writer leaves behind when a write is interrupted: ".<name>.<random>.tmp".
 LEFTOVER = re.compile(r"^\..+\.tmp$")
 # The e-mail an answer came in, kept next to its revision: "<agency>.r<N>.eml" (or "-2.eml").
@@ -80,6 +81,7 @@ class Record:
     answers: list[dict]
     enquiries: list[dict]
     emails: list[dict]
+    reminders: list[dict]
 
 
 def _check_database(ws: Workspace) -> tuple[list[Problem], Record | None]:
@@ -170,13 +172,15 @@ def _inspect(db, name: str) -> tuple[list[Problem], Record | None]:
     return problems, read_record(db)
 
 
-def read_record(db) -> Record:
-    """The files the database records, read in one go."""
+def read_record(db, slug: str | None = None) -> Record:
+    """The files the database records, read in one go: of every communication, or of the
+    one whose folder is ``correspondence/<slug>``."""
     return Record(
-        documents=store.recorded_documents(db),
-        answers=store.recorded_answer_files(db),
-        enquiries=store.recorded_enquiry_files(db),
-        emails=store.recorded_reply_emails(db),
+        documents=store.recorded_documents(db, slug),
+        answers=store.recorded_answer_files(db, slug),
+        enquiries=store.recorded_enquiry_files(db, slug),
+        emails=store.recorded_reply_emails(db, slug),
+        reminders=store.recorded_reminder_emails(db, slug),
     )
 
 
@@ -262,7 +266,15 @@ def _check_recorded(
                     f"correspondence/{enquiry['slug']}/enquiries/{enquiry[column]}",
                     None,
                     f"{what} for {enquiry['agency']} on {enquiry['ref']}",
+                    f"{RESTORE_HINT}; 'commresp remind' writes the form again when it chases "
+                    f"{enquiry['agency']}",
                 )
+    for reminder in record.reminders:
+        check(
+            f"correspondence/{reminder['slug']}/enquiries/{reminder['email']}",
+            None,
+            f"reminder e-mail for {reminder['agency']} on {reminder['ref']}",
+        )
     for email in record.emails:
         check(
             f"correspondence/{email['slug']}/out/{email['email']}",
@@ -274,10 +286,17 @@ def _check_recorded(
 
 
 def recorded_paths(record: Record) -> set[str]:
-    """Paths (relative to the root) of the files in out/ and answers/ that are on record."""
+    """Paths (relative to the root) of the files in the RECORDED_FOLDERS that are on record."""
     paths = {d["path"] for d in record.documents}
     paths |= {f"correspondence/{a['slug']}/answers/{a['stored_file']}" for a in record.answers}
     paths |= {f"correspondence/{e['slug']}/out/{e['email']}" for e in record.emails}
+    paths |= {
+        f"correspondence/{e['slug']}/enquiries/{e[column]}"
+        for e in record.enquiries
+        for column in ("form_file", "email_file")
+        if e[column]
+    }
+    paths |= {f"correspondence/{r['slug']}/enquiries/{r['email']}" for r in record.reminders}
     return paths
 
 
@@ -297,6 +316,16 @@ def answer_revisions(record: Record) -> set[tuple[str, str, int]]:
     return {(a["slug"], a["agency"], a["revision"]) for a in record.answers}
 
 
+_NOT_ON_RECORD = "is not on record (put there by hand, or left by an interrupted command); "
+_UNRECORDED = {
+    "out": _NOT_ON_RECORD + "move it out of out/",
+    "answers": _NOT_ON_RECORD + "move it out of answers/, and import an agency's answer with "
+    "'commresp answer import FILE'",
+    "enquiries": "is not on record: no enquiry sent it (left by an assign that failed or was "
+    "killed, or put there by hand); do not send it: delete it or move it out of enquiries/",
+}
+
+
 def _check_unrecorded(ws: Workspace, record: Record, correspondence: list[Path]) -> list[Problem]:
     """No file in out/ or answers/ that the database does not know about."""
     recorded = recorded_paths(record)
@@ -308,19 +337,7 @@ def _check_unrecorded(ws: Workspace, record: Record, correspondence: list[Path])
         if len(parts) < 4 or parts[2] not in RECORDED_FOLDERS or LEFTOVER.match(path.name):
             continue
         if not is_recorded(relative, recorded, revisions):
-            problems.append(
-                Problem(
-                    "unrecorded",
-                    relative,
-                    "is not on record (put there by hand, or left by an interrupted command); "
-                    f"move it out of {parts[2]}/"
-                    + (
-                        ", and import an agency's answer with 'commresp answer import FILE'"
-                        if parts[2] == "answers"
-                        else ""
-                    ),
-                )
-            )
+            problems.append(Problem("unrecorded", relative, _UNRECORDED[parts[2]]))
     return problems
 
 

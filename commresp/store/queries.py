@@ -405,50 +405,82 @@ def mandates_of(db: sqlite_utils.Database, comm_ids: Sequence[int]) -> dict[int,
 # --- workspace checks -------------------------------------------------------------------
 
 
-def recorded_documents(db: sqlite_utils.Database) -> list[dict]:
+def _of_one(slug: str | None) -> tuple[str, list]:
+    """The condition (and its parameter) that limits a files-on-record query to the
+    communication ``slug``, or nothing for every communication."""
+    return ("and c.slug = ?", [slug]) if slug is not None else ("", [])
+
+
+def recorded_documents(db: sqlite_utils.Database, slug: str | None = None) -> list[dict]:
     """Every document file on record (path relative to the workspace root)."""
+    where, params = _of_one(slug)
     return list(
         db.query(
-            """select d.id, d.path, d.sha256, d.format, d.kind, d.language, d.version, c.ref
+            f"""select d.id, d.path, d.sha256, d.format, d.kind, d.language, d.version, c.ref
                from documents d join communications c on c.id = d.communication_id
-               order by d.id"""
+               where 1 {where} order by d.id""",
+            params,
         )
     )
 
 
-def recorded_answer_files(db: sqlite_utils.Database) -> list[dict]:
+def recorded_answer_files(db: sqlite_utils.Database, slug: str | None = None) -> list[dict]:
     """Every stored answer file (under correspondence/<slug>/answers/) with its sha256."""
+    where, params = _of_one(slug)
     return list(
         db.query(
-            """select c.ref, c.slug, e.agency, a.revision, a.stored_file, a.sha256
+            f"""select c.ref, c.slug, e.agency, a.revision, a.stored_file, a.sha256
                from answers a join enquiries e on e.id = a.enquiry_id
                join communications c on c.id = e.communication_id
-               where a.stored_file is not null order by a.id"""
+               where a.stored_file is not null {where} order by a.id""",
+            params,
         )
     )
 
 
-def recorded_enquiry_files(db: sqlite_utils.Database) -> list[dict]:
+def recorded_enquiry_files(db: sqlite_utils.Database, slug: str | None = None) -> list[dict]:
     """Enquiry forms and their e-mail drafts (under correspondence/<slug>/enquiries/)."""
+    where, params = _of_one(slug)
     return list(
         db.query(
-            """select c.ref, c.slug, e.agency, e.form_file, e.email_file
+            f"""select c.ref, c.slug, e.agency, e.form_file, e.email_file
                from enquiries e join communications c on c.id = e.communication_id
-               order by e.id"""
+               where 1 {where} order by e.id""",
+            params,
         )
     )
 
 
-def recorded_reply_emails(db: sqlite_utils.Database) -> list[dict]:
+def recorded_reminder_emails(db: sqlite_utils.Database, slug: str | None = None) -> list[dict]:
+    """Reminder e-mails written by 'remind' (under enquiries/), known from the audit log."""
+    where, params = _of_one(slug)
+    return list(
+        db.query(
+            # SQLite-specific: json_each (PostgreSQL: jsonb_array_elements)
+            f"""select c.ref, c.slug, json_extract(r.value, '$.agency') as agency,
+                      json_extract(r.value, '$.email') as email
+               from events ev join communications c on c.id = ev.communication_id,
+                    json_each(ev.details, '$.reminders') r
+               where ev.action = 'remind' and json_extract(r.value, '$.email') is not null
+                 {where}
+               order by ev.id""",
+            params,
+        )
+    )
+
+
+def recorded_reply_emails(db: sqlite_utils.Database, slug: str | None = None) -> list[dict]:
     """E-mails to the registry written by 'send' (under out/), known from the audit log."""
+    where, params = _of_one(slug)
     return list(
         db.query(
             # SQLite-specific: json_extract (PostgreSQL: details::json ->> 'email')
-            """select c.ref, c.slug, json_extract(ev.details, '$.email') as email
+            f"""select c.ref, c.slug, json_extract(ev.details, '$.email') as email
                from events ev join communications c on c.id = ev.communication_id
                where ev.action = 'send-draft'
-                 and json_extract(ev.details, '$.email') is not null
-               order by ev.id"""
+                 and json_extract(ev.details, '$.email') is not null {where}
+               order by ev.id""",
+            params,
         )
     )
 
