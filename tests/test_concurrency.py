@@ -273,3 +273,70 @@ def test_two_drafts_of_one_communication_at_once_share_one_outgoing_number(run):
     assert all(kept == logged for kept, logged in drafts), drafts
     db.close()
     run("check")
+
+
+# --- SIGKILL loops: killed anywhere, nothing readable, stale or lost is left ------------------
+
+KILLS = 22  # per command: at least 20, bounded so that the whole suite stays short
+
+
+def _timed(args: list[str], env: dict) -> float:
+    """How long the command takes to the end, to spread the kills over all of it."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "commresp", *args], env=env, check=True, capture_output=True
+    )
+    return time.perf_counter() - started
+
+
+def _readable_secrets(folder: Path) -> list[str]:
+    """Every copy of the form secret (temporary ones too) that others could read."""
+    return [
+        f"{p} {p.stat().st_mode & 0o777:04o}"
+        for p in folder.rglob("*")
+        if "commresp-secret" in p.name and p.is_file() and p.stat().st_mode & 0o077
+    ]
+
+
+@pytest.fixture
+def big_workspace(run) -> Path:
+    """A workspace with a case in progress and enough files (templates of its own) that a
+    kill often lands in the middle of copying them."""
+    run("register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "trafficking:f")
+    run("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Findings?")
+    run("answer", "add", "AL BEL 1/2025", "--agency", "myria", "--text", "Nothing found.")
+    run("draft", "AL BEL 1/2025", "--date", "2025-07-31")
+    notes = run.root / "templates" / "notes"
+    notes.mkdir(parents=True)
+    for i in range(150):
+        (notes / f"note-{i:03d}.md").write_text(f"Note {i} of the mission's own wording.\n" * 20)
+    return run.root
+
+
+@pytest.mark.slow
+def test_killed_restores_never_leave_a_readable_secret(big_workspace, run, tmp_path):
+    env = {**os.environ}
+    env.pop("COMMRESP_WORKSPACE", None)
+    archive = tmp_path / "backup.zip"
+    run("backup", str(archive))
+    restored = tmp_path / "restored"
+    rng = random.Random(20251011)
+    full = _timed(["restore", str(archive), str(tmp_path / "timed")], env)
+    for i in range(KILLS):
+        _kill_after(
+            ["restore", str(archive), str(restored / f"copy-{i}")], rng.uniform(0.1, full), env
+        )
+        assert _readable_secrets(tmp_path) == []
+    # the next restore beside them names every folder the killed ones left
+    done = subprocess.run(
+        [sys.executable, "-m", "commresp", "restore", str(archive), str(restored / "last")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    leftovers = sorted(restored.glob(".*.restore"))
+    assert leftovers, "no restore was killed half-way"
+    assert [p for p in leftovers if str(p) not in done.stderr] == []
+    assert (restored / "last" / ".commresp-secret").stat().st_mode & 0o777 == 0o600
+    assert _readable_secrets(tmp_path) == []

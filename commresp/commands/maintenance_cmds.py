@@ -12,9 +12,9 @@ from commresp.commands.progress import terminal_progress
 from commresp.errors import ProblemsFound
 
 
-def _report(problems, root: Path, as_json: bool, done: str) -> None:
+def _report(problems, root: Path, as_json: bool, done: str, **extra) -> None:
     if as_json:
-        emit_json({"workspace": str(root), "problems": [p.as_dict() for p in problems]})
+        emit_json({"workspace": str(root), "problems": [p.as_dict() for p in problems], **extra})
     else:
         for problem in problems:
             click.echo(clean(problem.line()))
@@ -101,8 +101,20 @@ def restore(file, directory, as_json):
     with terminal_progress() as progress:
         result = backups.restore(file, directory, progress)
     if not as_json:
+        for leftover in result.leftovers:
+            click.echo(
+                f"Left by an interrupted restore: {clean(str(leftover))}; delete it "
+                "(unless a restore is running right now)",
+                err=True,
+            )
         click.echo(f"Restored {file} into {result.path}: {result.members} files")
-    _report(result.problems, result.path, as_json, f"{result.path}: all in order")
+    _report(
+        result.problems,
+        result.path,
+        as_json,
+        f"{result.path}: all in order",
+        leftovers=[str(p) for p in result.leftovers],
+    )
 
 
 COMMANDS = [check, backup, restore]

@@ -13,7 +13,9 @@ member cannot be a symbolic link or a device that Python would create on extract
 migrations applied.
 
 ``restore`` verifies every member against the manifest, and every member name, before writing
-anything; it unpacks into a hidden folder next to DIR and renames it into place at the end.
+anything; it unpacks into a hidden owner-only folder next to DIR (the secret owner-only from
+its first byte) and renames it into place at the end.  Such
+folders left by a killed restore are named by the next restore beside them.
 """
 
 from __future__ import annotations
@@ -55,11 +57,14 @@ MANIFEST_NAME = "MANIFEST.json"
 FORMAT = "commresp-backup"
 FORMAT_VERSION = 1
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+MAX_SECRET_BYTES = 4096  # the secret is 64 hex digits; it is read whole when restored
 # Top-level names a backup may hold; anything else in an archive is refused.
 TOP_FILES = (DATABASE_NAME, PROFILE_NAME, SECRET_NAME)
 TOP_FOLDERS = ("correspondence", "templates")
 _CHUNK = 1 << 20
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+# The folder a restore fills before renaming it into place: ".<target>.<8 hex>.restore".
+_RESTORE_STAGING = re.compile(r"^\..+\.[0-9a-f]{8}\.restore$")
 
 
 @dataclass
@@ -85,12 +90,15 @@ class RestoreResult:
     path: Path
     members: int
     problems: list[checks.Problem]
+    # folders left beside the target by restores that were interrupted (killed)
+    leftovers: list[Path] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
             "path": str(self.path),
             "members": self.members,
             "problems": [p.as_dict() for p in self.problems],
+            "leftovers": [str(p) for p in self.leftovers],
         }
 
 
@@ -284,13 +292,18 @@ def restore(
             # everything, before anything is written
             _verify(zf, archive, members, _Meter("Verifying", total, progress))
             target.parent.mkdir(parents=True, exist_ok=True)
+            leftovers = sorted(
+                p for p in target.parent.iterdir() if _RESTORE_STAGING.match(p.name)
+            )
             staging = target.parent / f".{target.name}.{secrets.token_hex(4)}.restore"
-            staging.mkdir()
+            # owner-only while it is filled: the record is confidential, the secret above all
+            staging.mkdir(mode=0o700)
             try:
                 meter = _Meter("Restoring", total, progress)
                 for entry in members:
                     _extract(zf, archive, entry, staging)
                     meter.add(entry["size"])
+                os.chmod(staging, 0o777 & ~_umask())  # as a new folder would be
                 if target.exists():
                     target.rmdir()  # empty, checked above
                 os.replace(staging, target)
@@ -303,7 +316,7 @@ def restore(
     # Open it as any command would (upgrading a backup made by an older commresp), then check.
     store.connect(target / DATABASE_NAME).close()
     problems = checks.run(Workspace(target), progress)
-    return RestoreResult(target, len(members) + 1, problems)
+    return RestoreResult(target, len(members) + 1, problems, leftovers)
 
 
 def _read_manifest(zf: zipfile.ZipFile, archive: Path) -> dict:
@@ -368,6 +381,8 @@ def _verify(
     for name in (DATABASE_NAME, PROFILE_NAME, SECRET_NAME):
         if name not in listed:
             raise BackupRefused(f"{refused}: {name} is missing from the backup")
+    if any(m["name"] == SECRET_NAME and m["size"] > MAX_SECRET_BYTES for m in members):
+        raise BackupRefused(f"{refused}: its {SECRET_NAME} is too large to be a form secret")
     infos = zf.infolist()
     names = [i.filename for i in infos]
     if len(set(names)) != len(names):
@@ -417,6 +432,12 @@ def _read_member(zf: zipfile.ZipFile, archive: Path, entry: dict):
             yield block
     if size != entry["size"]:
         raise BackupRefused(f"{refused}: {entry['name']} is smaller than its manifest says")
+
+
+def _umask() -> int:
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return umask
 
 
 def _extract(zf: zipfile.ZipFile, archive: Path, entry: dict, staging: Path) -> None:
