@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -340,3 +341,39 @@ def test_killed_restores_never_leave_a_readable_secret(big_workspace, run, tmp_p
     assert [p for p in leftovers if str(p) not in done.stderr] == []
     assert (restored / "last" / ".commresp-secret").stat().st_mode & 0o777 == 0o600
     assert _readable_secrets(tmp_path) == []
+
+
+def _whole_archive(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        return archive.testzip() is None and "MANIFEST.json" in archive.namelist()
+
+
+@pytest.mark.slow
+def test_killed_backups_lose_no_archive_and_check_names_their_leftovers(big_workspace, run):
+    env = {**os.environ, "COMMRESP_WORKSPACE": str(run.root)}
+    backups = run.root.parent / "backups"
+    backups.mkdir()
+    run("backup", str(backups / "before.zip"))
+    rng = random.Random(20251012)
+    full = _timed(["backup", str(backups / "timed.zip")], env)
+    for i in range(KILLS):
+        _kill_after(["backup", str(backups / f"b-{i}.zip")], rng.uniform(0.1, full), env)
+        # an archive under its final name is whole; nothing written earlier was touched
+        assert all(_whole_archive(p) for p in backups.glob("*.zip"))
+        leftovers = sorted(backups.glob(".*"))
+        markers = sorted(run.root.glob(".commresp-backup-*"))
+        if leftovers or markers:
+            lines = run("check", code=1).stdout
+            assert all(str(p) in lines for p in leftovers), (leftovers, lines)
+            assert all(p.name in lines for p in markers), (markers, lines)
+    killed = sorted(backups.glob(".*"))
+    assert killed, "no backup was killed half-way"
+    # deleting what check names makes the workspace whole again
+    for line in run("check", code=1).stdout.splitlines():
+        path = Path(line.split(": ", 1)[0])
+        path = path if path.is_absolute() else run.root / path
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    assert not list(backups.glob(".*"))
+    run("check")
+    restored = run.root.parent / "restored"
+    run("restore", str(backups / "before.zip"), str(restored))

@@ -49,24 +49,30 @@ def check(session, as_json):
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--compress",
+    is_flag=True,
+    help="Deflate the database too: an archive about 4× smaller, made about 3× slower.",
+)
 @json_option
 @pass_session
-def backup(session, file, as_json):
+def backup(session, file, compress, as_json):
     """Back up the workspace into one new .zip, even while others are working.
 
     The archive holds a consistent copy of the database, correspondence/, commresp.toml,
     templates/ and the secret, with MANIFEST.json (sha256 of every file). It is written
-    under a temporary name and never replaces an existing file. A progress bar shows on a
-    terminal.
+    under a temporary name and never replaces an existing file. The database is stored
+    as it is unless --compress. A progress bar shows on a terminal.
 
     \b
     Example:
         commresp backup ~/backups/geneva-2025-10-10.zip
+        commresp backup --compress /media/usb/geneva-2025-10-10.zip
     """
     from commresp.maintenance import backups
 
     with terminal_progress() as progress:
-        result = backups.backup(session.workspace, session.db, file, progress)
+        result = backups.backup(session.workspace, session.db, file, progress, compress=compress)
     if as_json:
         emit_json(result.as_dict())
         return

@@ -2,9 +2,14 @@
 
 ``backup`` copies the database with ``VACUUM INTO`` (a transactionally consistent snapshot,
 taken while colleagues go on working), then the files, so every file the snapshot records is
-in the archive: files are only ever added to a workspace, written before the transaction that
-records them commits.  Files in ``out/`` and ``answers/`` that the snapshot does not record
-(written after it, or strays that ``check`` reports) are left out and listed.
+in the archive: files are written before the transaction that records them commits (or, for
+forms, moved into place right after it).  Files in ``out/``, ``answers/`` and ``enquiries/``
+that the snapshot does not record (written after it, or strays that ``check`` reports) are
+left out and listed.  Memory does not grow with the record: what is on record is asked of the
+snapshot one communication folder at a time, and the manifest's entries wait in a file beside
+the archive.  The database is stored as it is (deflating it costs about twice the copy
+itself) unless ``compress``.  While it runs, a note in the workspace names the temporary
+files, so that ``check`` can name them if the backup is killed.
 
 The archive is a zip rather than a tar.gz: a mission's Windows desktop opens it without extra
 software, members can be read (and verified) one by one without unpacking the rest, and a zip
@@ -32,6 +37,7 @@ import struct
 import tempfile
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -62,6 +68,7 @@ MAX_SECRET_BYTES = 4096  # the secret is 64 hex digits; it is read whole when re
 TOP_FILES = (DATABASE_NAME, PROFILE_NAME, SECRET_NAME)
 TOP_FOLDERS = ("correspondence", "templates")
 _CHUNK = 1 << 20
+_BIG = 8 * _CHUNK  # hashed in a thread of its own beside the writing
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 # The folder a restore fills before renaming it into place: ".<target>.<8 hex>.restore".
 _RESTORE_STAGING = re.compile(r"^\..+\.[0-9a-f]{8}\.restore$")
@@ -110,8 +117,14 @@ def backup(
     db: sqlite_utils.Database,
     target: Path,
     progress: checks.Progress = checks.no_progress,
+    *,
+    compress: bool = False,
 ) -> BackupResult:
-    """Write the workspace to ``target`` (a new .zip), atomically; never overwrite a file."""
+    """Write the workspace to ``target`` (a new .zip), atomically; never overwrite a file.
+
+    The database is stored as it is unless ``compress``: deflating it makes the archive about
+    four times smaller and the backup about three times slower (benchmarks/bench_backup.py).
+    """
     target = Path(os.path.abspath(target))
     if target.exists() or target.is_symlink():
         raise BadInput(f"{target} already exists; choose a new file name (nothing was written)")
@@ -126,18 +139,35 @@ def backup(
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     snapshot_dir = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".d"))
+    marker = _leave_marker(ws, target, tmp, snapshot_dir)
     try:
         with os.fdopen(fd, "wb") as handle:
-            result = _write_archive(ws, db, handle, snapshot_dir / DATABASE_NAME, progress)
+            result = _write_archive(ws, db, handle, snapshot_dir, progress, compress)
             handle.flush()
             os.fsync(handle.fileno())
         _publish(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
         shutil.rmtree(snapshot_dir, ignore_errors=True)
+        if marker is not None:
+            marker.unlink(missing_ok=True)
     result.path = target
     result.size = target.stat().st_size
     return result
+
+
+def _leave_marker(ws: Workspace, target: Path, tmp: Path, snapshot_dir: Path) -> Path | None:
+    """A note in the workspace of where this backup writes its temporary files, so that
+    ``check`` can name them if the backup is killed; none on a disk that takes no writes."""
+    note = json.dumps(
+        {"target": str(target), "temporary": [str(tmp), str(snapshot_dir)]}, ensure_ascii=False
+    )
+    path = ws.root / f"{checks.BACKUP_MARKER_PREFIX}{secrets.token_hex(4)}.tmp"
+    try:
+        files.write_text(path, note)
+    except OSError:
+        return None
+    return path
 
 
 def _publish(tmp: Path, target: Path) -> None:
@@ -159,65 +189,125 @@ def _write_archive(
     ws: Workspace,
     db: sqlite_utils.Database,
     handle: BinaryIO,
-    snapshot: Path,
+    scratch: Path,
     progress: checks.Progress = checks.no_progress,
+    compress: bool = False,
 ) -> BackupResult:
     # 1. The database first: whatever it records is already on disk (files are written
-    # before the transaction that records them commits).
+    # before the transaction that records them commits, or moved into place just after).
+    snapshot = scratch / DATABASE_NAME
     progress("Copying the database", 0, 1)
     store.vacuum_into(db, snapshot)
     progress("Copying the database", 1, 1)
     snap = store.open_unmigrated(snapshot)
+    # The manifest's entries wait in a file, not in memory: one per file of the workspace.
+    listing = scratch / "members.jsonl"
+    count = 0
+    left_out: list[str] = []
     try:
         migrations = store.applied_migrations(snap)
-        record = checks.read_record(snap)
+        # the bytes to write, for the progress bar: every file, counted without keeping them
+        total = _size(snapshot) + sum(_size(ws.root / n) for n in (PROFILE_NAME, SECRET_NAME))
+        total += sum(_size(p) for folder in TOP_FOLDERS for p in _walk(ws.root / folder))
+        meter = _Meter("Archiving", total, progress)
+        with (
+            zipfile.ZipFile(
+                handle,
+                "w",
+                compression=zipfile.ZIP_DEFLATED,
+                compresslevel=COMPRESS_LEVEL,
+                allowZip64=True,
+            ) as zf,
+            open(listing, "w", encoding="utf-8") as entries,
+        ):
+
+            def add(path: Path, name: str, deflate: bool = True) -> None:
+                nonlocal count
+                entry = _add_file(zf, path, name, meter, deflate)
+                entries.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                count += 1
+
+            add(snapshot, DATABASE_NAME, compress)
+            # 2. Then the files.
+            for name in (PROFILE_NAME, SECRET_NAME):
+                if (ws.root / name).is_file():
+                    add(ws.root / name, name)
+            for relative, path in _workspace_files(ws, snap, left_out):
+                with contextlib.suppress(FileNotFoundError):  # removed by a rolled-back write
+                    add(path, relative)
+            entries.close()
+            with zf.open(_zipinfo(MANIFEST_NAME, datetime.now()), "w") as manifest:
+                _write_manifest(manifest, migrations, listing)
     finally:
         snap.close()
-    recorded = checks.recorded_paths(record)
-    revisions = checks.answer_revisions(record)
-    members: list[dict] = []
-    left_out: list[str] = []
-    # 2. Then the files: which ones first, so that the bytes to write are known.
-    chosen = [(snapshot, DATABASE_NAME)]
-    chosen += [(ws.root / n, n) for n in (PROFILE_NAME, SECRET_NAME) if (ws.root / n).is_file()]
+    return BackupResult(Path(), count + 1, 0, migrations, left_out)
+
+
+def _walk(folder: Path):
+    """Every file under ``folder``, one at a time (no list of them all)."""
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for name in filenames:
+            yield Path(dirpath, name)
+
+
+def _workspace_files(ws: Workspace, snap, left_out: list[str]):
+    """(relative name, path) of each file to copy, one folder at a time: the files on record
+    are asked of the snapshot per communication, so memory does not grow with the record."""
     for folder in TOP_FOLDERS:
-        for path in checks.walk(ws.root / folder):
-            relative = path.relative_to(ws.root).as_posix()
-            if checks.LEFTOVER.match(path.name):  # a write in progress, or a crash's
-                continue
-            if path.is_symlink() or not path.is_file():
-                left_out.append(relative)
-                continue
-            parts = relative.split("/")
-            if (
-                folder == "correspondence"
-                and len(parts) >= 4
-                and parts[2] in checks.RECORDED_FOLDERS
-                and not checks.is_recorded(relative, recorded, revisions)
-            ):
-                left_out.append(relative)
-                continue
-            chosen.append((path, relative))
-    meter = _Meter("Archiving", sum(_size(path) for path, _ in chosen), progress)
-    with zipfile.ZipFile(
-        handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL, allowZip64=True
-    ) as zf:
-        for path, relative in chosen:
-            with contextlib.suppress(FileNotFoundError):  # removed by a rolled-back write
-                members.append(_add_file(zf, path, relative, meter))
-        manifest = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "commresp_version": __version__,
-            "created_at": store.now(),
-            "migrations": migrations,
-            "members": members,
-        }
-        zf.writestr(
-            _zipinfo(MANIFEST_NAME, datetime.now()),
-            json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"),
-        )
-    return BackupResult(Path(), len(members) + 1, 0, migrations, left_out)
+        root = ws.root / folder
+        if folder != "correspondence":
+            yield from _plain_files(ws, checks.walk(root), left_out)
+            continue
+        if not root.is_dir():
+            continue
+        with os.scandir(root) as cases:
+            for case in cases:
+                if not case.is_dir(follow_symlinks=False):
+                    yield from _plain_files(ws, [Path(case.path)], left_out)
+                    continue
+                on_record = None
+                for path in checks.walk(Path(case.path)):
+                    relative = path.relative_to(ws.root).as_posix()
+                    parts = relative.split("/")
+                    if len(parts) >= 4 and parts[2] in checks.RECORDED_FOLDERS:
+                        if on_record is None:
+                            record = checks.read_record(snap, case.name)
+                            on_record = (
+                                checks.recorded_paths(record),
+                                checks.answer_revisions(record),
+                            )
+                        if not checks.is_recorded(relative, *on_record):
+                            if not checks.LEFTOVER.match(path.name):
+                                left_out.append(relative)
+                            continue
+                    yield from _plain_files(ws, [path], left_out)
+
+
+def _plain_files(ws: Workspace, paths, left_out: list[str]):
+    for path in paths:
+        relative = path.relative_to(ws.root).as_posix()
+        if checks.LEFTOVER.match(path.name):  # a write in progress, or a crash's
+            continue
+        if path.is_symlink() or not path.is_file():
+            left_out.append(relative)
+            continue
+        yield relative, path
+
+
+def _write_manifest(out: BinaryIO, migrations: list[str], listing: Path) -> None:
+    """MANIFEST.json, copied from the listing as it is read: one member per line."""
+    head = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "commresp_version": __version__,
+        "created_at": store.now(),
+        "migrations": migrations,
+    }
+    out.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "members": [')
+    with open(listing, "rb") as entries:
+        for i, line in enumerate(entries):
+            out.write((b",\n" if i else b"\n") + line.rstrip(b"\n"))
+    out.write(b"\n]}\n")
 
 
 # Level 1: a 650 MB database compresses in 4 s instead of 19 s at the default level 6, for
@@ -254,20 +344,38 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _add_file(zf: zipfile.ZipFile, path: Path, name: str, meter: _Meter | None = None) -> dict:
-    """Stream one file into the archive, hashing what is written."""
+def _add_file(
+    zf: zipfile.ZipFile,
+    path: Path,
+    name: str,
+    meter: _Meter | None = None,
+    deflate: bool = True,
+) -> dict:
+    """Stream one file into the archive, hashing what is written.  A large file is hashed in
+    a thread beside the writing (both let go of the interpreter while they work)."""
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as source:
+    with open(path, "rb") as source, contextlib.ExitStack() as stack:
         status = os.fstat(source.fileno())
         info = _zipinfo(name, datetime.fromtimestamp(status.st_mtime))
+        if not deflate:
+            info.compress_type = zipfile.ZIP_STORED
+        hasher = stack.enter_context(ThreadPoolExecutor(1)) if status.st_size > _BIG else None
+        hashing = None
         with zf.open(info, "w", force_zip64=status.st_size > 1 << 30) as member:
             for block in iter(lambda: source.read(_CHUNK), b""):
-                digest.update(block)
+                if hasher is None:
+                    digest.update(block)
+                else:
+                    if hashing is not None:
+                        hashing.result()
+                    hashing = hasher.submit(digest.update, block)
                 size += len(block)
                 member.write(block)
                 if meter is not None:
                     meter.add(len(block))
+            if hashing is not None:
+                hashing.result()
     return {"name": name, "sha256": digest.hexdigest(), "size": size}
 
 
@@ -292,9 +400,7 @@ def restore(
             # everything, before anything is written
             _verify(zf, archive, members, _Meter("Verifying", total, progress))
             target.parent.mkdir(parents=True, exist_ok=True)
-            leftovers = sorted(
-                p for p in target.parent.iterdir() if _RESTORE_STAGING.match(p.name)
-            )
+            leftovers = sorted(p for p in target.parent.iterdir() if _RESTORE_STAGING.match(p.name))
             staging = target.parent / f".{target.name}.{secrets.token_hex(4)}.restore"
             # owner-only while it is filled: the record is confidential, the secret above all
             staging.mkdir(mode=0o700)

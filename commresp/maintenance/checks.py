@@ -7,6 +7,7 @@ never alters it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -23,6 +24,10 @@ from commresp.workspace import SECRET_NAME, Workspace, files, protection
 RECORDED_FOLDERS = ("out", "answers", "enquiries")
 # What files.atomic_writer leaves behind when a write is interrupted: ".<name>.<random>.tmp".
 LEFTOVER = re.compile(r"^\..+\.tmp$")
+# The note a backup leaves in the workspace while it runs, naming its temporary files (which
+# are beside the archive, outside the workspace): ".commresp-backup-<random>.tmp".
+BACKUP_MARKER_PREFIX = ".commresp-backup-"
+_MAX_MARKER_BYTES = 64 * 1024
 # The e-mail an answer came in, kept next to its revision: "<agency>.r<N>.eml" (or "-2.eml").
 _ANSWER_EMAIL = re.compile(r"^(?P<agency>.+)\.r(?P<revision>\d+)(?:-\d+)?\.eml$")
 RESTORE_HINT = "copy it back from a backup (unpack one with 'commresp restore FILE NEW-DIR')"
@@ -342,19 +347,56 @@ def _check_unrecorded(ws: Workspace, record: Record, correspondence: list[Path])
 
 
 def _check_leftovers(ws: Workspace, correspondence: list[Path]) -> list[Problem]:
-    """Temporary files of interrupted writes, anywhere commresp writes."""
+    """Temporary files of interrupted writes, anywhere commresp writes, and those of an
+    interrupted backup beside its archive."""
     candidates = [p for p in ws.root.iterdir() if p.is_file()] if ws.root.is_dir() else []
     candidates += correspondence + walk(ws.templates)
-    return [
+    problems = []
+    for path in candidates:
+        if not LEFTOVER.match(path.name):
+            continue
+        if path.parent == ws.root and path.name.startswith(BACKUP_MARKER_PREFIX):
+            problems += _interrupted_backup(ws, path)
+            continue
+        problems.append(
+            Problem(
+                "leftover",
+                _rel(ws, path),
+                "is a temporary file left by an interrupted write; delete it (unless a "
+                "commresp command is running right now)",
+            )
+        )
+    return problems
+
+
+def _interrupted_backup(ws: Workspace, marker: Path) -> list[Problem]:
+    """The marker of a backup that did not finish, and each temporary file it names."""
+    try:
+        with open(marker, "rb") as handle:
+            note = json.loads(handle.read(_MAX_MARKER_BYTES))
+        target = str(note["target"])
+        temporary = [Path(str(p)) for p in note["temporary"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        target, temporary = "an archive", []
+    unless = "(unless a backup is running right now)"
+    problems = [
         Problem(
             "leftover",
-            _rel(ws, path),
-            "is a temporary file left by an interrupted write; delete it (unless a commresp "
-            "command is running right now)",
+            str(path),
+            f"is a temporary file of an interrupted backup to {target}; delete it {unless}",
         )
-        for path in candidates
-        if LEFTOVER.match(path.name)
+        for path in temporary
+        if path.name.startswith(".") and path.suffix in (".tmp", ".d") and path.exists()
     ]
+    problems.append(
+        Problem(
+            "leftover",
+            _rel(ws, marker),
+            f"notes a backup to {target} that did not finish; delete it {unless}, and make "
+            "a new backup",
+        )
+    )
+    return problems
 
 
 def _check_secret(ws: Workspace) -> list[Problem]:
