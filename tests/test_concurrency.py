@@ -377,3 +377,217 @@ def test_killed_backups_lose_no_archive_and_check_names_their_leftovers(big_work
     run("check")
     restored = run.root.parent / "restored"
     run("restore", str(backups / "before.zip"), str(restored))
+
+
+# --- eight colleagues on the same communications ---------------------------------------------
+
+CASES = ("AL BEL 1/2025", "AL BEL 2/2025", "AL BEL 3/2025")
+ASKED = ("myria", "federal-police")
+EXTRA = (
+    "cic",
+    "fps-justice",
+    "criminal-policy-service",
+    "federal-prosecutor",
+    "immigration-office",
+    "nsso",
+    "fedasil",
+    "payoke",
+)
+MIXED_ROUNDS = 3
+
+
+def _mixed_worker(root: str, worker: int, forms: list[str], queue) -> None:
+    """Import a returned form, draft, render and (once) ask one more agency, on the cases
+    every other worker works on too."""
+    from click.testing import CliRunner
+
+    from commresp.cli import cli
+
+    runner = CliRunner()
+    outcomes = []
+
+    def run(*args):
+        result = runner.invoke(cli, ["-w", root, *args])
+        outcomes.append((args[0], result.exit_code, result.stderr, repr(result.exception)))
+
+    for r in range(MIXED_ROUNDS):
+        ref = CASES[(worker + r) % len(CASES)]
+        run("answer", "import", forms[r])
+        if r == 0:
+            run("assign", ref, "--agency", EXTRA[worker], "--question", "Anything to add?")
+        run("draft", ref, "--force", "--date", "2025-07-31")
+        run("render", ref, "--lang", "en")
+    queue.put(outcomes)
+
+
+@pytest.mark.slow
+def test_eight_processes_mixing_imports_drafts_renders_and_assigns_on_the_same_cases(run, tmp_path):
+    from tests.helpers import fill_form
+
+    for ref in CASES:
+        run("register", ref, "--date", "2025-07-22", "--mandate", "trafficking:f")
+        args = [a for agency in ASKED for a in ("--agency", agency)]
+        run("assign", ref, *args, "--question", "Findings?", "--due", "2025-09-01")
+        for agency in ASKED:
+            run("answer", "add", ref, "--agency", agency, "--text", f"{agency} on {ref}.")
+        run("draft", ref, "--date", "2025-07-31")
+    db = sqlite3.connect(run.root / "commresp.db")
+    events_before = db.execute("select count(*) from events").fetchone()[0]
+    db.close()
+    forms = {}
+    for w in range(WORKERS):
+        for r in range(MIXED_ROUNDS):
+            ref = CASES[(w + r) % len(CASES)]
+            agency = ASKED[(w + r) % 2]
+            slug = ref.replace(" ", "-").replace("/", "-")
+            form = run.root / f"correspondence/{slug}/enquiries/enquiry-{agency}.fr.docx"
+            typed = [[("", f"Worker {w}, round {r}: {agency} on {ref}.", False)]]
+            forms[w, r] = str(fill_form(form, tmp_path / f"form-{w}-{r}.docx", typed))
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    processes = [
+        context.Process(
+            target=_mixed_worker,
+            args=(str(run.root), w, [forms[w, r] for r in range(MIXED_ROUNDS)], queue),
+        )
+        for w in range(WORKERS)
+    ]
+    for p in processes:
+        p.start()
+    outcomes = [o for _ in processes for o in queue.get(timeout=900)]
+    for p in processes:
+        p.join(60)
+    # every operation succeeded: no traceback, no 'busy', no refusal
+    assert [o for o in outcomes if o[1] != 0] == []
+    assert all(stderr == "" for _, _, stderr, _ in outcomes)
+    db = sqlite3.connect(run.root / "commresp.db")
+    # every revision once, none lost: 1..n for each enquiry, and every recorded file exists
+    revisions = db.execute(
+        """select c.slug, e.agency, group_concat(a.revision), count(*)
+           from answers a join enquiries e on e.id = a.enquiry_id
+           join communications c on c.id = e.communication_id
+           group by a.enquiry_id"""
+    ).fetchall()
+    for _slug, _agency, numbers, count in revisions:
+        assert sorted(int(n) for n in numbers.split(",")) == list(range(1, count + 1))
+    imported = sum(1 for o in outcomes if o[0] == "answer")
+    assert sum(r[3] for r in revisions) == len(CASES) * len(ASKED) + imported
+    stored = db.execute(
+        """select c.slug, a.stored_file from answers a join enquiries e on e.id = a.enquiry_id
+           join communications c on c.id = e.communication_id"""
+    ).fetchall()
+    assert all((run.root / f"correspondence/{s}/answers/{f}").is_file() for s, f in stored)
+    assert len(set(stored)) == len(stored)
+    # one outgoing number per case, gap-free, whatever the number of drafts
+    outgoing = sorted(r[0] for r in db.execute("select outgoing_ref from communications"))
+    assert outgoing == [f"GP/CC 2025/{i}" for i in range(1, len(CASES) + 1)]
+    assert db.execute("select count(*) from enquiries").fetchone()[0] == len(CASES) * 2 + WORKERS
+    # one audit event per successful operation
+    events = db.execute("select count(*) from events").fetchone()[0]
+    assert events == events_before + len(outcomes)
+    db.close()
+    run("check")
+
+
+def _check_lines(run) -> list[str]:
+    """What check says is wrong, one line each (none when all is in order)."""
+    from commresp.cli import cli
+
+    result = run.runner.invoke(cli, ["-w", str(run.root), "check"])
+    assert result.exit_code in (0, 1), result.output
+    return [] if result.exit_code == 0 else result.stdout.splitlines()
+
+
+def _named_by_check(run, paths) -> None:
+    """check names each of these files (relative to the workspace)."""
+    lines = "\n".join(_check_lines(run))
+    missing = [p for p in paths if p.relative_to(run.root).as_posix() not in lines]
+    assert missing == [], (missing, lines)
+
+
+def _clear_leftovers(run) -> None:
+    for line in _check_lines(run):
+        path, message = line.split(": ", 1)
+        if "temporary file" in message:
+            (run.root / path).unlink()
+
+
+@pytest.mark.slow
+def test_killed_assigns_leave_no_stale_form(run):
+    from commresp.documents import forms
+
+    env = {**os.environ, "COMMRESP_WORKSPACE": str(run.root)}
+    rng = random.Random(20251013)
+    assign = ["--agency", "myria", "--agency", "cic", "--question", "Findings?"]
+    run("register", "AL BEL 999/2025", "--date", "2025-07-22", "--mandate", "trafficking:f")
+    full = _timed(["assign", "AL BEL 999/2025", *assign], env)
+    for i in range(1, KILLS + 1):
+        ref, slug = f"AL BEL {i}/2025", f"AL-BEL-{i}-2025"
+        run("register", ref, "--date", "2025-07-22", "--mandate", "trafficking:f")
+        _kill_after(["assign", ref, *assign], rng.uniform(0.1, full), env)
+        folder = run.root / "correspondence" / slug / "enquiries"
+        db = sqlite3.connect(run.root / "commresp.db")
+        recorded = {
+            name
+            for row in db.execute(
+                "select e.form_file, e.email_file from enquiries e join communications c "
+                "on c.id = e.communication_id where c.slug = ?",
+                [slug],
+            )
+            for name in row
+        }
+        db.close()
+        present = sorted(folder.glob("*")) if folder.is_dir() else []
+        # no form or e-mail under its final name that no enquiry records
+        stale = [p for p in present if not p.name.startswith(".") and p.name not in recorded]
+        assert stale == [], stale
+        _named_by_check(run, [p for p in present if p.name.startswith(".")])
+        _clear_leftovers(run)
+        if recorded:  # killed after the commit: a form not yet in place is written again
+            for agency in ("myria", "cic"):
+                if not (folder / f"enquiry-{agency}.fr.docx").exists():
+                    run("remind", ref, "--agency", agency)
+        else:
+            run("assign", ref, *assign)
+        db = sqlite3.connect(run.root / "commresp.db")
+        ids = dict(
+            db.execute(
+                "select e.agency, e.id from enquiries e join communications c "
+                "on c.id = e.communication_id where c.slug = ?",
+                [slug],
+            )
+        )
+        db.close()
+        for agency, enquiry_id in ids.items():
+            token = forms.read_form(folder / f"enquiry-{agency}.fr.docx").token
+            assert token.split(".")[2] == str(enquiry_id)
+    assert _check_lines(run) == []
+    assert _readable_secrets(run.root) == []
+
+
+@pytest.mark.slow
+def test_killed_drafts_lose_no_hand_edit(run):
+    env = {**os.environ, "COMMRESP_WORKSPACE": str(run.root)}
+    rng = random.Random(20251014)
+    run("register", "AL BEL 1/2025", "--date", "2025-07-22", "--mandate", "trafficking:f")
+    run("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Findings?")
+    run("answer", "add", "AL BEL 1/2025", "--agency", "myria", "--text", "Nothing found.")
+    run("draft", "AL BEL 1/2025", "--date", "2025-07-31")
+    drafts = run.root / "correspondence/AL-BEL-1-2025/drafts"
+    edited = drafts / "response.en.md"
+    redraft = ["draft", "AL BEL 1/2025", "--force", "--date", "2025-07-31"]
+    full = _timed(redraft, env)
+    for i in range(KILLS):
+        edit = f"Hand edit number {i}."
+        edited.write_text(edited.read_text() + f"\n{edit}\n")
+        _kill_after(redraft, rng.uniform(0.1, full), env)
+        kept = [p for p in drafts.glob("response.en*.md") if edit in p.read_text()]
+        assert kept, f"{edit!r} was lost"
+        _named_by_check(run, sorted(drafts.glob(".*")))
+        _clear_leftovers(run)
+    run(*redraft)
+    db = sqlite3.connect(run.root / "commresp.db")
+    assert db.execute("select outgoing_ref from communications").fetchall() == [("GP/CC 2025/1",)]
+    assert db.execute("select next_number from outgoing_counters").fetchall() == [(2,)]
+    db.close()
+    assert _check_lines(run) == []

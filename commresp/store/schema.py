@@ -39,9 +39,12 @@ def _import_sqlite_utils():
 sqlite_utils, Migrations = _import_sqlite_utils()
 
 
-# How long a writer waits for another one before giving up (milliseconds).  Long enough for a
-# colleague's render to finish; an operation that still finds the database locked says so.
-BUSY_TIMEOUT_MS = 15_000
+# How long a writer waits for the others before giving up (milliseconds).  Writers queue
+# (BEGIN IMMEDIATE) and SQLite's wait is not first come, first served: long enough for
+# several colleagues' renders and drafts to pass first (eight processes at once on a loaded
+# two-core machine waited over 15 s, tests/test_concurrency.py); an operation that still
+# finds the database locked says so.
+BUSY_TIMEOUT_MS = 60_000
 
 _migrations = Migrations("commresp")
 # The names of the steps, in the order they are registered (and applied): sqlite-utils keeps
