@@ -74,7 +74,7 @@ class Staging:
         finally:
             tmp.unlink(missing_ok=True)
         self._created.append(path)
-        _sync_folder(folder)
+        files.fsync_directory(folder)
         return path
 
     def replace(self, path: Path, data: bytes) -> Path:
@@ -93,7 +93,8 @@ class Staging:
         self._pending.append((tmp, path))
         try:
             write(tmp)
-            os.chmod(tmp, files.mode_for(path))
+            if os.name != "nt":  # Windows mode bits only mean "read-only"
+                os.chmod(tmp, files.mode_for(path))
             with open(tmp, "rb+") as handle:  # whatever wrote it, it is on disk before use
                 os.fsync(handle.fileno())
         except OSError as exc:
@@ -111,6 +112,9 @@ class Staging:
                 tmp, path = self._pending[0]
                 try:
                     os.replace(tmp, path)
+                except PermissionError as exc:
+                    files.raise_if_locked(exc, path, replacing=True)  # open in Word, say
+                    raise _with_name(exc, path) from None
                 except OSError as exc:
                     raise _with_name(exc, path) from None
                 self._pending.pop(0)
@@ -118,7 +122,7 @@ class Staging:
         finally:
             self.discard()  # the temporary files not moved, if one move failed
         for folder in {path.parent for path in done}:
-            _sync_folder(folder)
+            files.fsync_directory(folder)
         return done
 
     def discard(self) -> None:
@@ -147,7 +151,8 @@ def _write(tmp: Path, path: Path, data: bytes) -> None:
     """``data`` into ``tmp``, flushed and synced, with the mode ``path`` is to have."""
     try:
         with open(tmp, "wb") as handle:
-            os.fchmod(handle.fileno(), files.mode_for(path))
+            if os.name != "nt" and hasattr(os, "fchmod"):  # none on Windows before 3.13
+                os.fchmod(handle.fileno(), files.mode_for(path))
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -179,17 +184,6 @@ def _link_new(tmp: Path, folder: Path, name: str) -> Path:
                 continue
             os.replace(tmp, candidate)
             return candidate
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the folder's new entries durable (POSIX; Windows has no folder handles)."""
-    if os.name == "nt":  # pragma: no cover
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _with_name(exc: OSError, path: Path) -> OSError:
