@@ -255,8 +255,8 @@ def draft(
     communication run one after the other: the second waits, then reuses the outgoing number
     the first allocated.  The writes are ordered so that a failure at any point (a full disk)
     leaves every earlier file as it was: the copies of hand-edited drafts are written and
-    synced first, as new files; the new drafts are staged beside the old ones and replace
-    them only after the transaction has committed.
+    synced first, as new files; the new drafts are written beside the old ones, and replace
+    them as the transaction's last step (put back if one of them cannot be replaced).
     """
     from commresp import redaction
     from commresp.documents import templating
@@ -321,7 +321,7 @@ def draft(
             for kind, lang, path in targets
             if path in edited
         }
-        # 2. the new drafts wait beside the old ones until the transaction has committed
+        # 2. the new drafts are written beside the old ones, which are not touched yet
         for kind, lang, path in targets:
             staged_text = staged.replace(path, texts[(kind, lang)].encode("utf-8"))
             version = records.next_version(session, comm["id"], kind, lang, "md", False)
@@ -342,6 +342,9 @@ def draft(
             }
             | ({"confidential_from": carried} if carried else {}),
         )
+        # 3. last, still inside the transaction: a draft that cannot be replaced (open in
+        # another program) puts the others back, and nothing is recorded
+        staged.publish(before_commit=True)
     return result
 
 

@@ -7,12 +7,14 @@ with :func:`transaction`, which yields a :class:`Staging`:
   draft) under a free name, synced to disk, without ever replacing a file; its name is final
   at once, so the transaction can record it;
 - :meth:`Staging.replace` writes the next content of a file (a draft, an enquiry form) to a
-  temporary name beside it, synced; :meth:`Staging.publish`, called once the transaction has
-  committed, moves it into place.
+  temporary name beside it, synced; :meth:`Staging.publish` moves it into place, once the
+  transaction has committed (forms and e-mails), or as the transaction's last step with the
+  replaced files kept aside until the commit (drafts: a draft open in another program must
+  not leave the record ahead of the disk).
 
 If the operation fails before the commit (an error, a full disk, a rollback), what this
-operation created and its temporary files are removed, and nothing else is touched: every
-file that was there before is as it was.  A process killed
+operation created and its temporary files are removed, files it replaced are put back, and
+nothing else is touched: every file that was there before is as it was.  A process killed
 half-way leaves at most temporary files named like :func:`files.atomic_writer`'s
 (``.<name>.<random>.tmp``), which ``commresp check`` reports.
 """
@@ -45,6 +47,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[Staging]:
     except BaseException:
         staged.discard()
         raise
+    staged.committed()
     staged.publish()
 
 
@@ -54,6 +57,8 @@ class Staging:
     def __init__(self) -> None:
         self._created: list[Path] = []
         self._pending: list[tuple[Path, Path]] = []  # (temporary, final)
+        # files replaced before the commit, and how to put each back if it fails
+        self._kept: list[tuple[Path, Path | bytes | None]] = []
 
     def __enter__(self) -> Staging:
         return self
@@ -103,38 +108,92 @@ class Staging:
 
     # --- finishing -------------------------------------------------------------------------
 
-    def publish(self) -> list[Path]:
-        """Move every staged file into place (after the transaction that records them)."""
-        self._created = []  # recorded and committed: the workspace's to keep
+    def publish(self, *, before_commit: bool = False) -> list[Path]:
+        """Move every staged file into place.
+
+        After the commit (what :func:`transaction` does) a file that cannot be moved leaves
+        the record ahead of the disk.  ``before_commit``, called as the last step inside the
+        transaction, is for files that must not be: each file replaced is kept under a
+        temporary name until the commit, and a failure (a file locked by another program)
+        puts every one back as it was, so the transaction can roll back with nothing
+        changed.
+        """
+        if not before_commit:
+            self._created = []  # recorded and committed: the workspace's to keep
         done = []
         try:
             while self._pending:
                 tmp, path = self._pending[0]
+                kept = _keep(path) if before_commit else None
                 try:
-                    os.replace(tmp, path)
-                except PermissionError as exc:
-                    files.raise_if_locked(exc, path, replacing=True)  # open in Word, say
-                    raise _with_name(exc, path) from None
-                except OSError as exc:
-                    raise _with_name(exc, path) from None
+                    _move(tmp, path)
+                except BaseException:
+                    if isinstance(kept, Path):
+                        kept.unlink(missing_ok=True)
+                    raise
+                if before_commit:
+                    self._kept.append((path, kept))
                 self._pending.pop(0)
                 done.append(path)
-        finally:
-            self.discard()  # the temporary files not moved, if one move failed
+        except BaseException:
+            # before the commit: everything back as it was; after it: the temporary files
+            # not moved are removed
+            self.discard()
+            raise
         for folder in {path.parent for path in done}:
             files.fsync_directory(folder)
         return done
 
+    def committed(self) -> None:
+        """The transaction has committed: what was replaced before it stays replaced."""
+        for _path, kept in self._kept:
+            if isinstance(kept, Path):
+                kept.unlink(missing_ok=True)
+        self._kept = []
+        self._created = []
+
     def discard(self) -> None:
-        """Remove what this operation wrote and did not publish; nothing else."""
+        """Undo what this operation wrote and did not commit; touch nothing else."""
+        for path, kept in reversed(self._kept):
+            if isinstance(kept, Path):
+                os.replace(kept, path)
+            elif kept is None:
+                path.unlink(missing_ok=True)
+            else:
+                files.write_bytes(path, kept)
         for tmp, _path in self._pending:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
         for path in self._created:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+        self._kept = []
         self._pending = []
         self._created = []
+
+
+def _move(tmp: Path, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except PermissionError as exc:
+        files.raise_if_locked(exc, path, replacing=True)  # open in Word, say
+        raise _with_name(exc, path) from None
+    except OSError as exc:
+        raise _with_name(exc, path) from None
+
+
+def _keep(path: Path) -> Path | bytes | None:
+    """How to put ``path`` back: a hard link to it under a temporary name, else its bytes;
+    None when there is no such file."""
+    if not path.exists():
+        return None
+    kept = _temporary(path)
+    kept.unlink()
+    try:
+        os.link(path, kept)
+    except OSError:  # no hard links on this file system
+        return path.read_bytes()
+    return kept
 
 
 def _temporary(path: Path) -> Path:
