@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import TODAY
+
 WORKERS = 8
 PER_WORKER = 50  # 400 communications in all
 FULL_EVERY = 5  # every fifth one is also asked, answered, drafted and rendered
@@ -513,7 +515,7 @@ def _clear_leftovers(run) -> None:
 
 
 @pytest.mark.slow
-def test_killed_assigns_leave_no_stale_form(run):
+def test_killed_assigns_leave_no_stale_form(run, monkeypatch):
     from commresp.documents import forms
 
     env = {**os.environ, "COMMRESP_WORKSPACE": str(run.root)}
@@ -544,9 +546,11 @@ def test_killed_assigns_leave_no_stale_form(run):
         _named_by_check(run, [p for p in present if p.name.startswith(".")])
         _clear_leftovers(run)
         if recorded:  # killed after the commit: a form not yet in place is written again
-            for agency in ("myria", "cic"):
+            for agency in ("myria", "cic"):  # by the reminder, once the agency is late
                 if not (folder / f"enquiry-{agency}.fr.docx").exists():
+                    monkeypatch.setenv("COMMRESP_TODAY", "2025-10-15")
                     run("remind", ref, "--agency", agency)
+                    monkeypatch.setenv("COMMRESP_TODAY", TODAY)
         else:
             run("assign", ref, *assign)
         db = sqlite3.connect(run.root / "commresp.db")

@@ -52,9 +52,10 @@ def test_a_failed_assign_leaves_no_form_and_the_next_one_writes_a_fresh_one(run)
     run("check")
 
 
-def test_check_names_forms_and_e_mails_no_enquiry_records(run):
+def test_check_names_forms_and_e_mails_no_enquiry_records(run, monkeypatch):
     run("register", REF, "--date", "2025-07-22", "--mandate", "trafficking:f")
     run("assign", REF, "--agency", "myria", "--question", "Findings?", "--due", "2025-09-01")
+    monkeypatch.setenv("COMMRESP_TODAY", "2025-09-02")  # Myria is late
     run("remind", REF)  # its e-mail is on record through the audit log
     folder = run.root / ENQUIRIES
     sent = folder / "enquiry-myria.fr.docx"
