@@ -18,6 +18,7 @@ from commresp.rules.language import (
     check_language,
     communication_kind,
     contract,
+    contract_es,
     feminine_title_fr,
     holder_gender_of_title_fr,
     join_list,
@@ -26,6 +27,8 @@ from commresp.rules.language import (
     mandates_phrase,
     masculine_title_fr,
     state_phrase,
+    takes_e,
+    third_person,
 )
 from commresp.rules.wording import (
     MissionName,
@@ -59,7 +62,7 @@ TRAFFICKING_FR = (
 
 
 def test_supported_languages() -> None:
-    assert SUPPORTED_LANGUAGES == ("fr", "en", "nl")
+    assert SUPPORTED_LANGUAGES == ("fr", "en", "es", "nl")
 
 
 @pytest.mark.parametrize(("given_lang", "expected"), [("fr", "fr"), ("EN", "en"), (" Nl ", "nl")])
@@ -69,14 +72,14 @@ def test_check_language_normalises(given_lang: str, expected: str) -> None:
 
 @pytest.mark.parametrize("bad", ["de", "", "french", "fr-BE"])
 def test_check_language_rejects(bad: str) -> None:
-    with pytest.raises(ValueError, match=r"unknown language .*: use one of fr, en, nl"):
+    with pytest.raises(ValueError, match=r"unknown language .*: use one of fr, en, es, nl"):
         check_language(bad)
 
 
 def test_check_language_message_is_exact() -> None:
     with pytest.raises(ValueError) as info:
         check_language("DE")
-    assert str(info.value) == "unknown language 'DE': use one of fr, en, nl"
+    assert str(info.value) == "unknown language 'DE': use one of fr, en, es, nl"
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -91,6 +94,8 @@ def test_check_language_message_is_exact() -> None:
         (datetime.date(2025, 7, 22), "nl", "22 juli 2025"),
         (datetime.date(2025, 10, 1), "en", "1 October 2025"),
         (datetime.date(2025, 10, 1), "nl", "1 oktober 2025"),
+        (datetime.date(2025, 10, 1), "es", "1 de octubre de 2025"),
+        (datetime.date(2024, 4, 30), "es", "30 de abril de 2024"),
         (datetime.datetime(2025, 7, 22, 15, 30), "fr", "22 juillet 2025"),
     ],
 )
@@ -103,7 +108,8 @@ def test_long_date_examples(d: datetime.date, lang: str, expected: str) -> None:
 def test_long_date_uses_babel_month_names(lang: str, month: int) -> None:
     # The expected name comes from babel's CLDR data, not from a list written here.
     name = get_month_names("wide", context="format", locale=lang)[month]
-    assert long_date(datetime.date(2024, month, 15), lang) == f"15 {name} 2024"
+    expected = f"15 de {name} de 2024" if lang == "es" else f"15 {name} 2024"
+    assert long_date(datetime.date(2024, month, 15), lang) == expected
 
 
 @pytest.mark.parametrize("month", range(1, 13))
@@ -112,7 +118,7 @@ def test_first_of_month_in_french_is_1er(month: int) -> None:
     assert long_date(datetime.date(2026, month, 1), "fr") == f"1er {name} 2026"
 
 
-@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("lang", ["en", "es", "nl"])
 def test_first_of_month_elsewhere_is_plain(lang: str) -> None:
     assert long_date(datetime.date(2026, 3, 1), lang).startswith("1 ")
 
@@ -131,6 +137,13 @@ def test_long_date_rejects_unknown_language() -> None:
         (["A", "B", "C", "D"], "fr", "A, B, C et D"),
         (["A", "B", "C", "D"], "en", "A, B, C, and D"),
         (["A", "B", "C"], "nl", "A, B en C"),
+        (["A", "B", "C"], "es", "A, B y C"),
+        (["España", "Italia"], "es", "España e Italia"),
+        (["Chile", "Hispanoamérica"], "es", "Chile e Hispanoamérica"),
+        (["agua", "hielo"], "es", "agua y hielo"),
+        (["cobre", "hierro"], "es", "cobre y hierro"),
+        (["Francia", "Yemen"], "es", "Francia y Yemen"),
+        (["A", "B", "Irán"], "es", "A, B e Irán"),
         (["A", "B"], "fr", "A et B"),
         (["A", "B"], "en", "A and B"),
         (["A", "B"], "nl", "A en B"),
@@ -577,3 +590,136 @@ def test_mandates_wording_is_one_list_per_language() -> None:
     assert mandates(rows, "nl") == (
         "Working Group on X, Special Rapporteur on Y en Special Rapporteur on Z"
     )
+
+
+# --- Spanish -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("preposition", "article", "noun", "expected"),
+    [
+        ("de", "el", "Perú", "del Perú"),
+        ("a", "el", "Perú", "al Perú"),
+        ("de", "la", "Argentina", "de la Argentina"),
+        ("de", "los", "Estados Unidos de América", "de los Estados Unidos de América"),
+        ("de", "", "México", "de México"),
+        ("de", "", "El Salvador", "de El Salvador"),  # the article is part of the name
+        ("De", "el", "Perú", "Del Perú"),
+        ("", "el", "Perú", "el Perú"),
+        ("a", "la", "Secretaría", "a la Secretaría"),
+    ],
+)
+def test_contract_es(preposition, article, noun, expected) -> None:
+    assert contract_es(preposition, article, noun) == expected
+
+
+def test_contract_es_rejects_a_french_article() -> None:
+    with pytest.raises(ValueError, match="unknown Spanish article 'le'"):
+        contract_es("de", "le", "Perú")
+
+
+@pytest.mark.parametrize(
+    ("title", "gender", "preposition", "expected"),
+    [
+        (
+            "Relator Especial sobre la tortura",
+            "f",
+            "de",
+            "de la Relatora Especial sobre la tortura",
+        ),
+        ("Relator Especial sobre la tortura", "m", "de", "del Relator Especial sobre la tortura"),
+        ("Relatora Especial sobre X", "m", "de", "del Relator Especial sobre X"),
+        ("Relator Especial sobre X", None, "a", "al Relator Especial sobre X"),
+        ("Experto Independiente sobre X", "f", "de", "de la Experta Independiente sobre X"),
+        ("Grupo de Trabajo sobre X", "f", "de", "del Grupo de Trabajo sobre X"),
+        ("el Grupo de Trabajo sobre X", None, "de", "del Grupo de Trabajo sobre X"),
+        ("Mecanismo de Expertos sobre X", None, "", "el Mecanismo de Expertos sobre X"),
+    ],
+)
+def test_spanish_mandate_phrase(title, gender, preposition, expected) -> None:
+    assert mandate_phrase(title, "es", gender, preposition) == expected
+
+
+def test_spanish_mandates_wording_and_kind() -> None:
+    rows = [
+        {
+            "title_es": "Grupo de Trabajo sobre X",
+            "title_fr": "",
+            "title_en": "",
+            "holder_gender": "",
+        },
+        {
+            "title_es": "Relator Especial sobre Y",
+            "title_fr": "",
+            "title_en": "",
+            "holder_gender": "m",
+        },
+        {
+            "title_es": "Relator Especial sobre Z",
+            "title_fr": "",
+            "title_en": "",
+            "holder_gender": "f",
+        },
+    ]
+    assert mandates(rows, "es") == (
+        "del Grupo de Trabajo sobre X, del Relator Especial sobre Y y de la Relatora Especial "
+        "sobre Z"
+    )
+    assert communication_kind(1, "es") == "comunicación"
+    assert communication_kind(3, "es") == "comunicación conjunta"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Italia", True),
+        ("Irán", True),
+        ("iglesia", True),
+        ("hijos", True),
+        ("Hispanoamérica", True),
+        ("híbrido", True),
+        ("hielo", False),
+        ("hierro", False),
+        ("hiato", False),
+        ("Yemen", False),
+        ("Uruguay", False),
+        ("", False),
+    ],
+)
+def test_spanish_y_becomes_e_before_an_i_sound(word, expected) -> None:
+    assert takes_e(word) is expected
+
+
+@pytest.mark.parametrize(
+    ("verb", "lang", "plural", "expected"),
+    [
+        ("attacher", "fr", False, "attache"),
+        ("attacher", "fr", True, "attachent"),
+        ("remercier", "fr", True, "remercient"),
+        ("prendre", "fr", True, "prennent"),
+        ("se tenir", "fr", False, "se tient"),
+        ("se tenir", "fr", True, "se tiennent"),
+        ("réitérer", "fr", True, "réitèrent"),
+        ("saisir", "fr", True, "saisissent"),
+        ("agradecer", "es", False, "agradece"),
+        ("agradecer", "es", True, "agradecen"),
+        ("conceder", "es", True, "conceden"),
+        ("quedar", "es", True, "quedan"),
+        ("tomar", "es", True, "toman"),
+        ("atribuir", "es", True, "atribuyen"),
+        ("tener", "es", True, "tienen"),
+        ("attach", "en", False, "attaches"),
+        ("thank", "en", False, "thanks"),
+        ("remain", "en", False, "remains"),
+        ("comprehend", "en", False, "comprehends"),
+        ("be", "en", False, "is"),
+        ("deny", "en", False, "denies"),
+    ],
+)
+def test_third_person(verb, lang, plural, expected) -> None:
+    assert third_person(verb, lang, plural) == expected
+
+
+def test_third_person_refuses_what_it_cannot_conjugate() -> None:
+    with pytest.raises(ValueError, match="cannot conjugate 'croire' in fr"):
+        third_person("croire", "fr", True)

@@ -1,9 +1,11 @@
-"""Language rules for French, English and Dutch documents: dates, lists, articles, mandate titles.
+"""Language rules for French, English, Spanish and Dutch: dates, lists, articles, titles, verbs.
 
-Everything locale-specific that babel (CLDR) knows — month names, list conjunctions — comes from
-babel; this module only adds the grammar that CLDR does not cover (``1er``, article contraction
-and elision, agreement of French and Spanish mandate titles with the holder's gender:
-:func:`holder_title`).
+Everything locale-specific that babel (CLDR) knows — month names, date patterns, list
+conjunctions — comes from babel; this module only adds the grammar that CLDR does not cover:
+French ``1er``, contraction and elision (``du``, ``d'Israël``); Spanish ``del``/``al`` and the
+conjunction ``e`` before an /i/ sound; agreement of French and Spanish mandate titles with the
+holder's gender (:func:`holder_title`); and the third person of the verbs a State is the
+subject of ("Les Philippines attachent").
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import NamedTuple
 
 from commresp.rules.folding import fold_char
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr", "en", "nl")
+# Documents, forms and e-mails: the three working languages of the Special Procedures, and
+# Dutch for the forms and e-mails of Belgian agencies.
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("fr", "en", "es", "nl")
 
 # Straight apostrophe in output: one spelling everywhere keeps generated text diffable and
 # searchable; documents that want typographic quotes can convert at render time.
@@ -32,7 +36,7 @@ def check_language(lang: str) -> str:
     """Validate and lower-case a language code: ``check_language("FR")`` → ``"fr"``."""
     code = lang.strip().lower() if isinstance(lang, str) else lang
     if code not in SUPPORTED_LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}: use one of fr, en, nl")
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(SUPPORTED_LANGUAGES)}")
     return code
 
 
@@ -44,6 +48,9 @@ def long_date(d: datetime.date, lang: str) -> str:
     if lang == "fr" and d.day == 1:
         # French writes the first day of a month as an ordinal (1er), which CLDR does not encode.
         return "1er " + format_date(d, "MMMM y", locale=lang)
+    if lang == "es":
+        # CLDR's long Spanish pattern, "d 'de' MMMM 'de' y": "1 de octubre de 2025" (no ordinal).
+        return format_date(d, "long", locale=lang)
     return format_date(d, "d MMMM y", locale=lang)
 
 
@@ -52,9 +59,40 @@ def join_list(items: Sequence[str], lang: str) -> str:
     from babel.lists import format_list
 
     lang = check_language(lang)
-    # CLDR "en" (US-based) already uses the serial comma, and fr/nl use none, which is the house
-    # style; tests pin this so a CLDR change would be noticed rather than silently shipped.
-    return format_list(list(items), style="standard", locale=lang)
+    items = list(items)
+    if lang == "es" and len(items) >= 2 and takes_e(items[-1]):
+        # "y" becomes "e" before an /i/ sound (RAE, Ortografía 2010, §5.4.1.1.1): CLDR has one
+        # pattern per position, not per following word, so its last link is changed here.
+        from babel import Locale
+
+        patterns = Locale.parse(lang).list_patterns["standard"]
+        if len(items) == 2:
+            return patterns["2"].replace(" y ", " e ").format(*items)
+        joined = patterns["start"].format(items[0], items[1])
+        for item in items[2:-1]:
+            joined = patterns["middle"].format(joined, item)
+        return patterns["end"].replace(" y ", " e ").format(joined, items[-1])
+    # CLDR "en" (US-based) already uses the serial comma, and fr/es/nl use none, which is the
+    # house style; tests pin this so a CLDR change would be noticed rather than silently shipped.
+    return format_list(items, style="standard", locale=lang)
+
+
+# After "hi", these vowels make a diphthong: the word starts with the semivowel /j/ ("hielo",
+# "hiato"), which keeps "y": "agua y hielo" (RAE, Ortografía 2010).
+_DIPHTHONG_AFTER_HI = frozenset("aeou")
+
+
+def takes_e(word: str) -> bool:
+    """Whether Spanish "y" becomes "e" before ``word``: an /i/ sound, written "i-" or "hi-"
+    (not "hie-", "hia-"…, where the i is a semivowel; not "y-").
+
+    >>> takes_e("Italia"), takes_e("Hispanoamérica"), takes_e("hierro"), takes_e("Yemen")
+    (True, True, False, False)
+    """
+    folded = "".join(fold_char(c) for c in word.lstrip()[:3])
+    if folded.startswith("i"):
+        return True
+    return folded.startswith("hi") and folded[2:3] not in _DIPHTHONG_AFTER_HI
 
 
 def _elides(word: str) -> bool:
@@ -112,6 +150,29 @@ def contract(preposition: str, article: str, noun: str) -> str:
     if capital:
         phrase = phrase[:1].upper() + phrase[1:]
     return phrase
+
+
+_SPANISH_ARTICLES = ("", "el", "la", "los", "las")
+
+
+def contract_es(preposition: str, article: str, noun: str) -> str:
+    """Spanish preposition + article + noun: ``contract_es("de", "el", "Perú")`` → ``"del Perú"``.
+
+    Only "de el" and "a el" contract (RAE, DPD "del", "al"); an article that is part of a
+    proper name is not an article here: "de El Salvador" is ``contract_es("de", "", "El
+    Salvador")``.
+    """
+    art = article.strip().lower()
+    if art not in _SPANISH_ARTICLES:
+        raise ValueError(f"unknown Spanish article {article!r}: use el, la, los, las or ''")
+    prep = preposition.strip()
+    capital = prep[:1].isupper()
+    if prep.lower() in ("de", "a") and art == "el":
+        head = [prep.lower() + "l"]
+    else:
+        head = [w for w in (prep.lower(), art) if w]
+    phrase = " ".join([*head, noun]) if head else noun
+    return phrase[:1].upper() + phrase[1:] if capital else phrase
 
 
 # Agreement tables for the holder words at the start of mandate titles, per language, keyed by
@@ -337,6 +398,27 @@ def _words(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+_ES_ARTICLES = {("m", False): "el", ("f", False): "la", ("m", True): "los", ("f", True): "las"}
+
+
+def _mandate_phrase_es(title: str, gender: str | None, preposition: str) -> str:
+    """``_mandate_phrase_es("Relator Especial sobre X", "f", "de")`` →
+    ``"de la Relatora Especial sobre X"``: the holder words agree (:func:`holder_title`), the
+    article follows the head, and "de"/"a" + "el" contract."""
+    _, body = _strip_leading(title, ("los ", "las ", "el ", "la "))
+    holder = _parse_holder(body, "es")
+    if holder is not None:
+        head_gender = "f" if gender == "f" else "m"
+        body = _inflect_title(body, head_gender, "es")
+        article = _ES_ARTICLES[(head_gender, holder.plural)]
+    elif holder_gender_of_title(body, "es") == "m":
+        # Grupo de Trabajo, Mecanismo de Expertos: masculine whoever sits on them.
+        article = "el"
+    else:
+        article = _ES_ARTICLES[("f" if gender == "f" else "m", False)]
+    return contract_es(preposition, article, body)
+
+
 def mandate_phrase(title: str, lang: str, gender: str | None, preposition: str = "") -> str:
     """Title plus article: ``mandate_phrase("Groupe X", "fr", None, "de")`` → ``"du Groupe X"``."""
     lang = check_language(lang)
@@ -356,6 +438,9 @@ def mandate_phrase(title: str, lang: str, gender: str | None, preposition: str =
             first = body.split(maxsplit=1)[0].lower() if body else ""
             article = "het" if first.endswith("mechanisme") else "de"
         return _words(preposition.strip(), article.strip(), body)
+
+    if lang == "es":
+        return _mandate_phrase_es(title, gender, preposition)
 
     # French: drop any article the caller left on, then recompute it from the grammatical head.
     _, body = _strip_leading(title, ("les ", "le ", "la ", "l'", "l\u2019"))
@@ -394,6 +479,8 @@ def communication_kind(n_mandates: int, lang: str) -> str:
         return "communication conjointe" if joint else "communication"
     if lang == "en":
         return "joint communication" if joint else "communication"
+    if lang == "es":
+        return "comunicación conjunta" if joint else "comunicación"
     return "gezamenlijke mededeling" if joint else "mededeling"
 
 
@@ -402,5 +489,113 @@ def state_phrase(name: str, article: str, lang: str, preposition: str = "") -> s
     lang = check_language(lang)
     if lang == "fr":
         return contract(preposition, article, name)
+    if lang == "es":
+        return contract_es(preposition, article, name)
     # English and Dutch never contract: "of the Netherlands", "van het Koninkrijk".
     return _words(preposition.strip(), article.strip(), name)
+
+
+# --- verbs a State is the subject of -----------------------------------------------------------
+
+# Third person singular and plural of the irregular verbs templates use, by infinitive; regular
+# verbs follow the rules in :func:`third_person` (Bescherelle; RAE, Nueva gramática §4).
+_IRREGULAR: dict[str, dict[str, tuple[str, str]]] = {
+    "fr": {
+        "être": ("est", "sont"),
+        "avoir": ("a", "ont"),
+        "faire": ("fait", "font"),
+        "prendre": ("prend", "prennent"),
+        "comprendre": ("comprend", "comprennent"),
+        "tenir": ("tient", "tiennent"),
+        "maintenir": ("maintient", "maintiennent"),
+        "soutenir": ("soutient", "soutiennent"),
+        "reconnaître": ("reconnaît", "reconnaissent"),
+        "pouvoir": ("peut", "peuvent"),
+        "vouloir": ("veut", "veulent"),
+        "devoir": ("doit", "doivent"),
+        "souhaiter": ("souhaite", "souhaitent"),
+        "accueillir": ("accueille", "accueillent"),
+        "renouveler": ("renouvelle", "renouvellent"),
+        "rappeler": ("rappelle", "rappellent"),
+    },
+    "es": {
+        "ser": ("es", "son"),
+        "estar": ("está", "están"),
+        "haber": ("ha", "han"),
+        "ir": ("va", "van"),
+        "dar": ("da", "dan"),
+        "hacer": ("hace", "hacen"),
+        "decir": ("dice", "dicen"),
+        "tener": ("tiene", "tienen"),
+        "mantener": ("mantiene", "mantienen"),
+        "sostener": ("sostiene", "sostienen"),
+        "atender": ("atiende", "atienden"),
+        "entender": ("entiende", "entienden"),
+        "poder": ("puede", "pueden"),
+        "querer": ("quiere", "quieren"),
+        "seguir": ("sigue", "siguen"),
+        "sentir": ("siente", "sienten"),
+    },
+    "en": {
+        "be": ("is", "are"),
+        "have": ("has", "have"),
+        "do": ("does", "do"),
+        "go": ("goes", "go"),
+    },
+}
+_FR_SECOND_GROUP = frozenset({"saisir", "réagir", "agir", "fournir", "réunir", "établir"})
+_FR_OPEN_E = re.compile(r"é([^aeiouéèêy]+)er$")  # réitérer → réitère, considérer → considère
+
+
+def third_person(verb: str, lang: str, plural: bool = False) -> str:
+    """The present tense, third person, of ``verb`` (its infinitive, "se" first if reflexive):
+    ``third_person("attacher", "fr", plural=True)`` → ``"attachent"``;
+    ``third_person("se tenir", "fr")`` → ``"se tient"``; ``third_person("agradecer", "es",
+    True)`` → ``"agradecen"``; ``third_person("thank", "en")`` → ``"thanks"``.
+
+    A verb the rules cannot conjugate (an irregular one missing from the table) is a
+    ValueError, so a template never prints a wrong form.
+    """
+    lang = check_language(lang)
+    words = verb.strip().split()
+    if not words:
+        raise ValueError("no verb given")
+    reflexive, infinitive, rest = "", words[0], words[1:]
+    if infinitive.lower() in ("se", "s'") and rest:
+        reflexive, infinitive, rest = infinitive + " ", rest[0], rest[1:]
+    elif infinitive.lower().startswith("s'"):
+        reflexive, infinitive = infinitive[:2], infinitive[2:]
+    form = _conjugate(infinitive.lower(), lang, plural)
+    return " ".join([reflexive + form, *rest])
+
+
+def _conjugate(infinitive: str, lang: str, plural: bool) -> str:
+    irregular = _IRREGULAR.get(lang, {})
+    if infinitive in irregular:
+        return irregular[infinitive][plural]
+    if lang == "fr":
+        if infinitive in _FR_SECOND_GROUP:
+            return infinitive[:-1] + ("ssent" if plural else "t")
+        if infinitive.endswith("er"):
+            stem = _FR_OPEN_E.sub(lambda m: f"è{m[1]}er", infinitive)[:-2]
+            return stem + ("ent" if plural else "e")
+    elif lang == "es":
+        if infinitive.endswith("ar"):
+            return infinitive[:-2] + ("an" if plural else "a")
+        if infinitive.endswith("uir") and not infinitive.endswith("guir"):
+            # atribuir → atribuye, contribuir → contribuyen: a y between u and the ending
+            return infinitive[:-2] + ("yen" if plural else "ye")
+        if infinitive.endswith(("er", "ir")):
+            return infinitive[:-2] + ("en" if plural else "e")
+    elif lang == "en":
+        if plural:
+            return infinitive
+        if infinitive.endswith(("s", "sh", "ch", "x", "z", "o")):
+            return infinitive + "es"
+        if infinitive.endswith("y") and infinitive[-2:-1] not in "aeiou":
+            return infinitive[:-1] + "ies"
+        return infinitive + "s"
+    raise ValueError(
+        f"cannot conjugate {infinitive!r} in {lang}: add it to the irregular verbs in "
+        "commresp/rules/language.py, or write the phrase in the template"
+    )
