@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
 HOLDER_TYPES = holder_rules.HOLDER_TYPES
 GENDERS = ("f", "m", "")
 MANDATE_KINDS = ("thematic", "country")
-AGENCY_LANGUAGES = ("fr", "nl", "en")
+AGENCY_LANGUAGES = ("fr", "nl", "en", "es")
 TITLE_LANGUAGES = ("en", "fr", "es")
 
 

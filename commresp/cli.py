@@ -128,7 +128,7 @@ def cli(ctx: click.Context, workspace: str | None, actor: str | None) -> None:
     """Answer communications from UN human-rights Special Procedures.
 
     Log a letter, ask national agencies for findings, collect their answers, draft the
-    note verbale and the response in French and English, render and send them.
+    note verbale and the response in French, English or Spanish, render and send them.
 
     \b
     Example:

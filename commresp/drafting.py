@@ -180,15 +180,16 @@ def template_context(
     """
     from commresp.rules import language as lx
     from commresp.rules import wording
+    from commresp.workspace import packaged
 
     p = session.profile
-    mandates = store.communication_mandates(session.db, comm["id"])
+    mandates = packaged.with_spanish_titles(store.communication_mandates(session.db, comm["id"]))
     letter_date = date.fromisoformat(comm["letter_date"])
     names = p.mission_name(lang)
     mission = {
         "full": wording.mission(names, lang, start=True),
         "short": wording.mission(names, lang, short=True, start=True),
-        "city": p.get(f"mission.city_{lang}"),
+        "city": p.city(lang),
     }
     the_addressee = p.addressee_name(lang)
     addressee = {
@@ -202,8 +203,12 @@ def template_context(
         "name": wording.phrase(the_state, lang),
         "subject": wording.state_subject(the_state, lang),
         "of": wording.of_state(the_state, lang),
+        "government": wording.government_of(the_state, lang),
         "of_government": wording.of_government(the_state, lang),
         "response_of": wording.response_of(the_state, lang),
+        "plural": the_state.plural,
+        # the verbs the State is the subject of: {{ state.verb("attacher") }} → "attachent"
+        "verb": lambda infinitive: wording.state_verb(the_state, lang, infinitive),
     }
     return {
         "ref": comm["ref"],

@@ -174,7 +174,7 @@ def _write_form_and_mail(
     now (its temporary name when it was written, else the form itself)."""
     from commresp.documents import forms
     from commresp.rules import language, wording
-    from commresp.workspace import templates
+    from commresp.workspace import packaged, templates
 
     lang = enquiry["language"]
     due = date.fromisoformat(enquiry["due_on"])
@@ -187,13 +187,13 @@ def _write_form_and_mail(
         spec = forms.FormSpec(
             language=lang,
             reference=comm["ref"],
-            mandates=wording.mandates(mandates, lang),
+            mandates=wording.mandates(packaged.with_spanish_titles(mandates), lang),
             subject=comm["subject"] or "",
             agency_name=_agency_name(agency, lang),
             due_date_text=language.long_date(due, lang),
             questions=json.loads(enquiry["questions"]),
             token=make_token(_secret(session), comm["slug"], agency["slug"], enquiry["id"]),
-            header_lines=session.profile.get("mission.letterhead", []),
+            header_lines=session.profile.letterhead(lang),
         )
         form_now = staged.replace_with(
             form_path,

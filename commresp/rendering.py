@@ -72,7 +72,10 @@ def check_languages(langs: Sequence[str]) -> list[str]:
     chosen = [lang.strip().lower() for lang in langs if lang.strip()]
     bad = [lang for lang in chosen if lang not in document_kinds.REPLY_LANGUAGES]
     if bad or not chosen:
-        raise BadInput(f"--lang takes fr, en or fr,en (got {','.join(langs)!r})")
+        raise BadInput(
+            f"--lang takes {', '.join(document_kinds.REPLY_LANGUAGES)} or several of them "
+            f"joined by commas, e.g. fr,en (got {','.join(langs)!r})"
+        )
     return list(dict.fromkeys(chosen))
 
 
@@ -124,7 +127,7 @@ def render(
     session: Session,
     ref_text: str,
     *,
-    langs: Sequence[str] = document_kinds.REPLY_LANGUAGES,
+    langs: Sequence[str] | None = None,
     pdf: bool = False,
     redacted: bool = False,
     style: str = "bar",
@@ -137,12 +140,13 @@ def render(
     file checked for leaks before it is kept; otherwise ``||`` markers are simply dropped.
     After sending, a new version of what went out needs ``force`` (and the event says so);
     a reply in clearance goes back to drafted, its approval void.
+    ``langs`` defaults to the languages the reply goes out in (the profile's ``[languages]``).
     """
     from commresp import redaction
     from commresp.documents.markdown_to_docx import render_markdown
     from commresp.workspace import templates
 
-    langs = check_languages(langs)
+    langs = check_languages(session.profile.sent_languages() if langs is None else langs)
     comm = communications.get(session, ref_text)
     after_sending = comm["status"] in states.AFTER_SENDING and not redacted
     if after_sending and not force:
@@ -187,7 +191,6 @@ def render(
     # The profile's lines make the letterhead on commresp's own, neutral one; a mission's own
     # letterhead ('commresp letterhead import') carries its own.
     own = letterhead.parent == templates.packaged_dir()
-    header = session.profile.get("mission.letterhead", []) if own else []
     # A response goes out without letterhead (as Belgium's published one) unless the profile
     # asks for one ([documents] response_letterhead = true).
     bare = not session.profile.get("documents.response_letterhead", False)
@@ -205,6 +208,8 @@ def render(
                     version = _free_version(out_dir, kind, lang, version, redacted)
                     target = out_dir / document_kinds.rendered_name(kind, lang, version, redacted)
                 properties = _authorship(session, lang) | _properties(comm, kind, lang)
+                # the profile's lines, in the document's language, on commresp's own letterhead
+                header = session.profile.letterhead(lang) if own else []
                 if redacted:  # hidden before rendering, so no trace of a term is in the file
                     body = redaction.redact_markdown(text, terms, style)
                     lines = [redaction.redact_text(line, terms, style) for line in header]
@@ -392,18 +397,26 @@ def send(session: Session, ref_text: str) -> Path:
     lang = p.document_language(document_kinds.NOTE_VERBALE)
     mission = wording.mission(p.mission_name(lang), lang, short=True, article=False)
     of_state = wording.of_state(p.state_name(lang), lang)
+    outgoing = comm["outgoing_ref"] or ""
     if lang == "fr":
-        subject = f"{comm['ref']} – Réponse {of_state} ({comm['outgoing_ref'] or ''})"
+        subject = f"{comm['ref']} – Réponse {of_state} ({outgoing})"
         body = (
             f"Madame, Monsieur,\n\nVeuillez trouver ci-joint la note verbale "
-            f"{comm['outgoing_ref'] or ''} et la réponse {of_state} à la "
+            f"{outgoing} et la réponse {of_state} à la "
             f"communication {comm['ref']}.\n\nAvec nos salutations distinguées,\n{mission}\n"
         )
+    elif lang == "es":
+        subject = f"{comm['ref']} – Respuesta {of_state} ({outgoing})"
+        body = (
+            f"Estimada señora, estimado señor:\n\nSírvase encontrar adjuntas la nota verbal "
+            f"{outgoing} y la respuesta {of_state} a la comunicación {comm['ref']}."
+            f"\n\nAtentamente,\n{mission}\n"
+        )
     else:
-        subject = f"{comm['ref']} – Reply {of_state} ({comm['outgoing_ref']})"
+        subject = f"{comm['ref']} – Reply {of_state} ({outgoing})"
         body = (
             f"Dear Madam or Sir,\n\nPlease find attached note verbale "
-            f"{comm['outgoing_ref'] or ''} and the reply {of_state} to "
+            f"{outgoing} and the reply {of_state} to "
             f"communication {comm['ref']}.\n\nYours faithfully,\n{mission}\n"
         )
     message = mail.draft(

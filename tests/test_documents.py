@@ -52,12 +52,14 @@ def answered(registered):
     return run
 
 
-def test_draft_writes_four_drafts_and_allocates_the_outgoing_reference(answered):
+def test_draft_writes_every_language_and_allocates_the_outgoing_reference(answered):
     result = answered.json("draft", "AL BEL 1/2025", "--date", "2025-10-01")
     assert sorted(Path(d["path"]).name for d in result) == [
         "note_verbale.en.md",
+        "note_verbale.es.md",
         "note_verbale.fr.md",
         "response.en.md",
+        "response.es.md",
         "response.fr.md",
     ]
     shown = answered.json("show", "AL BEL 1/2025")
@@ -186,7 +188,7 @@ def test_render_before_draft_and_bad_languages(answered):
     result = answered("render", "AL BEL 1/2025", code=1)
     assert "no draft note_verbale.fr.md for AL BEL 1/2025: run 'commresp draft" in result.stderr
     result = answered("render", "AL BEL 1/2025", "--lang", "de", code=2)
-    assert "--lang takes fr, en or fr,en" in result.stderr
+    assert "--lang takes fr, en, es or several of them joined by commas" in result.stderr
     assert db_snapshot(answered.root) == before and tree(answered.root) == files_before
 
 

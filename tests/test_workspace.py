@@ -5,6 +5,7 @@ import stat
 import tomllib
 
 from commresp.cli import cli
+from commresp.rules import wording
 from commresp.workspace import packaged
 from commresp.workspace.profile import load_profile
 
@@ -47,14 +48,19 @@ def test_init_for_another_state(runner, tmp_path):
     assert result.exit_code == 0, result.output
     profile = load_profile(tmp_path / "ca" / "commresp.toml")
     assert profile.get("state.code") == "CAN"
-    assert profile.get("state.name_fr") == "Canada"
-    assert profile.get("state.article_fr") == "le"
-    assert profile.get("mission.short_name_fr") == "Mission permanente du Canada"
+    assert profile.state_name("fr") == wording.Name("Canada", "le")
+    assert profile.mission_name("fr").short == "Mission permanente du Canada"
+    assert profile.mission_name("es").short == "Misión Permanente del Canadá"
+    assert profile.holidays_code == "CA"
+    assert profile.get("outgoing.prefix") == "CAN/GVA"
 
 
 def test_init_bad_state_or_profile(runner, tmp_path):
     for args, message in (
-        (["--state", "XYZ"], "not an ISO 3166-1 alpha-3"),
+        (["--state", "XYZ"], '--state "XYZ" is not a State in commresp\'s table of States'),
+        (["--state", "MXC"], "nearest: MEX (Mexico)"),
+        (["--state", "Philipines"], "nearest: PHL (Philippines)"),
+        (["--state", "OTH"], "other addressees have no mission"),
         (["--profile", "atlantis"], "unknown profile 'atlantis'"),
     ):
         result = runner.invoke(cli, ["init", str(tmp_path / "x"), *args])

@@ -282,7 +282,7 @@ def _agency_options(func):
             click.option("--name-en", help="Name in English."),
             click.option("--name-fr", help="Name in French."),
             click.option("--name-nl", help="Name in Dutch."),
-            click.option("--language", help="Working language of its forms: fr, nl or en."),
+            click.option("--language", help="Working language of its forms: fr, nl, en or es."),
             click.option("--email", help="Contact address enquiries are sent to."),
             click.option("--notes", help="Anything worth knowing."),
         ]

@@ -179,7 +179,10 @@ def draft(
 @click.command()
 @click.argument("refs", nargs=-1, required=True, metavar="REF...", type=REF)
 @click.option(
-    "--lang", default=",".join(REPLY_LANGUAGES), show_default=True, help="Languages to render."
+    "--lang",
+    metavar="LANGS",
+    help=f"Languages to render, among {','.join(REPLY_LANGUAGES)} (default: those the reply "
+    "goes out in, the profile's [languages]).",
 )
 @click.option("--pdf", is_flag=True, help="Also make PDFs (needs LibreOffice).")
 @click.option(
@@ -208,6 +211,7 @@ def render(session, refs, lang, pdf, redacted, style, force, as_json):
         commresp render "AL BEL 1/2025" --pdf
         commresp render "AL BEL 1/2025" --lang fr
         commresp render "AL BEL 1/2025" --lang en --redacted --pdf
+        commresp render "AL MEX 3/2025" --lang es,en
         commresp render "AL BEL 1/2025" "UA BEL 2/2025" --lang en
     """
     from commresp import rendering
@@ -222,7 +226,7 @@ def render(session, refs, lang, pdf, redacted, style, force, as_json):
             results += rendering.render(
                 session,
                 ref,
-                langs=lang.split(","),
+                langs=lang.split(",") if lang is not None else None,
                 pdf=pdf,
                 redacted=redacted,
                 style=style or "bar",

@@ -17,27 +17,37 @@ import click
 @click.option(
     "--state",
     metavar="ISO3",
-    help="Start a profile for this State (ISO 3166-1 alpha-3, e.g. CAN); check the "
-    "names it writes.",
+    help="Start a profile for this State (ISO 3166-1 alpha-3, e.g. MEX): names, languages "
+    "and holidays from commresp's table of States.",
 )
 @click.pass_obj
 def init(obj: dict, directory: Path, profile: str | None, state: str | None) -> None:
     """Create a workspace: commresp.toml, commresp.db and correspondence/.
 
-    Refuses to touch a folder that already holds a workspace.
+    With --state, the profile is correct as it stands for that State (the mission's names in
+    every language, the languages its documents go out in, its public holidays) and init
+    says what the mission should still check. Refuses to touch a folder that already holds a
+    workspace.
 
     \b
     Example:
         commresp init missions/geneva --profile belgium
-        commresp init . --state CAN
+        commresp init . --state MEX
     """
     from commresp.workspace import create
+    from commresp.workspace.profile import checklist
 
     ws = create.create_workspace(directory, profile=profile, state=state, actor=obj["actor"])
-    click.echo(f"Created workspace {ws.root}")
-    click.echo(f"  profile   {ws.profile_path.name}  (edit the mission's names and letterhead)")
+    loaded = ws.profile()
+    click.echo(f"Created workspace {ws.root} for {loaded.state_row['short_en']}")
+    click.echo(f"  profile   {ws.profile_path.name}")
     click.echo(f"  database  {ws.db_path.name}")
-    click.echo('Next: commresp register "AL BEL 1/2025" --date 2025-07-22 --mandate SLUG …')
+    if not profile:
+        click.echo(f"Check in {ws.profile_path.name}:")
+        for line in checklist(loaded):
+            click.echo(f"  - {line}")
+    code = loaded.state_code
+    click.echo(f'Next: commresp register "AL {code} 1/2025" --date 2025-07-22 --mandate SLUG …')
 
 
 COMMANDS = [init]

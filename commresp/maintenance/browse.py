@@ -355,9 +355,7 @@ def make_datasette(
     profile = workspace.profile()
     # Opening it the commresp way first checks it and brings its schema up to date.
     store.connect(workspace.db_path).close()
-    title = (
-        f"{profile.get('mission.short_name_en', profile.get('mission.name_en'))}: communications"
-    )
+    title = f"{profile.mission_name('en').short}: communications"
     ds = Datasette(
         metadata=metadata(title, include_confidential),
         settings={"allow_download": False, "suggest_facets": False},

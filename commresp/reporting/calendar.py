@@ -43,7 +43,7 @@ def calendar(session: Session) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{session.profile.get('mission.short_name_en')} – SP deadlines")
+    cal.add("x-wr-calname", f"{session.profile.mission_name('en').short} – SP deadlines")
     stamped = stamp(session.today)
     since = session.today - timedelta(days=KEEP_CANCELLED_DAYS)
     for row in store.calendar_rows(session.db, states.OPEN_STATES, since):

@@ -170,6 +170,6 @@ def report(session: Session, year: int | None = None) -> dict[str, Any]:
         session.db,
         year=year or session.today.year,
         today=session.today,
-        mission=str(session.profile.get("mission.name_en", "")),
+        mission=session.profile.mission_name("en").full,
         types=session.profile.letter_types,
     )

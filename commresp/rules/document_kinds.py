@@ -16,11 +16,12 @@ ENQUIRY_EMAIL = "enquiry_email"
 # What `draft` writes and `render` renders, in this order.
 REPLY = (NOTE_VERBALE, RESPONSE)
 
-# The languages the reply is drafted in: both, always; the profile says which goes out.
-REPLY_LANGUAGES = ("fr", "en")
+# The languages the reply is drafted in, always all three (the working languages of the
+# Special Procedures); the profile says which goes out.
+REPLY_LANGUAGES = ("fr", "en", "es")
 
-# The language each document goes out in when the profile does not say (as Belgium's reply:
-# the note verbale in French, the response in English).
+# The language each document goes out in when neither the profile nor the table of States
+# says (as Belgium's reply: the note verbale in French, the response in English).
 DEFAULT_LANGUAGE = {NOTE_VERBALE: "fr", RESPONSE: "en"}
 
 # The title in a rendered file's properties (what a file manager or a PDF reader shows).

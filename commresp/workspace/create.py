@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+import tomllib
 from pathlib import Path
 
 from commresp import store, workspace
 from commresp.errors import BadInput, WorkspaceError
 from commresp.workspace import files, packaged, protection
-from commresp.workspace.profile import PROFILES, render_profile, values_for_state
+from commresp.workspace.profile import PROFILES, check_profile, render_profile, values_for_state
 from commresp.workspace.session import refuse_network_share
 
 
@@ -24,6 +25,8 @@ def create_workspace(
         values = PROFILES[profile]
     else:
         values = values_for_state(state or "BEL")
+    text = render_profile(values)
+    check_profile(tomllib.loads(text))  # what init writes, every command can read
     ws = workspace.Workspace(root.resolve())
     if ws.profile_path.exists() or ws.db_path.exists():
         raise WorkspaceError(
@@ -48,7 +51,7 @@ def create_workspace(
                 details={"state": values.state_code, "profile": profile or ""},
             )
         db.close()
-        files.write_text(ws.profile_path, render_profile(values))
+        files.write_text(ws.profile_path, text)
     except BaseException:
         for path in (
             ws.profile_path,

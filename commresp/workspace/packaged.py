@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import lru_cache
 from importlib import resources
 
 from commresp.store.seed import packaged_csv, packaged_holders
@@ -45,3 +46,42 @@ def agencies(state_code: str) -> list[dict]:
     if not resources.files("commresp").joinpath("data", name).is_file():
         return []
     return data_csv(name)
+
+
+@lru_cache(maxsize=1)
+def states() -> dict[str, dict]:
+    """The table of States (``states.csv``: UNTERM names in en/fr/es, articles, gender and
+    number, holidays code, default languages; sources in ``states.SOURCES.md``), by ISO3.
+
+    ``states()["MEX"]["short_es"]`` → ``"México"``.  Rows are shared: do not change them.
+    """
+    return {row["iso3"]: row for row in data_csv("states.csv")}
+
+
+def state(code: str) -> dict | None:
+    """The row of one State (or of ``OTH``) by ISO 3166-1 alpha-3, any case; None if unknown."""
+    return states().get(code.strip().upper())
+
+
+@lru_cache(maxsize=1)
+def _spanish_titles() -> dict[str, str]:
+    for name in ("mandates.csv", "mandates.new.csv"):
+        if resources.files("commresp").joinpath("data", name).is_file():
+            rows = data_csv(name)
+            if rows and "title_es" in rows[0]:
+                return {row["slug"]: row["title_es"] for row in rows if row.get("title_es")}
+    return {}
+
+
+def with_spanish_titles(rows: list[dict]) -> list[dict]:
+    """A communication's mandate rows with a ``title_es``: the record's where it has one, else
+    the packaged catalog's Spanish title of the mandate (masculine: the wording rules make it
+    agree with the holder), else the English title.
+
+    The record does not store Spanish titles yet; this is the bridge until it does.
+    """
+    titles = _spanish_titles()
+    return [
+        {**row, "title_es": row.get("title_es") or titles.get(row["mandate"]) or row["title_en"]}
+        for row in rows
+    ]

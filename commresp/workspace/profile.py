@@ -1,24 +1,32 @@
-"""The mission profile, ``commresp.toml``: read (:class:`Profile`) and written (``init``) here.
+"""The mission profile, ``commresp.toml``: read (:class:`Profile`), checked and written here.
 
-Reading: :func:`load_profile` parses and checks the file; :class:`Profile` answers by dotted
-key and turns the profile's names into the plain values the wording rules take
-(:mod:`commresp.rules.wording`).  Writing: ``--profile belgium`` is the Permanent
-Representation of Belgium in Geneva, worded as in its published reply to AL BEL 1/2025;
-``--state ISO3`` starts any other mission with the State's names from CLDR (through babel) for
-the drafter to check.
+Reading: :func:`load_profile` parses the file and checks every key against :data:`SCHEMA`
+(an unknown key, a language commresp does not write, a prefix that is not text: one line
+saying what to change, before any command writes anything).  :class:`Profile` answers by
+dotted key and gives the wording rules (:mod:`commresp.rules.wording`) their plain values:
+the State's names come from the packaged table of States (``commresp/data/states.csv``)
+with the profile's overrides, the mission's names from the profile or built from the State's.
+
+Writing: ``--state ISO3`` starts a profile for any State of the table, correct as it stands
+(the generated names are shown, commented out, for the mission to override); ``--profile
+belgium`` is the Permanent Representation of Belgium in Geneva, worded as in its published
+reply to AL BEL 1/2025.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commresp.errors import BadInput, WorkspaceError
 from commresp.rules import deadlines, document_kinds, locales
+from commresp.workspace import packaged
 from commresp.workspace.files import read_text
 
 if TYPE_CHECKING:  # the wording rules load the grammar: only commands that write text need it
@@ -28,6 +36,85 @@ PROFILE_NAME = "commresp.toml"
 
 # Days before a reply or due date that the exported calendar reminds (``[calendar]``).
 ALARM_DAYS = 3
+
+# Languages of names in the profile, and the languages documents go out in.
+NAME_LANGUAGES = ("fr", "en", "es", "nl")
+REPLY_LANGUAGES = document_kinds.REPLY_LANGUAGES
+
+# Where the mission works from, when the profile does not say (mission.city_<lang>).
+DEFAULT_CITY = {"fr": "Genève", "en": "Geneva", "es": "Ginebra", "nl": "Genève"}
+
+# Who notes verbales are addressed to, when the profile does not say.  French: as in Belgium's
+# reply to AL BEL 1/2025.  Spanish: "Subdivisión" is the UN's Spanish for a "Branch"; not
+# confirmed from a published Spanish note (see templates/SOURCES.md).
+DEFAULT_ADDRESSEE = {
+    "fr": ("Secrétariat du Service des procédures spéciales", "le"),
+    "en": ("Secretariat of the Special Procedures Branch", "the"),
+    "es": ("Secretaría de la Subdivisión de Procedimientos Especiales", "la"),
+}
+
+
+def _per_language(kind: str, *names: str, langs: tuple[str, ...] = NAME_LANGUAGES) -> dict:
+    return {f"{name}_{lang}": kind for name in names for lang in langs}
+
+
+# Every key a profile may hold, and what its value must be.  A key not listed here is refused
+# with its nearest spelling; add a line here when a feature reads a new key.
+SCHEMA: dict[str, dict[str, str]] = {
+    "state": {
+        "code": "state",
+        "holidays": "text",
+        "holidays_subdivision": "text",
+        "name_fr": "text",
+        "name_en": "text",
+        "name_es": "text",
+        "name_nl": "text",
+        "article_fr": "article",
+        "article_en": "article",
+        "article_es": "article",
+        "number_fr": "number",
+        "number_es": "number",
+    },
+    "mission": {
+        **_per_language("text", "name", "short_name", "city"),
+        **_per_language("article", "article"),
+        **_per_language("lines", "letterhead"),
+        "letterhead": "lines",
+        "address": "lines",
+        "email": "text",
+    },
+    "outgoing": {"prefix": "prefix", "first_number": "positive"},
+    "languages": {"note_verbale": "language", "response": "language", "report": "language"},
+    "addressee": {
+        **_per_language("text", "name", langs=REPLY_LANGUAGES),
+        **_per_language("article", "article", langs=REPLY_LANGUAGES),
+        "email": "text",
+    },
+    # checked where they are read (Profile.reply_days, working_days), when the profile loads
+    "deadlines": {
+        "reply_days": "checked",
+        "agency_margin_working_days": "checked",
+        "agency_notice_working_days": "checked",
+    },
+    # the calendar export's reminders ('commresp export --format ics'), checked there
+    "calendar": {"alarm_days": "count"},
+    # whether a reply is approved before it is sent, and by whom
+    "clearance": {"required": "flag", "approvers": "lines"},
+    # the documents' proofing languages (locale_fr = "fr-BE"…) and the response's letterhead
+    "documents": {**_per_language("text", "locale"), "response_letterhead": "flag"},
+    "references": {"types": "lines", "other_addressees": "lines"},
+    "actor": {"name": "text"},
+    # where LibreOffice is, when it is not found on PATH or where the installers put it
+    "pdf": {"soffice": "text"},
+    # the team server's record (design.md §11), read by 'commresp doctor'
+    "database": {"url": "text"},
+}
+
+_ARTICLES = {
+    "article_fr": ("", "le", "la", "l'", "les"),
+    "article_en": ("", "the"),
+    "article_es": ("", "el", "la", "los", "las"),
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +159,26 @@ class Profile:
     @property
     def state_code(self) -> str:
         return str(self.get("state.code")).upper()
+
+    @cached_property
+    def state_row(self) -> dict:
+        """The State's row of the table of States (checked to exist when the profile loads)."""
+        row = packaged.state(self.state_code)
+        if row is None:
+            raise WorkspaceError(
+                f"{self.path.name}: state.code = {_unknown_state(self.state_code)}"
+            )
+        return row
+
+    @property
+    def observer(self) -> bool:
+        """Whether the State is a UN observer State (its mission: a Permanent Observer Mission)."""
+        return self.state_row.get("un_status") == "observer"
+
+    @property
+    def holidays_code(self) -> str:
+        """The ``holidays`` package's code for the State's calendar ("" for none)."""
+        return str(self.get("state.holidays", self.state_row.get("holidays", "")))
 
     @property
     def holidays_subdivision(self) -> str:
@@ -133,8 +240,15 @@ class Profile:
         return value
 
     def document_language(self, kind: str) -> str:
-        """The language a document of the reply goes out in (``[languages]``)."""
-        return str(self.get(f"languages.{kind}", document_kinds.DEFAULT_LANGUAGE[kind]))
+        """The language a document of the reply goes out in: ``[languages]``, else the
+        State's usual language from the table (Mexico: es; Belgium: fr note, en response)."""
+        column = {document_kinds.NOTE_VERBALE: "note_verbale_lang"}.get(kind, "response_lang")
+        default = self.state_row.get(column) or document_kinds.DEFAULT_LANGUAGE[kind]
+        return str(self.get(f"languages.{kind}", default))
+
+    def sent_languages(self) -> list[str]:
+        """The languages the reply goes out in, note verbale first: Belgium ``["fr", "en"]``."""
+        return list(dict.fromkeys(self.document_language(k) for k in document_kinds.REPLY))
 
     def locale(self, lang: str) -> str:
         """The proofing language of documents in ``lang`` (``[documents] locale_fr``…),
@@ -144,111 +258,222 @@ class Profile:
         )
 
     def state_name(self, lang: str) -> Name:
-        """The State's name and article in ``lang``, for :mod:`commresp.rules.wording`."""
+        """The State's name, article and number in ``lang``: the table's, or the profile's
+        ``[state]`` overrides (``name_fr``, ``article_fr``…), for :mod:`commresp.rules.wording`."""
         from commresp.rules import wording
 
-        if lang == "fr":
-            return wording.Name(self.get("state.name_fr"), self.get("state.article_fr"))
-        if lang == "nl":
-            return wording.Name(self.get("state.name_nl", self.get("state.name_en")))
-        return wording.Name(self.get("state.name_en"), self.get("state.article_en", ""))
+        return wording.state_name(self.state_row, lang, self.get("state", {}))
 
     def mission_name(self, lang: str) -> MissionName:
-        """The mission's full and short names and their article in ``lang``.
+        """The mission's full and short names and their article in ``lang``: the profile's
+        (``mission.name_<lang>``, ``short_name_<lang>``, ``article_<lang>``), else built from
+        the State's name ("Misión Permanente de México ante la Oficina …").
 
-        Dutch has only a short name (``short_name_nl``, else the English one), with "de".
+        Dutch has only a short name; without ``short_name_nl`` the English one is used.
         """
         from commresp.rules import wording
 
-        if lang == "fr":
-            return wording.MissionName(
-                self.get("mission.name_fr"),
-                self.get("mission.short_name_fr"),
-                self.get("mission.article_fr"),
-            )
-        if lang == "nl":
-            short = self.get("mission.short_name_nl", "") or self.get("mission.short_name_en")
-            return wording.MissionName(short, short, "de")
-        return wording.MissionName(
-            self.get("mission.name_en"),
-            self.get("mission.short_name_en"),
-            self.get("mission.article_en", "the"),
-        )
+        if lang == "nl" and not self.get("mission.short_name_nl", ""):
+            english = self.mission_name("en")
+            return wording.MissionName(english.short, english.short, "de")
+        built = wording.mission_names(self.state_name(lang), lang, observer=self.observer)
+        short = self.get(f"mission.short_name_{lang}", "") or built.short
+        full = self.get(f"mission.name_{lang}", "") or (short if lang == "nl" else built.full)
+        return wording.MissionName(full, short, self.get(f"mission.article_{lang}", built.article))
+
+    def city(self, lang: str) -> str:
+        """Where the mission writes from, in ``lang``: "Genève", "Geneva", "Ginebra"."""
+        return str(self.get(f"mission.city_{lang}", "") or DEFAULT_CITY.get(lang, "Geneva"))
+
+    def letterhead(self, lang: str) -> list[str]:
+        """The lines at the top of a document in ``lang``: ``mission.letterhead_<lang>``, else
+        ``mission.letterhead`` (one for every language, as Belgium's), else the mission's short
+        name in ``lang``, the city and ``mission.address``."""
+        from commresp.rules import wording
+
+        for key in (f"mission.letterhead_{lang}", "mission.letterhead"):
+            lines = self.get(key, None)
+            if lines is not None:
+                return list(lines)
+        address = self.get("mission.address", [])
+        return wording.letterhead(self.mission_name(lang), self.city(lang), address)
 
     def addressee_name(self, lang: str) -> Name:
         """Who notes verbales are addressed to, with the article, in ``lang``."""
         from commresp.rules import wording
 
-        if lang == "fr":
-            return wording.Name(self.get("addressee.name_fr"), self.get("addressee.article_fr"))
-        return wording.Name(self.get("addressee.name_en"), self.get("addressee.article_en", "the"))
+        default_name, default_article = DEFAULT_ADDRESSEE.get(lang, DEFAULT_ADDRESSEE["en"])
+        if lang not in DEFAULT_ADDRESSEE:
+            lang = "en"
+        return wording.Name(
+            self.get(f"addressee.name_{lang}", default_name),
+            self.get(f"addressee.article_{lang}", default_article),
+        )
 
 
 def load_profile(path: Path) -> Profile:
-    """Read and check ``commresp.toml``; a corrupt file is one clear error, not a traceback."""
+    """Read and check ``commresp.toml``; a corrupt or wrong file is one clear error."""
     try:
         data = tomllib.loads(read_text(path))
     except FileNotFoundError:
         raise WorkspaceError(f"{path} is missing; run 'commresp init' to create it") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise WorkspaceError(f"{path.name} is not valid TOML ({exc}); fix or restore it") from None
-    profile = Profile(data, path)
-    for key in ("state.code", "mission.name_fr", "mission.name_en"):
-        value = profile.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise WorkspaceError(f"{path.name}: '{key}' must be a non-empty text")
-    return profile
+    check_profile(data, path.name)
+    return Profile(data, path)
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+def check_profile(data: Mapping[str, Any], name: str = PROFILE_NAME) -> None:
+    """Refuse a profile with an unknown key or a value of the wrong kind: one line, with the fix.
+
+    >>> check_profile({"state": {"code": "MEX"}, "languages": {"note_verbale": "de"}})
+    Traceback (most recent call last):
+    ...
+    commresp.errors.WorkspaceError: commresp.toml: languages.note_verbale = "de" is not a \
+language commresp writes documents in; use "fr", "en" or "es"
+    """
+    known = [f"{s}.{k}" for s, keys in SCHEMA.items() for k in keys]
+    for section, table in data.items():
+        if section not in SCHEMA:
+            raise WorkspaceError(f"{name}: unknown section [{section}]{_nearest(section, SCHEMA)}")
+        if not isinstance(table, Mapping):
+            raise WorkspaceError(f"{name}: '{section}' must be a section, written [{section}]")
+        for key, value in table.items():
+            dotted = f"{section}.{key}"
+            kind = SCHEMA[section].get(key)
+            if kind is None:
+                raise WorkspaceError(
+                    f"{name}: unknown key {dotted}{_nearest(dotted, known)}; rename or remove it"
+                )
+            problem = _check_value(kind, key, value)
+            if problem:
+                raise WorkspaceError(f"{name}: {dotted} {problem}")
+    code = data.get("state", {}).get("code")
+    if code is None:
+        raise WorkspaceError(
+            f'{name}: missing state.code; add it under [state], e.g. code = "MEX" (ISO 3166-1 '
+            "alpha-3 of the State the mission represents)"
+        )
+
+
+def _nearest(word: str, known) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _check_value(kind: str, key: str, value: Any) -> str:
+    """What is wrong with ``value`` for a key of this kind, or ""."""
+    example = {"prefix": '"MEX/GVA"', "email": '"mission@example.org"'}.get(key, '"…"')
+    if kind in ("text", "prefix", "state", "language", "number", "article"):
+        if not isinstance(value, str):
+            return f"must be text in quotes, e.g. {key} = {example}"
+    if kind == "prefix" and not value.strip():
+        return 'must not be empty: the mission\'s prefix of its references, e.g. "MEX/GVA"'
+    if kind == "state" and (packaged.state(value) is None or value.strip().upper() == "OTH"):
+        return f"= {_unknown_state(value)}"
+    if kind == "language" and value not in REPLY_LANGUAGES and (key, value) != ("report", ""):
+        choices = ", ".join(f'"{lang}"' for lang in REPLY_LANGUAGES)
+        choices = choices.rsplit(", ", 1)[0] + " or " + choices.rsplit(", ", 1)[1]
+        return (
+            f"= {json.dumps(value)} is not a language commresp writes documents in; use {choices}"
+        )
+    if kind == "number" and value not in ("s", "p"):
+        plural = '"p" for a plural verb ("les Philippines attachent")'
+        return f'= {json.dumps(value)}: use "s", or {plural}'
+    choices = _ARTICLES.get(key) if kind == "article" else None
+    if choices and value.strip().lower().replace("\u2019", "'") not in choices:
+        shown = ", ".join(f'"{c}"' for c in choices)
+        return f"= {json.dumps(value)} is not an article; use one of {shown}"
+    if kind == "lines" and (
+        not isinstance(value, list) or not all(isinstance(v, str) for v in value)
+    ):
+        return f'must be a list of lines in quotes, e.g. {key} = ["…", "…"]'
+    if kind == "flag" and not isinstance(value, bool):
+        return f"must be true or false, without quotes, e.g. {key} = true"
+    if kind in ("count", "positive"):
+        low = 1 if kind == "positive" else 0
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            return f"must be a whole number of at least {low}, without quotes"
+    if kind == "days":
+        if not isinstance(value, Mapping) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value.values()
+        ):
+            return "must give whole numbers of days per letter type, e.g. { AL = 60, UA = 60 }"
+    return ""
+
+
+def _unknown_state(code: str) -> str:
+    """``'"MXC" is not a State in commresp's table of States; nearest: MEX (Mexico), …'``."""
+    rows = packaged.states()
+    wanted = str(code).strip()
+    if wanted.upper() == "OTH":
+        return '"OTH" is not a State: other addressees have no mission; give the State\'s code'
+    by_name = {row["short_en"].lower(): iso for iso, row in rows.items() if iso != "OTH"}
+    codes = [iso for iso in rows if iso != "OTH"]
+    near = difflib.get_close_matches(wanted.upper(), codes, n=3, cutoff=0.5)
+    near += [
+        by_name[n]
+        for n in difflib.get_close_matches(wanted.lower(), list(by_name), n=3, cutoff=0.6)
+        if by_name[n] not in near
+    ]
+    hint = (
+        "nearest: " + ", ".join(f"{iso} ({rows[iso]['short_en']})" for iso in near[:3])
+        if near
+        else "use an ISO 3166-1 alpha-3 code such as BEL, MEX or PHL"
+    )
+    return f"{json.dumps(wanted)} is not a State in commresp's table of States; {hint}"
+
+
+# --- writing ----------------------------------------------------------------------------------
 
 
 @dataclass
 class ProfileValues:
-    """The values a profile file is written from."""
+    """The values a profile file is written from: the State, and what the mission chose.
+
+    ``state`` and ``mission`` hold keys written as such (the mission's own names, for
+    Belgium); every other name is generated from the table and shown commented out.
+    """
 
     state_code: str
-    state_name_fr: str
-    state_article_fr: str
-    state_name_en: str
-    state_article_en: str
-    state_name_nl: str
-    mission_name_fr: str
-    mission_short_fr: str
-    mission_article_fr: str
-    mission_name_en: str
-    mission_short_en: str
-    mission_article_en: str
-    mission_short_nl: str = ""
-    mission_email: str = ""
-    city_fr: str = "Genève"
-    city_en: str = "Geneva"
-    letterhead: list[str] = field(default_factory=list)
-    outgoing_prefix: str = "NV"
+    state: dict[str, str] = field(default_factory=dict)
+    mission: dict[str, str] = field(default_factory=dict)
+    email: str = ""
+    address: list[str] = field(default_factory=list)
+    letterhead: list[str] | None = None  # one letterhead for every language, as Belgium's
+    outgoing_prefix: str = ""  # "" gives "<ISO3>/GVA"
     outgoing_first_number: int = 1
-    note_verbale_language: str = "fr"
-    response_language: str = "en"
     holidays_subdivision: str = ""
+
+    @property
+    def prefix(self) -> str:
+        # Not "NV" for everyone: the State's code and the city make a reference no other
+        # mission's registry uses ("MEX/GVA 2025/1"); the mission puts its own.
+        return self.outgoing_prefix or f"{self.state_code}/GVA"
 
 
 BELGIUM = ProfileValues(
     state_code="BEL",
-    state_name_fr="Belgique",
-    state_article_fr="la",
-    state_name_en="Belgium",
-    state_article_en="",
-    state_name_nl="België",
-    mission_name_fr=(
-        "Représentation permanente de la Belgique auprès des Nations-Unies et des autres "
-        "organisations internationales à Genève"
-    ),
-    mission_short_fr="Représentation permanente de la Belgique",
-    mission_article_fr="la",
-    mission_name_en=(
-        "Permanent Representation of Belgium to the United Nations and the other international "
-        "organisations in Geneva"
-    ),
-    mission_short_en="Permanent Representation of Belgium",
-    mission_article_en="the",
-    mission_short_nl="Permanente Vertegenwoordiging van België",
-    mission_email="geneva@diplobel.fed.be",
+    state={"name_nl": "België"},
+    mission={
+        "name_fr": (
+            "Représentation permanente de la Belgique auprès des Nations-Unies et des autres "
+            "organisations internationales à Genève"
+        ),
+        "short_name_fr": "Représentation permanente de la Belgique",
+        "article_fr": "la",
+        "name_en": (
+            "Permanent Representation of Belgium to the United Nations and the other "
+            "international organisations in Geneva"
+        ),
+        "short_name_en": "Permanent Representation of Belgium",
+        "article_en": "the",
+        "short_name_nl": "Permanente Vertegenwoordiging van België",
+    },
+    email="geneva@diplobel.fed.be",
     letterhead=[
         "Représentation permanente du Royaume de Belgique",
         "à Genève",
@@ -260,59 +485,17 @@ BELGIUM = ProfileValues(
         "www.diplomatie.be/geneva",
     ],
     outgoing_prefix="GP/CC",
-    outgoing_first_number=1,
 )
 
 PROFILES = {"belgium": BELGIUM}
 
 
-def _feminine_country_fr(name: str) -> str:
-    """A first guess at the French article of a country name; the profile says to check it."""
-    if name[:1].lower() in "aeiouyéèêâîôh":
-        return "l'"
-    if name.endswith("s"):
-        return "les"
-    # Country names ending in -e are feminine except a handful (le Mexique, le Cambodge…).
-    masculine_in_e = {"Mexique", "Cambodge", "Mozambique", "Zimbabwe", "Belize", "Suriname"}
-    return "la" if name.endswith("e") and name not in masculine_in_e else "le"
-
-
 def values_for_state(code: str) -> ProfileValues:
-    """Profile values for any State, names from CLDR; articles are a guess to be checked."""
-    import pycountry
-    from babel import Locale
-
-    from commresp.rules import wording
-
-    country = pycountry.countries.get(alpha_3=code.upper())
-    if country is None:
-        raise BadInput(f"{code!r} is not an ISO 3166-1 alpha-3 country code (e.g. BEL, CAN, NLD)")
-    alpha2 = country.alpha_2
-    name_fr = Locale("fr").territories.get(alpha2, country.name)
-    name_en = Locale("en").territories.get(alpha2, country.name)
-    name_nl = Locale("nl").territories.get(alpha2, country.name)
-    article_fr = _feminine_country_fr(name_fr)
-    article_en = "the" if name_en.startswith(("United", "Netherlands")) else ""
-    of_state_fr = wording.of_state(wording.Name(name_fr, article_fr), "fr")
-    # The English names keep 0.1's wording ("of United States"): the table of States
-    # (issue 11) gives every name its article.
-    of_state_en = wording.of_state(wording.Name(name_en), "en")
-    return ProfileValues(
-        state_code=country.alpha_3,
-        state_name_fr=name_fr,
-        state_article_fr=article_fr,
-        state_name_en=name_en,
-        state_article_en=article_en,
-        state_name_nl=name_nl,
-        mission_name_fr=f"Mission permanente {of_state_fr} auprès de l'Office des Nations Unies "
-        "à Genève",
-        mission_short_fr=f"Mission permanente {of_state_fr}",
-        mission_article_fr="la",
-        mission_name_en=f"Permanent Mission {of_state_en} to the United Nations Office at Geneva",
-        mission_short_en=f"Permanent Mission {of_state_en}",
-        mission_article_en="the",
-        letterhead=[f"Mission permanente {of_state_fr}", "Genève"],
-    )
+    """Profile values for a State of the table; an unknown code names the nearest ones."""
+    row = packaged.state(code or "")
+    if row is None or row["iso3"] == "OTH":
+        raise BadInput(f"--state {_unknown_state(code)}")
+    return ProfileValues(state_code=row["iso3"])
 
 
 def _s(value: str) -> str:
@@ -326,59 +509,110 @@ def _list(values: list[str]) -> str:
     return "[\n" + "".join(f"    {_s(v)},\n" for v in values) + "]"
 
 
+def _key(key: str, value: str, given: Mapping[str, str]) -> str:
+    """``key = "value"``, commented out when it only shows what the table gives."""
+    if key in given:
+        return f"{key} = {_s(given[key])}"
+    return f"# {key} = {_s(value)}"
+
+
 def render_profile(v: ProfileValues) -> str:
     """The text of a commented ``commresp.toml``."""
+    from commresp.rules import wording
+
+    row = packaged.state(v.state_code)
+    names = {lang: wording.state_name(row, lang, v.state) for lang in ("fr", "en", "es")}
+    observer = row.get("un_status") == "observer"
+    state_keys = []
+    for lang in ("en", "fr", "es"):
+        name = names[lang]
+        state_keys += [_key(f"name_{lang}", name.text, v.state)]
+        state_keys += [_key(f"article_{lang}", name.article, v.state)]
+        if lang != "en":
+            state_keys += [_key(f"number_{lang}", "p" if name.plural else "s", v.state)]
+    if "name_nl" in v.state:
+        state_keys.append(_key("name_nl", "", v.state))
+    mission_keys = []
+    for lang in ("fr", "en", "es"):
+        built = wording.mission_names(names[lang], lang, observer=observer)
+        mission_keys += [
+            _key(f"name_{lang}", built.full, v.mission),
+            _key(f"short_name_{lang}", built.short, v.mission),
+            _key(f"article_{lang}", built.article, v.mission),
+        ]
+    # Dutch: the short name in forms and e-mails to Dutch-speaking agencies (else English).
+    mission_keys.append(_key("short_name_nl", "", v.mission))
+    if v.letterhead is not None:
+        letterhead = f"letterhead = {_list(v.letterhead)}"
+    else:
+        shown = []
+        for lang in ("fr", "en", "es"):
+            names_l = wording.MissionName(
+                v.mission.get(f"name_{lang}", ""),
+                v.mission.get(f"short_name_{lang}")
+                or wording.mission_names(names[lang], lang, observer=observer).short,
+            )
+            lines = wording.letterhead(names_l, DEFAULT_CITY[lang], v.address)
+            shown.append(f"# letterhead_{lang} = {json.dumps(lines, ensure_ascii=False)}")
+        letterhead = (
+            "# Lines under the mission's name at the top of letters and forms (street, phone,\n"
+            "# e-mail); the letterhead of each document is in its language:\n"
+            + "\n".join(shown)
+            + f"\naddress = {_list(v.address)}"
+        )
+    state_lines = "\n".join(state_keys)
+    shown_names = " / ".join(wording.phrase(names[lang], lang) for lang in ("en", "fr", "es"))
+    mission_lines = "\n".join(mission_keys)
+    note_lang = row["note_verbale_lang"] or document_kinds.DEFAULT_LANGUAGE["note_verbale"]
+    response_lang = row["response_lang"] or document_kinds.DEFAULT_LANGUAGE["response"]
     return f"""\
 # commresp mission profile. Every document commresp writes takes its wording from here.
-# Edit freely; 'commresp status' tells you at once if something here cannot be read.
+# Edit freely; every command checks this file first and says what it cannot read.
 
 [state]
-# The State the mission represents: ISO 3166-1 alpha-3 code and its names with the French
-# definite article ("la" Belgique, "le" Canada, "les" Pays-Bas, "l'" Espagne; check it).
+# The State the mission represents (ISO 3166-1 alpha-3). Its names come from commresp's table
+# of States (UNTERM): {shown_names}.
+# Uncomment a line to change what the table gives; every phrase follows (article_fr: le, la,
+# l', les or ""; article_es: el, la, los, las or ""; number: "s", or "p" for a plural verb).
 code = {_s(v.state_code)}
-name_fr = {_s(v.state_name_fr)}
-article_fr = {_s(v.state_article_fr)}
-name_en = {_s(v.state_name_en)}
-article_en = {_s(v.state_article_en)}   # "" for Belgium, "the" for the Netherlands
-name_nl = {_s(v.state_name_nl)}
-# Region for public holidays (the holidays package), "" for national holidays only.
+{state_lines}
+# Public holidays (the holidays package's calendar: working days of enquiries), and a region
+# whose holidays count too ("" for national holidays only).
+holidays = {_s(row["holidays"])}
 holidays_subdivision = {_s(v.holidays_subdivision)}
 
 [mission]
-# The note verbale uses the full name in its first and last sentences, the short one between.
-name_fr = {_s(v.mission_name_fr)}
-short_name_fr = {_s(v.mission_short_fr)}
-article_fr = {_s(v.mission_article_fr)}
-name_en = {_s(v.mission_name_en)}
-short_name_en = {_s(v.mission_short_en)}
-article_en = {_s(v.mission_article_en)}
-# Short name in Dutch, for e-mails and forms to Dutch-speaking agencies ("" uses English).
-short_name_nl = {_s(v.mission_short_nl)}
+# The mission's names; the note verbale uses the full name in its first and last sentences,
+# the short one between. Commented lines show the names built from the State's: uncomment
+# one to change it.
+{mission_lines}
 # The mission's address: sender of e-mail drafts to agencies and to the registry.
-email = {_s(v.mission_email)}
-city_fr = {_s(v.city_fr)}
-city_en = {_s(v.city_en)}
-# Lines printed at the top of every page of letters and forms.
-letterhead = {_list(v.letterhead)}
+email = {_s(v.email)}
+city_fr = {_s(DEFAULT_CITY["fr"])}
+city_en = {_s(DEFAULT_CITY["en"])}
+city_es = {_s(DEFAULT_CITY["es"])}
+{letterhead}
 
 [outgoing]
 # The mission's own reference on each note verbale: "<prefix> <year>/<number>".
 # Numbers are allocated once per communication from a counter per year kept in the
 # database; first_number is where the counter of a year starts.
-prefix = {_s(v.outgoing_prefix)}
+prefix = {_s(v.prefix)}
 first_number = {v.outgoing_first_number}
 
 [languages]
-# Language each document goes out in ("fr" or "en"); both versions are always drafted.
-note_verbale = {_s(v.note_verbale_language)}
-response = {_s(v.response_language)}
+# Language each document goes out in ("fr", "en" or "es"); every language is drafted.
+note_verbale = {_s(note_lang)}
+response = {_s(response_lang)}
 
 [addressee]
-# Who notes verbales are addressed to, with the French article, and where replies are sent.
-name_fr = "Secrétariat du Service des procédures spéciales"
-article_fr = "le"
-name_en = "Secretariat of the Special Procedures Branch"
-article_en = "the"
+# Who notes verbales are addressed to, with the article, and where replies are sent.
+name_fr = {_s(DEFAULT_ADDRESSEE["fr"][0])}
+article_fr = {_s(DEFAULT_ADDRESSEE["fr"][1])}
+name_en = {_s(DEFAULT_ADDRESSEE["en"][0])}
+article_en = {_s(DEFAULT_ADDRESSEE["en"][1])}
+name_es = {_s(DEFAULT_ADDRESSEE["es"][0])}
+article_es = {_s(DEFAULT_ADDRESSEE["es"][1])}
 email = "ohchr-registry@un.org"
 
 [deadlines]
@@ -413,3 +647,29 @@ name = ""
 # Elsewhere, give the full path, e.g.:
 # soffice = 'C:\\Program Files\\LibreOffice\\program\\soffice.exe'
 """
+
+
+def checklist(profile: Profile) -> list[str]:
+    """What a new mission should still check in its profile, one short line each."""
+    row = profile.state_row
+    full = profile.mission_name(profile.document_language(document_kinds.NOTE_VERBALE))
+    lines = [
+        f"the mission's names, built from the UN's names of {row['short_en']} "
+        f'("{full.full}"): uncomment a line in [mission] to use your own',
+        f'outgoing.prefix "{profile.get("outgoing.prefix")}": put your registry\'s own prefix',
+    ]
+    if not profile.get("mission.email", "") or not profile.get("mission.letterhead", None):
+        lines.append("mission.email and mission.address: the sender of e-mails and the letterhead")
+    lines.append(
+        f"languages: note verbale {profile.document_language('note_verbale')}, response "
+        f"{profile.document_language('response')} (the usual choice for {row['short_en']})"
+    )
+    if row.get("verified") == "partial":
+        lines.append(
+            f"the table's names of {row['short_en']} are not all confirmed: {row['notes']}"
+        )
+    holidays = profile.holidays_code or "none"
+    lines.append(
+        f"holidays: {holidays}, national only; set state.holidays_subdivision for a region"
+    )
+    return lines
