@@ -19,7 +19,7 @@ from pathlib import Path
 from commresp import catalog, communications, mail, store
 from commresp.errors import BadInput, DocumentError, FormRejected, InvalidTransition
 from commresp.rules import deadlines, document_kinds, input_text, states
-from commresp.workspace import ENQUIRIES, files, staging
+from commresp.workspace import ENQUIRIES, files, holiday_calendars, staging
 from commresp.workspace.session import Session
 
 MAC_LENGTH = 24  # hex digits of the HMAC kept in the code: 96 bits, short enough to print
@@ -105,10 +105,10 @@ def form_to_open(session: Session, ref_text: str, agency: str | None = None) -> 
     return path
 
 
-def holidays(session: Session) -> deadlines.HolidayCalendar:
+def holidays(session: Session) -> holiday_calendars.HolidayCalendar:
     """The public holidays of the mission's State (and region, if the profile names one)."""
-    return deadlines.HolidayCalendar(
-        session.profile.state_code, session.profile.holidays_subdivision
+    return holiday_calendars.HolidayCalendar(
+        session.profile.holidays_code, session.profile.holidays_subdivision
     )
 
 

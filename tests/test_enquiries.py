@@ -14,7 +14,7 @@ import docx
 import pytest
 from icalendar import Calendar
 
-from commresp.rules.deadlines import add_working_days
+from commresp.workspace.holiday_calendars import add_working_days
 from tests.helpers import (
     TYPED,
     answer_boxes,

@@ -359,6 +359,35 @@ def test_ten_states_documents_and_forms_in_three_languages(runner, tmp_path, mon
     assert "Misión Permanente" not in texts["form", "fr"]
 
 
+# --- the single country of the holidays package ------------------------------------------------
+
+
+def test_only_the_missions_country_of_holidays_is_imported():
+    code = (
+        "import sys, datetime\n"
+        "from commresp.workspace.holiday_calendars import HolidayCalendar\n"
+        "assert datetime.date(2025, 9, 16) in HolidayCalendar('MX')\n"
+        "assert datetime.date(2025, 8, 15) in HolidayCalendar('BE')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('holidays.countries')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['holidays.countries.belgium', 'holidays.countries.mexico']"
+
+
+def test_holidays_of_a_state_match_the_package_itself():
+    import datetime
+
+    import holidays
+
+    from commresp.workspace.holiday_calendars import HolidayCalendar
+
+    for code in ("BE", "MX", "PH", "US", "AR"):
+        mine = HolidayCalendar(code)
+        theirs = holidays.country_holidays(code, years=2025)
+        days = [datetime.date(2025, 1, 1) + datetime.timedelta(d) for d in range(365)]
+        assert [d for d in days if d in mine] == [d for d in days if d in theirs], code
+
+
 # --- a Mexican reply, end to end ----------------------------------------------------------------
 
 MEXICAN_NOTE = [

@@ -2,16 +2,17 @@
 
 The reply period is per letter type in the mission profile (OHCHR publishes a communication
 and any reply 60 days after the letter).  Agency deadlines count working days of the
-mission's State: weekends and its public holidays from the ``holidays`` package; the default
-due date of an enquiry is :func:`agency_due`, with its margin and notice from the profile
-(``[deadlines]`` in ``commresp.toml``).
+mission's State: weekends and its public holidays, given as any container of dates (the
+``holidays`` package's calendar of the State, loaded by
+:mod:`commresp.workspace.holiday_calendars`); the default due date of an enquiry is
+:func:`agency_due`, with its margin and notice from the profile (``[deadlines]`` in
+``commresp.toml``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Container
 from datetime import date, timedelta
-from functools import lru_cache
 
 from commresp.errors import BadInput
 
@@ -42,32 +43,6 @@ AGENCY_NOTICE_WORKING_DAYS = 5
 def reply_due(letter_date: date, reply_days: int) -> date:
     """The date by which the reply must reach the registry: letter date + reply period."""
     return letter_date + timedelta(days=reply_days)
-
-
-@lru_cache(maxsize=32)
-def _holidays(country_alpha3: str, subdivision: str, year: int):
-    import holidays  # heavy-ish: only commands that count working days import it
-    import pycountry
-
-    country = pycountry.countries.get(alpha_3=country_alpha3)
-    code = country.alpha_2 if country else country_alpha3
-    try:
-        return holidays.country_holidays(code, subdiv=subdivision or None, years=year)
-    except NotImplementedError:
-        return {}  # no holiday calendar for this State: count weekends only
-
-
-class HolidayCalendar(Container[date]):
-    """The public holidays of a State (ISO alpha-3) and region, every year, from ``holidays``."""
-
-    def __init__(self, country: str, subdivision: str = "") -> None:
-        self.country = country
-        self.subdivision = subdivision
-
-    def __contains__(self, day: object) -> bool:
-        if not isinstance(day, date):
-            return False
-        return day in _holidays(self.country, self.subdivision, day.year)
 
 
 def shift_working_days(start: date, days: int, holidays: Container[date]) -> date:
@@ -104,20 +79,6 @@ def agency_due(
     due = shift_working_days(reply_due, -margin, holidays)
     earliest = shift_working_days(today, notice, holidays)
     return max(due, earliest)
-
-
-def is_working_day(day: date, country: str, subdivision: str = "") -> bool:
-    """Monday to Friday and not a public holiday of ``country`` (ISO alpha-3)."""
-    return day.weekday() < 5 and day not in HolidayCalendar(country, subdivision)
-
-
-def add_working_days(start: date, days: int, country: str, subdivision: str = "") -> date:
-    """The date ``days`` working days after ``start`` (negative counts backwards).
-
-    >>> add_working_days(date(2025, 8, 8), 10, "BEL")  # skips 15 August
-    datetime.date(2025, 8, 25)
-    """
-    return shift_working_days(start, days, HolidayCalendar(country, subdivision))
 
 
 def _days(n: int) -> str:

@@ -1,0 +1,146 @@
+"""`assign` to one agency before and after loading only the mission's country of `holidays`.
+
+0.1 counted an enquiry's working days with ``holidays.country_holidays(code)``, which imports
+``holidays.countries`` and with it the module of every country the package knows (~250);
+commresp now loads the one module of the mission's State
+(``commresp.workspace.holiday_calendars``).  In one run, rounds alternating so that the load
+of a shared machine falls on both alike, whole processes, stdout to /dev/null:
+
+    python -c pass                       interpreter start, the floor
+    all countries   python -c "import holidays; holidays.country_holidays('BE', years=2025)"
+    one country     python -c "…HolidayCalendar('BE')…"   the same days, one module loaded
+    assign, before  commresp assign REF --agency myria --question …  with the code of BASE
+    assign, after   the same with this tree
+
+"Before" runs the commit before the single-country loader was added (``--base`` to choose
+another), extracted with ``git archive`` into the temporary folder and run with PYTHONPATH;
+each version assigns in its own Belgian workspace, one fresh communication per run.
+
+    python benchmarks/bench_holidays.py [--repeat 9] [--base COMMIT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import common
+
+ROOT = Path(__file__).resolve().parent.parent
+LOADER = "commresp/workspace/holiday_calendars.py"
+QUESTION = "Are the persons named in the letter known to your services?"
+
+ALL_COUNTRIES = (
+    "import datetime, holidays\n"
+    "assert datetime.date(2025, 8, 15) in holidays.country_holidays('BE', years=2025)"
+)
+ONE_COUNTRY = (
+    "import datetime\n"
+    "from commresp.workspace.holiday_calendars import HolidayCalendar\n"
+    "assert datetime.date(2025, 8, 15) in HolidayCalendar('BE')"
+)
+
+
+def default_base() -> str:
+    """The parent of the commit that added the single-country loader."""
+    added = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "--diff-filter=A", "--format=%H", "--", LOADER],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    if not added:
+        raise SystemExit(f"{LOADER} is not committed yet: give --base COMMIT")
+    return f"{added[-1]}^"
+
+
+def extract(commit: str, dest: Path) -> Path:
+    """The package of ``commit`` as an importable tree (its templates and example inside)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, "commresp", "templates", "correspondence"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    # what setup.cfg's package_dir does for an installed commresp
+    (dest / "commresp" / "templates").symlink_to(dest / "templates")
+    (dest / "commresp" / "example").symlink_to(dest / "correspondence")
+    return dest
+
+
+def register(argv: list[str], ws: Path, env: dict[str, str], count: int) -> list[str]:
+    """``count`` fresh communications, each to be assigned once."""
+    refs = [f"AL BEL {n}/2025" for n in range(1, count + 1)]
+    for ref in refs:
+        common.run_once(
+            [*argv, "--workspace", str(ws), "register", ref, "--date", "2025-11-20",
+             "--mandate", "trafficking:f"],
+            env=env,
+        )  # fmt: skip
+    return refs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=9, help="timed runs of each")
+    parser.add_argument("--base", help="commit to compare with (default: before the loader)")
+    common.add_common_options(parser)
+    args = parser.parse_args()
+    base = args.base or default_base()
+    print(common.describe_machine())
+    print(f"Before: {subprocess.check_output(['git', '-C', str(ROOT), 'rev-parse', '--short', base], text=True).strip()}")  # noqa: E501
+
+    with common.temp_dir("commresp-bench-holidays-", args.keep) as tmp:
+        env = common.bench_env(tmp, as_is=args.as_is)
+        old_env = dict(env, PYTHONPATH=str(extract(base, tmp / "base")))
+        new_argv, old_argv = [common.COMMRESP], [common.PYTHON, "-m", "commresp"]
+        new_ws, old_ws = tmp / "after", tmp / "before"
+        subprocess.run([*new_argv, "init", str(new_ws), "--profile", "belgium"], env=env,
+                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run([*old_argv, "init", str(old_ws), "--profile", "belgium"], env=old_env,
+                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        new_refs = register(new_argv, new_ws, env, args.repeat + 1)
+        old_refs = register(old_argv, old_ws, old_env, args.repeat + 1)
+
+        def assign(argv, ws, ref, run_env) -> float:
+            return common.run_once(
+                [*argv, "--workspace", str(ws), "assign", ref, "--agency", "myria",
+                 "--question", QUESTION],
+                env=run_env,
+            )  # fmt: skip
+
+        assign(new_argv, new_ws, new_refs[0], env)  # warm-up: bytecode caches of both trees
+        assign(old_argv, old_ws, old_refs[0], old_env)
+        floor = common.Command("python -c pass", [common.PYTHON, "-c", "pass"])
+        every = common.Command("all countries (0.1)", [common.PYTHON, "-c", ALL_COUNTRIES])
+        one = common.Command("one country (now)", [common.PYTHON, "-c", ONE_COUNTRY])
+        loads = common.timeit_rounds([floor, every, one], args.repeat, env=env)
+        before, after = [], []
+        for new_ref, old_ref in zip(new_refs[1:], old_refs[1:], strict=True):
+            before.append(assign(old_argv, old_ws, old_ref, old_env))
+            after.append(assign(new_argv, new_ws, new_ref, env))
+        results = [
+            *loads.values(),
+            common.summarize("assign, 1 agency, before", before),
+            common.summarize("assign, 1 agency, after", after),
+        ]
+        common.print_results(
+            "Whole processes (best and median)", results, baseline="assign, 1 agency, before"
+        )
+        saved = min(before) - min(after)
+        loading = loads["all countries (0.1)"].min - loads["one country (now)"].min
+        print(
+            f"\n  assign is {saved * 1000:.0f} ms faster (best runs); loading the holidays "
+            f"alone: {loading * 1000:.0f} ms saved"
+        )
+        print(f"  load average now {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
