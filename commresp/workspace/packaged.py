@@ -58,9 +58,26 @@ def states() -> dict[str, dict]:
     return {row["iso3"]: row for row in data_csv("states.csv")}
 
 
+@lru_cache(maxsize=1)
+def _states_text() -> str:
+    return resources.files("commresp").joinpath("data", "states.csv").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=64)
 def state(code: str) -> dict | None:
-    """The row of one State (or of ``OTH``) by ISO 3166-1 alpha-3, any case; None if unknown."""
-    return states().get(code.strip().upper())
+    """The row of one State (or of ``OTH``) by ISO 3166-1 alpha-3, any case; None if unknown.
+
+    Every command reads its profile's State: only the header and that State's line are parsed
+    (the whole table takes a few milliseconds; one row of it, a few microseconds).
+    """
+    wanted = code.strip().upper() if isinstance(code, str) else ""
+    text = _states_text()
+    at = text.find(f"\n{wanted},") if len(wanted) == 3 and wanted.isalpha() else -1
+    if at < 0:
+        return None
+    end = text.find("\n", at + 1)
+    lines = text[: text.index("\n")] + text[at : end if end >= 0 else len(text)]
+    return next(csv.DictReader(io.StringIO(lines)))
 
 
 @lru_cache(maxsize=1)
