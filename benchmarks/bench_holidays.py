@@ -94,7 +94,8 @@ def main() -> None:
     args = parser.parse_args()
     base = args.base or default_base()
     print(common.describe_machine())
-    print(f"Before: {subprocess.check_output(['git', '-C', str(ROOT), 'rev-parse', '--short', base], text=True).strip()}")  # noqa: E501
+    short = ["git", "-C", str(ROOT), "rev-parse", "--short", base]
+    print(f"Before: {subprocess.check_output(short, text=True).strip()}")
 
     with common.temp_dir("commresp-bench-holidays-", args.keep) as tmp:
         env = common.bench_env(tmp, as_is=args.as_is)
