@@ -27,8 +27,10 @@ def test_the_demo_replays_the_case_from_letter_to_reply(tmp_path):
     assert [p.name for p in result.drafts] == [
         "note_verbale.fr.md",
         "note_verbale.en.md",
+        "note_verbale.es.md",
         "response.fr.md",
         "response.en.md",
+        "response.es.md",
     ]
     assert [p.name for p in result.documents] == [
         "note_verbale.fr.v1.docx",

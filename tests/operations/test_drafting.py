@@ -1,4 +1,5 @@
-"""drafting: the four Markdown drafts from the record, the outgoing reference, hand edits kept."""
+"""drafting: the Markdown drafts from the record (two documents in three languages), the
+outgoing reference, hand edits kept."""
 
 from __future__ import annotations
 
@@ -12,18 +13,27 @@ from tests.helpers import events, refused, rows, the_new_event
 
 REF = "AL BEL 1/2025"
 DRAFTS = Path("correspondence/AL-BEL-1-2025/drafts")
-NAMES = ["note_verbale.fr.md", "note_verbale.en.md", "response.fr.md", "response.en.md"]
+NAMES = [
+    "note_verbale.fr.md",
+    "note_verbale.en.md",
+    "note_verbale.es.md",
+    "response.fr.md",
+    "response.en.md",
+    "response.es.md",
+]
 
 
-def test_draft_writes_four_drafts_and_allocates_the_outgoing_reference(al_bel_1_answered):
+def test_draft_writes_six_drafts_and_allocates_the_outgoing_reference(al_bel_1_answered):
     session = al_bel_1_answered
     since = len(events(session.db))
     drafts = drafting.draft(session, REF, on=date(2025, 10, 1))
     assert [(d.kind, d.language, d.path.name, d.backup) for d in drafts] == [
         ("note_verbale", "fr", "note_verbale.fr.md", None),
         ("note_verbale", "en", "note_verbale.en.md", None),
+        ("note_verbale", "es", "note_verbale.es.md", None),
         ("response", "fr", "response.fr.md", None),
         ("response", "en", "response.en.md", None),
+        ("response", "es", "response.es.md", None),
     ]
     root = session.workspace.root
     note = (root / DRAFTS / "note_verbale.fr.md").read_text(encoding="utf-8")
@@ -87,7 +97,7 @@ def test_draft_waits_for_every_agency_unless_forced(al_bel_1):
         drafting.draft,
         REF,
     )
-    assert len(drafting.draft(al_bel_1, REF, force=True)) == 4
+    assert len(drafting.draft(al_bel_1, REF, force=True)) == 6
 
 
 def test_bad_drafts_write_nothing(al_bel_1_answered):

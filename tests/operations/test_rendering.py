@@ -76,7 +76,14 @@ def test_bad_renders_write_nothing(al_bel_1_answered, monkeypatch):
         REF,
     )
     drafting.draft(session, REF)
-    refused(session, BadInput, "--lang takes fr, en or fr,en", rendering.render, REF, langs=["de"])
+    refused(
+        session,
+        BadInput,
+        "--lang takes fr, en, es or several of them joined by commas",
+        rendering.render,
+        REF,
+        langs=["de"],
+    )
     from commresp.workspace import libreoffice
 
     monkeypatch.setenv("PATH", str(session.workspace.root))  # no soffice on PATH
