@@ -38,8 +38,10 @@ def init(obj: dict, directory: Path, profile: str | None, state: str | None) -> 
     from commresp.workspace.profile import checklist
 
     ws = create.create_workspace(directory, profile=profile, state=state, actor=obj["actor"])
+    from commresp.rules import wording
+
     loaded = ws.profile()
-    click.echo(f"Created workspace {ws.root} for {loaded.state_row['short_en']}")
+    click.echo(f"Created workspace {ws.root} for {wording.phrase(loaded.state_name('en'), 'en')}")
     click.echo(f"  profile   {ws.profile_path.name}")
     click.echo(f"  database  {ws.db_path.name}")
     if not profile:

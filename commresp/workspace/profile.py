@@ -651,22 +651,26 @@ name = ""
 
 def checklist(profile: Profile) -> list[str]:
     """What a new mission should still check in its profile, one short line each."""
+    from commresp.rules import wording
+
     row = profile.state_row
-    full = profile.mission_name(profile.document_language(document_kinds.NOTE_VERBALE))
+    state = wording.phrase(profile.state_name("en"), "en")
+    names = profile.mission_name(profile.document_language(document_kinds.NOTE_VERBALE))
     lines = [
-        f"the mission's names, built from the UN's names of {row['short_en']} "
-        f'("{full.full}"): uncomment a line in [mission] to use your own',
-        f'outgoing.prefix "{profile.get("outgoing.prefix")}": put your registry\'s own prefix',
+        f"the mission's names (\"{names.short} …\"), built from the UN's names of "
+        f"{state}: uncomment a line in [mission] to use your own",
+        f'outgoing.prefix "{profile.get("outgoing.prefix")}": your registry\'s own prefix',
     ]
     if not profile.get("mission.email", "") or not profile.get("mission.letterhead", None):
-        lines.append("mission.email and mission.address: the sender of e-mails and the letterhead")
+        lines.append("mission.email and mission.address: the sender of e-mails, the letterhead")
     lines.append(
         f"languages: note verbale {profile.document_language('note_verbale')}, response "
-        f"{profile.document_language('response')} (the usual choice for {row['short_en']})"
+        f"{profile.document_language('response')} (the usual choice for {state})"
     )
     if row.get("verified") == "partial":
         lines.append(
-            f"the table's names of {row['short_en']} are not all confirmed: {row['notes']}"
+            f"the table's names of {state} are partly unconfirmed: "
+            f"{row['notes'].split(';')[0]} (commresp/data/states.SOURCES.md)"
         )
     holidays = profile.holidays_code or "none"
     lines.append(
