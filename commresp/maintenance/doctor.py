@@ -129,9 +129,8 @@ def profile_finding(profile: Profile) -> Finding:
                     f"{profile.path.name}: languages.{kind} is {lang!r}; use one of "
                     f"{', '.join(document_kinds.REPLY_LANGUAGES)}"
                 )
-        name = str(profile.get("mission.short_name_en", "") or profile.get("mission.name_en"))
+        name = profile.mission_name("en").short
         profile.get("outgoing.prefix")
-        profile.get("addressee.name_en")
     except CommrespError as exc:
         return Finding("profile", PROBLEM, str(exc))
     return Finding("profile", OK, f"{profile.path.name}: {profile.state_code}, {name}")
