@@ -2,7 +2,7 @@
 
 ``draft`` fills the templates with the communication, its mandates (worded as the letter
 words them, with French articles and gender), the mission profile and the latest answer of
-each agency, and writes ``drafts/<kind>.<lang>.md`` in both languages.  A draft edited by hand
+each agency, and writes ``drafts/<kind>.<lang>.md`` in every reply language.  A draft edited by hand
 is never overwritten silently: the sha256 of what commresp last wrote is on record, and a
 draft that no longer matches it is kept unless ``--force`` (which backs it up first).
 """
@@ -79,6 +79,17 @@ def allocate_outgoing(session: Session, comm: dict, year: int, override: str | N
     Allocated once per communication from a per-year counter (the profile's first_number
     starts each year), so two drafters never get the same number.
     """
+    reference, counter = _choose_outgoing(session, comm, year, override)
+    if counter is not None:
+        store.bump_outgoing_counter(session.db, *counter)
+    return reference
+
+
+def _choose_outgoing(
+    session: Session, comm: dict, year: int, override: str | None
+) -> tuple[str, tuple[int, int] | None]:
+    """The reference :func:`allocate_outgoing` gives, and the (year, next number) the counter
+    must move to (None: no move); reads only."""
     db = session.db
     prefix = str(session.profile.get("outgoing.prefix"))
     if override is not None:
@@ -91,16 +102,14 @@ def allocate_outgoing(session: Session, comm: dict, year: int, override: str | N
                 f"{wanted} is already used for {owner}; choose another number "
                 "or leave --outgoing-ref out to get the next free one"
             )
-        store.bump_outgoing_counter(db, wanted.year, wanted.number + 1)
-        return str(wanted)
+        return str(wanted), (wanted.year, wanted.number + 1)
     if comm["outgoing_ref"]:
-        return comm["outgoing_ref"]
+        return comm["outgoing_ref"], None
     first = int(session.profile.get("outgoing.first_number", 1))
     number = store.next_outgoing_number(db, year) or first
     while store.outgoing_owner(db, str(OutgoingReference(prefix, year, number))):
         number += 1  # a number taken by hand with --outgoing-ref
-    store.bump_outgoing_counter(db, year, number + 1)
-    return str(OutgoingReference(prefix, year, number))
+    return str(OutgoingReference(prefix, year, number)), (year, number + 1)
 
 
 # --- the template context ---------------------------------------------------------------
@@ -254,24 +263,28 @@ def draft(
     reuse: Sequence[int] = (),
     force: bool = False,
 ) -> list[Draft]:
-    """Write the Markdown drafts of both documents in both languages.
+    """Write the Markdown drafts of both documents in every reply language (fr, en, es).
 
     Everything is read and decided inside the write transaction, so two drafts of one
     communication run one after the other: the second waits, then reuses the outgoing number
-    the first allocated.  The writes are ordered so that a failure at any point (a full disk)
-    leaves every earlier file as it was: the copies of hand-edited drafts are written and
-    synced first, as new files; the new drafts are written beside the old ones, and replace
-    them as the transaction's last step (put back if one of them cannot be replaced).
+    the first allocated.  The six texts are rendered first, outside it, from what the
+    record says then; inside, they are rendered again only if the record changed meanwhile
+    (another drafter took that number), so the lock is held for the writes, not for six
+    templates.  The writes are ordered so that a failure at any point (a full disk) leaves
+    every earlier file as it was: the copies of hand-edited drafts are written and synced
+    first, as new files; the new drafts are written beside the old ones, and replace them as
+    the transaction's last step (put back if one of them cannot be replaced).
     """
     from commresp import redaction
-    from commresp.documents import templating
-    from commresp.workspace import templates
 
-    search = templates.search_path(session.workspace)
-    response_language = session.profile.document_language(document_kinds.RESPONSE)
+    on = on or session.today
+    # a first reading, outside the lock; the transaction below decides
+    early = _plan(session, ref_text, on, order, reuse, outgoing_ref)
+    early_texts = _render_texts(session, early, on, opening, closing)
     result: list[Draft] = []
     with staging.transaction(session.db) as staged:
-        comm = communications.get(session, ref_text)
+        plan = _plan(session, ref_text, on, order, reuse, outgoing_ref)
+        comm, sections, targets = plan.comm, plan.sections, plan.targets
         states.check_move(comm["ref"], comm["status"], "drafted")
         asked = store.enquiries_for(session.db, comm["id"])
         waiting = [e["agency"] for e in asked if e["status"] == "open"]
@@ -280,15 +293,8 @@ def draft(
                 f"{len(waiting)} of {len(asked)} agencies have not answered: "
                 f"{', '.join(waiting)}; use --force to draft anyway"
             )
-        on = on or session.today
         if on < date.fromisoformat(comm["letter_date"]):
             raise BadInput(f"the draft date {on} is before the letter's date {comm['letter_date']}")
-        sections = _sections(session, comm, order) + _reused(session, reuse)
-        targets = [
-            (kind, lang, draft_path(session, comm["slug"], kind, lang))
-            for kind in KINDS
-            for lang in LANGUAGES
-        ]
         edited = [
             path
             for kind, lang, path in targets
@@ -299,27 +305,14 @@ def draft(
                 f"{edited[0].name} was edited by hand since it was drafted; nothing was "
                 "changed (use --force to draft again, keeping the edited file as a backup)"
             )
-        outgoing = allocate_outgoing(session, comm, on.year, outgoing_ref)
+        outgoing = allocate_outgoing(session, comm, on.year, outgoing_ref)  # == plan.outgoing
+        texts = early_texts if plan == early else _render_texts(session, plan, on, opening, closing)
         # terms travel with the text: a reused paragraph brings its case's terms along
         carried = redaction.carry_terms(
             session, comm, [s["source"] for s in sections if "source" in s]
         )
         if outgoing != comm["outgoing_ref"]:
             store.update_communication(session.db, comm["id"], {"outgoing_ref": outgoing})
-        texts = {}
-        for kind, lang, _path in targets:
-            context = template_context(
-                session,
-                comm,
-                lang,
-                on=on,
-                outgoing_ref=outgoing,
-                sections=sections,
-                opening=opening if lang == response_language else "",
-                closing=closing if lang == response_language else "",
-            )
-            text = templating.render(document_kinds.template_name(kind, lang), context, search)
-            texts[(kind, lang)] = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
         # 1. each hand-edited draft is copied to a new file, on disk before anything changes
         backups = {
             path: staged.create(path.parent, f"{kind}.{lang}.edited.md", path.read_bytes())
@@ -351,6 +344,63 @@ def draft(
         # another program) puts the others back, and nothing is recorded
         staged.publish(before_commit=True)
     return result
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the drafts' texts are made from, as the record says at one moment."""
+
+    comm: dict
+    sections: list
+    targets: list
+    outgoing: str
+
+
+def _plan(
+    session: Session,
+    ref_text: str,
+    on: date,
+    order: Sequence[str] | None,
+    reuse: Sequence[int],
+    outgoing_ref: str | None,
+) -> _Plan:
+    comm = communications.get(session, ref_text)
+    targets = [
+        (kind, lang, draft_path(session, comm["slug"], kind, lang))
+        for kind in KINDS
+        for lang in LANGUAGES
+    ]
+    return _Plan(
+        comm=dict(comm),
+        sections=_sections(session, comm, order) + _reused(session, reuse),
+        targets=targets,
+        outgoing=_choose_outgoing(session, comm, on.year, outgoing_ref)[0],
+    )
+
+
+def _render_texts(
+    session: Session, plan: _Plan, on: date, opening: str, closing: str
+) -> dict[tuple[str, str], str]:
+    from commresp.documents import templating
+    from commresp.workspace import templates
+
+    search = templates.search_path(session.workspace)
+    response_language = session.profile.document_language(document_kinds.RESPONSE)
+    texts = {}
+    for kind, lang, _path in plan.targets:
+        context = template_context(
+            session,
+            plan.comm,
+            lang,
+            on=on,
+            outgoing_ref=plan.outgoing,
+            sections=plan.sections,
+            opening=opening if lang == response_language else "",
+            closing=closing if lang == response_language else "",
+        )
+        text = templating.render(document_kinds.template_name(kind, lang), context, search)
+        texts[(kind, lang)] = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return texts
 
 
 _RENDERED_NAME = re.compile(r"^(?P<kind>[a-z_]+)\.(?P<lang>[a-z]{2})\.")

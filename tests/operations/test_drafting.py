@@ -155,3 +155,15 @@ def test_an_outgoing_reference_given_by_hand_is_used_once(al_bel_1_answered):
     drafting.draft(session, "UA BEL 2/2025")  # the next free number after the one taken
     refs = {r["ref"]: r["outgoing_ref"] for r in rows(session.db, "communications")}
     assert refs == {REF: "GP/CC 2025/40", "UA BEL 2/2025": "GP/CC 2025/41"}
+
+
+def test_a_template_that_transforms_the_outgoing_reference_gets_the_real_one(al_bel_1_answered):
+    session = al_bel_1_answered
+    overrides = session.workspace.templates
+    overrides.mkdir()
+    (overrides / "note_verbale.en.md.j2").write_text(
+        "Ours: {{ outgoing_ref | lower }} / {{ outgoing_ref }}\n", encoding="utf-8"
+    )
+    drafting.draft(session, REF, on=date(2025, 10, 1))
+    text = (session.workspace.root / DRAFTS / "note_verbale.en.md").read_text(encoding="utf-8")
+    assert text == "Ours: gp/cc 2025/1 / GP/CC 2025/1\n"
