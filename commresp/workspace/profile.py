@@ -96,10 +96,11 @@ SCHEMA: dict[str, dict[str, str]] = {
         "agency_margin_working_days": "checked",
         "agency_notice_working_days": "checked",
     },
-    # the calendar export's reminders ('commresp export --format ics'), checked there
-    "calendar": {"alarm_days": "count"},
-    # whether a reply is approved before it is sent, and by whom
-    "clearance": {"required": "flag", "approvers": "lines"},
+    # the calendar export's reminders ('commresp export --format ics'), and whether a reply
+    # is approved before it is sent, and by whom: their values are checked where they are read
+    # (Profile.alarm_days, clearance_required, approvers)
+    "calendar": {"alarm_days": "checked"},
+    "clearance": {"required": "checked", "approvers": "checked"},
     # the documents' proofing languages (locale_fr = "fr-BE"…) and the response's letterhead
     "documents": {**_per_language("text", "locale"), "response_letterhead": "flag"},
     "references": {"types": "lines", "other_addressees": "lines"},
@@ -320,7 +321,10 @@ def load_profile(path: Path) -> Profile:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise WorkspaceError(f"{path.name} is not valid TOML ({exc}); fix or restore it") from None
     check_profile(data, path.name)
-    return Profile(data, path)
+    profile = Profile(data, path)
+    # the values their readers check, checked now too: before any command writes anything
+    profile.alarm_days, profile.clearance_required, profile.approvers  # noqa: B018
+    return profile
 
 
 # --- checking ---------------------------------------------------------------------------------
