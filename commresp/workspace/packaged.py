@@ -93,9 +93,8 @@ def _spanish_titles() -> dict[str, str]:
 def with_spanish_titles(rows: list[dict]) -> list[dict]:
     """A communication's mandate rows with a ``title_es``: the record's where it has one, else
     the packaged catalog's Spanish title of the mandate (masculine: the wording rules make it
-    agree with the holder), else the English title.
-
-    The record does not store Spanish titles yet; this is the bridge until it does.
+    agree with the holder), else the English title (a mandate a workspace added in English
+    only: the Spanish documents then name it in English rather than not at all).
     """
     titles = _spanish_titles()
     return [
