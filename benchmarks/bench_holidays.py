@@ -7,8 +7,9 @@ commresp now loads the one module of the mission's State
 of a shared machine falls on both alike, whole processes, stdout to /dev/null:
 
     python -c pass                       interpreter start, the floor
-    all countries   python -c "import holidays; holidays.country_holidays('BE', years=2025)"
-    one country     python -c "…HolidayCalendar('BE')…"   the same days, one module loaded
+    all countries   python -c "…; holidays.country_holidays('BE', years=2025)"
+    one country     python -c "…; HolidayCalendar('BE')…"   the same days, one module loaded
+                    (both after importing commresp.workspace, as assign does)
     assign, before  commresp assign REF --agency myria --question …  with the code of BASE
     assign, after   the same with this tree
 
@@ -35,14 +36,18 @@ ROOT = Path(__file__).resolve().parent.parent
 LOADER = "commresp/workspace/holiday_calendars.py"
 QUESTION = "Are the persons named in the letter known to your services?"
 
+# Both import commresp's workspace layer first (as assign does), so that the difference is
+# the loading of the calendar alone.
 ALL_COUNTRIES = (
-    "import datetime, holidays\n"
+    "import datetime\n"
+    "from commresp.workspace import holiday_calendars\n"
+    "import holidays\n"
     "assert datetime.date(2025, 8, 15) in holidays.country_holidays('BE', years=2025)"
 )
 ONE_COUNTRY = (
     "import datetime\n"
-    "from commresp.workspace.holiday_calendars import HolidayCalendar\n"
-    "assert datetime.date(2025, 8, 15) in HolidayCalendar('BE')"
+    "from commresp.workspace import holiday_calendars\n"
+    "assert datetime.date(2025, 8, 15) in holiday_calendars.HolidayCalendar('BE')"
 )
 
 
