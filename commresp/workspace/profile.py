@@ -324,6 +324,9 @@ def load_profile(path: Path) -> Profile:
     profile = Profile(data, path)
     # the values their readers check, checked now too: before any command writes anything
     profile.alarm_days, profile.clearance_required, profile.approvers  # noqa: B018
+    profile.agency_margin, profile.agency_notice  # noqa: B018
+    for letter_type in profile.letter_types:
+        profile.reply_days(letter_type)
     return profile
 
 
