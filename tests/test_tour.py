@@ -42,7 +42,7 @@ def tour_commands(readme: str) -> list[str]:
 def test_the_tour_commands_are_found():
     commands = tour_commands((ROOT / "README.md").read_text(encoding="utf-8"))
     assert commands[:3] == [
-        "commresp init mission --profile belgium      # or --state CAN for any other State",
+        "commresp init mission --profile belgium      # or --state MEX for any other State",
         "cd mission",
         "commresp demo letters                        "
         "# AL-BEL-1-2025.pdf and AL-BEL-2-2026.pdf, to try it on",
