@@ -131,16 +131,26 @@ class DemoResult:
 
 _NOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$", re.MULTILINE)
 _NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+_LINK = re.compile(r"\[([^\]^][^\]]*)\]\((\S+?)\)")
 
 
 def type_into_form(form: Path, markdown: str, out):
     """Fill a form's first answer box the way a person does in Word: one paragraph per
     paragraph, headings typed in bold, footnotes (``[^1]`` + ``[^1]: note``) inserted as
-    real Word footnotes.  ``out`` is a path or an open binary file."""
+    real Word footnotes, links (``[text](https://…)``) as Word's hyperlinks.  ``out`` is a
+    path or an open binary file."""
     import docx
 
-    from commresp.documents.docx_parts import add_footnote
+    from commresp.documents.docx_parts import add_footnote, add_hyperlink
     from commresp.documents.forms import answer_boxes
+
+    def type_text(paragraph, text: str, *, bold: bool = False, in_note: bool = False) -> None:
+        pieces = _LINK.split(text)  # text, link text, target, text, …
+        for at in range(0, len(pieces), 3):
+            if pieces[at]:
+                paragraph.add_run(pieces[at]).bold = bold or None
+            if at + 2 < len(pieces):
+                add_hyperlink(document, paragraph, pieces[at + 2], pieces[at + 1], in_note=in_note)
 
     document = docx.Document(form)
     box = answer_boxes(document)[0]
@@ -154,10 +164,10 @@ def type_into_form(form: Path, markdown: str, out):
             text = text.strip("*")
         for number, piece in enumerate(_NOTE_REFERENCE.split(text)):
             if number % 2 == 0:
-                if piece:
-                    paragraph.add_run(piece).bold = bold or None
+                type_text(paragraph, piece, bold=bold)
             elif piece in notes:
-                add_footnote(document, paragraph.add_run()).add_run(notes[piece].strip())
+                note = add_footnote(document, paragraph.add_run())
+                type_text(note, notes[piece].strip(), in_note=True)
     document.save(out)
     return out
 

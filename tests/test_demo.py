@@ -23,6 +23,7 @@ from tests.helpers import first_page_header
 SEED = Path(__file__).parent / "fixtures" / "belgium-al-bel-1-2025.md"
 OUT = Path("correspondence/AL-BEL-1-2025/out")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def _plain(markdown: str) -> str:
@@ -110,6 +111,13 @@ def test_myria_footnote_is_a_real_word_footnote(demo_root):
     note_id = references[0].get(f"{W}id")
     note = next(n for n in notes.findall(f"{W}footnote") if n.get(f"{W}id") == note_id)
     assert "".join(note.itertext()).strip() == footnotes[0]
+    # "Publications | Myria" is a link, as in the published response
+    (link,) = note.iter(f"{W}hyperlink")
+    assert "".join(link.itertext()) == "Publications | Myria"
+    with zipfile.ZipFile(path) as archive:
+        rels = etree.fromstring(archive.read("word/_rels/footnotes.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    assert targets[link.get(f"{R}id")] == "https://www.myria.be/en/publications"
     paragraph = next(
         p for p in body.iter(f"{W}p") if p.find(f".//{W}footnoteReference") is not None
     )

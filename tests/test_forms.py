@@ -21,7 +21,7 @@ from lxml import etree
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from commresp.documents.docx_parts import add_footnote, footnotes_part
+from commresp.documents.docx_parts import add_footnote, add_hyperlink, footnotes_part
 from commresp.documents.forms import (
     FormSpec,
     ReturnedForm,
@@ -676,6 +676,78 @@ def test_footnoted_answer_renders_as_real_word_footnotes(tmp_path: Path) -> None
     bold = [r for r in note.iter(f"{W}r") if r.find(f"{W}rPr/{W}b") is not None]
     assert ["".join(r.itertext()) for r in bold] == ["Publications"]
     assert "".join(body.itertext()).strip() == "Myria publishes a report."
+
+
+def test_links_in_an_answer_and_its_notes_are_kept(tmp_path: Path) -> None:
+    form = make_form(tmp_path, "en")
+    document = docx.Document(str(form))
+    paragraph = answer_boxes(document)[0].paragraphs[0]
+    paragraph.add_run("See ")
+    add_hyperlink(document, paragraph, "https://www.myria.be/en/publications", "Myria (2024)")
+    paragraph.add_run(" and write to ")
+    add_hyperlink(document, paragraph, "mailto:info@myria.be", "info@myria.be")
+    note = add_footnote(document, paragraph.add_run())
+    note.add_run("Previous annual reports can be found on their website: ")
+    add_hyperlink(
+        document, note, "https://www.myria.be/en/publications", "Publications | Myria", in_note=True
+    )
+    typed = tmp_path / "typed.docx"
+    document.save(str(typed))
+
+    answer = read_form(typed).answers[0]
+    assert answer == (
+        "See [Myria (2024)](https://www.myria.be/en/publications) and write to "
+        "[info@myria.be](mailto:info@myria.be)[^1]\n"
+        "\n"
+        "[^1]: Previous annual reports can be found on their website: "
+        "[Publications | Myria](https://www.myria.be/en/publications)"
+    )
+    # rendered again, both are real links, the note's in the footnotes part's relationships
+    out = tmp_path / "rendered.docx"
+    render_markdown(answer, out, letterhead=TEMPLATES / "letterhead.docx")
+    rendered = docx.Document(str(out))
+    body_targets = {r.target_ref for r in rendered.part.rels.values() if r.is_external}
+    assert body_targets == {"https://www.myria.be/en/publications", "mailto:info@myria.be"}
+    notes = footnotes_part(rendered)
+    assert [r.target_ref for r in notes.rels.values() if r.is_external] == [
+        "https://www.myria.be/en/publications"
+    ]
+    assert b"w:hyperlink" in member(out, "word/footnotes.xml")
+
+
+@pytest.mark.parametrize(
+    ("before", "url", "text", "markdown"),
+    [
+        ("", "javascript:alert(1)", "click", "click"),  # not a web or e-mail address
+        ("", "file:///etc/passwd", "local", "local"),
+        (
+            "Wow!",
+            "https://a.example/x y(1)",
+            "a ] b",
+            "Wow\\![a \\] b](https://a.example/x%20y%281%29)",
+        ),
+        ("", "https://a.example/", "^1", "[\\^1](https://a.example/)"),
+        ("", "https://a.example/", "  ", ""),  # a link without text is dropped
+    ],
+)
+def test_link_targets_and_text_are_written_safely(
+    tmp_path: Path, before: str, url: str, text: str, markdown: str
+) -> None:
+    form = make_form(tmp_path, "en")
+    document = docx.Document(str(form))
+    paragraph = answer_boxes(document)[0].paragraphs[0]
+    if before:
+        paragraph.add_run(before)
+    add_hyperlink(document, paragraph, url, text)
+    typed = tmp_path / "typed.docx"
+    document.save(str(typed))
+    answer = read_form(typed).answers[0]
+    assert answer == markdown
+    if answer:  # CommonMark reads back exactly the typed text, the link only where kept
+        html_out = MarkdownIt().render(answer)
+        visible = re.sub(r"<[^>]+>", "", html_out).strip()
+        assert html.unescape(visible) == (before + text).strip()
+        assert ("<a href" in html_out) == url.startswith("https://")
 
 
 # ---------------------------------------------------------------------------------------------

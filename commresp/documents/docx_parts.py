@@ -396,6 +396,23 @@ def add_footnote(document: DocxDocument, run: Run) -> Paragraph:
     return Paragraph(p, document.part)
 
 
+def add_hyperlink(
+    document: DocxDocument, paragraph: Paragraph, url: str, text: str, *, in_note: bool = False
+) -> None:
+    """Append a link to ``url`` showing ``text`` to ``paragraph``, as Word inserts one: a
+    ``w:hyperlink`` whose external relationship belongs to the part the paragraph is in (the
+    footnotes part when ``in_note``: a paragraph returned by :func:`add_footnote`)."""
+    part = footnotes_part(document) if in_note else document.part
+    link = SubElement(paragraph._p, qn("w:hyperlink"))
+    link.set(qn("r:id"), part.relate_to(url, RT.HYPERLINK, is_external=True))
+    link.set(qn("w:history"), "1")
+    run = SubElement(link, _W_R)
+    style = StyleIds(document).find("hyperlink")
+    if style:
+        SubElement(SubElement(run, _W_RPR), _W_RSTYLE).set(_W_VAL, style)
+    append_text(run, text)
+
+
 # ------------------------------------------------------- header and properties
 
 

@@ -3,7 +3,8 @@
 :class:`WordReader` loads the styles and numbering of a checked
 :class:`~commresp.documents.safety.SafeDocx` and turns each ``w:p`` into a
 :class:`~commresp.documents.markdown_escape.FormattedParagraph`: its visible text in runs
-(bold and italic from direct formatting and character styles, tabs and line breaks kept,
+(bold and italic from direct formatting and character styles, web and e-mail links as
+``[text](https://…)``, tabs and line breaks kept,
 inserted and moved text of tracked changes included, deleted text left out) and its list kind
 and level (from numbering formats, or from "List Bullet"/"List Number" style names).
 :meth:`WordReader.answer` renders a sequence of paragraphs as one answer, its footnotes and
@@ -17,7 +18,7 @@ Footnotes and endnotes
     answer, and its text is appended at the end of the answer as a ``[^1]: text`` line, after
     a blank line (further paragraphs of a note are indented by four spaces).  Endnotes are
     read the same way and labelled ``[^e1]``, ``[^e2]``….  The note text is read like the body
-    (bold, italic, links' text, the same escaping).  A reference whose note is missing or
+    (bold, italic, links, the same escaping).  A reference whose note is missing or
     empty is dropped; references inside a note cannot exist in Word and are dropped too;
     separator notes (``w:type`` set) are never read.  Rendered with
     :func:`commresp.documents.markdown_to_docx.render_markdown`, the notes become real footnotes
@@ -34,6 +35,8 @@ from lxml import etree
 
 from commresp.documents.markdown_escape import (
     FormattedParagraph,
+    link_close,
+    link_open,
     note_definition,
     note_marker,
     paragraphs_to_markdown,
@@ -42,6 +45,11 @@ from commresp.documents.markdown_escape import (
 )
 from commresp.documents.ooxml import M, W, block_elements, child_elements, paragraphs_in
 from commresp.documents.safety import SafeDocx
+
+# Relationship ids (``r:id`` of a ``w:hyperlink``).
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# The targets a link read from Word keeps; any other (file:, javascript:…) keeps its text only.
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 __all__ = ["WordReader"]
 
@@ -78,10 +86,16 @@ class WordReader:
         # Footnotes and endnotes by reference tag, then by id: the paragraphs of each note.
         self.notes: dict[str, dict[str, list[etree._Element]]] = {}
         self.note_prefix: dict[str, str] = {}
+        # External hyperlink targets by relationship id, of the body and of each notes part;
+        # ``self.links`` are those of the part being read.
+        self.body_links = package.hyperlinks("word/document.xml")
+        self.note_links: dict[str, dict[str, str]] = {}
         for kind, note_tag, reference_tag, prefix in _NOTE_KINDS:
             self.note_prefix[reference_tag] = prefix
             key = package.related_part(kind)
             self.notes[reference_tag] = _load_notes(package.xml(key), note_tag) if key else {}
+            self.note_links[reference_tag] = package.hyperlinks(key) if key else {}
+        self.links = self.body_links
         # The notes of the answer being read: (reference tag, id) -> (label, Markdown).
         self._answer_notes: dict[tuple[str, str], tuple[str, str]] = {}
         self._in_note = False
@@ -222,11 +236,11 @@ class WordReader:
             paragraphs = self.notes.get(reference.tag, {}).get(note_id)
             if paragraphs is None:
                 return ""
-            self._in_note = True
+            self._in_note, self.links = True, self.note_links[reference.tag]
             try:
                 text = paragraphs_to_markdown([self.paragraph(p) for p in paragraphs])
             finally:
-                self._in_note = False
+                self._in_note, self.links = False, self.body_links
             if not text:
                 return ""
             number = 1 + sum(1 for tag, _ in self._answer_notes if tag == reference.tag)
@@ -280,6 +294,13 @@ class WordReader:
                     for number, part in enumerate(split_note_markers(text)):
                         if part:  # odd parts are note markers, never formatted
                             out.append((part, False, False) if number % 2 else (part, bold, italic))
+            elif tag == W + "hyperlink" and self._link_target(child):
+                inner: list[tuple[str, bool, bool]] = []
+                self._inline(child, inner)
+                text = "".join(piece for piece, _, _ in inner).replace("\n", " ")
+                if text.strip():  # a link's text is plain: emphasis inside it is dropped
+                    out += [(link_open(), False, False), (text, False, False)]
+                    out.append((link_close(self._link_target(child)), False, False))
             elif tag in _INLINE_CONTAINERS:
                 self._inline(child, out)
             elif tag == W + "sdt":
@@ -291,6 +312,11 @@ class WordReader:
                 if text:
                     out.append((text, False, False))
             # Deleted text (w:del, w:moveFrom), drawings and field codes are not visible text.
+
+    def _link_target(self, link: etree._Element) -> str:
+        """The web or e-mail address ``link`` points to ("" for a bookmark or another kind)."""
+        target = self.links.get(link.get(_R + "id") or "", "").strip()
+        return target if target.lower().startswith(_LINK_SCHEMES) else ""
 
     def _run_format(self, run: etree._Element) -> tuple[bool, bool]:
         rpr = run.find(W + "rPr")

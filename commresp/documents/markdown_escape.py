@@ -11,7 +11,9 @@ level — and :func:`paragraphs_to_markdown` writes them as Markdown:
 * plain text is escaped minimally (:func:`escape_markdown_line`), so that ``commresp answers``
   shows what the person typed and a CommonMark renderer gives back exactly the typed text;
 * a note reference travels through the segments as a marker (:func:`note_marker`) and is
-  written ``[^label]``; :func:`note_definition` writes the note itself.
+  written ``[^label]``; :func:`note_definition` writes the note itself;
+* a link's text travels between two markers (:func:`link_open`, :func:`link_close`, the
+  second carrying the target) and is written ``[text](https://…)``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from dataclasses import dataclass
 __all__ = [
     "FormattedParagraph",
     "escape_markdown_line",
+    "link_close",
+    "link_open",
     "note_definition",
     "note_marker",
     "paragraphs_to_markdown",
@@ -36,8 +40,15 @@ __all__ = [
 # noncharacters (which are removed from the document's own text), so that it is never escaped
 # and is written as ``[^label]`` when the line is rendered.
 _MARK_OPEN, _MARK_CLOSE = "\ufdd0", "\ufdd1"
+# A link: its text between a start marker and an end marker that carries the target.
+_LINK_OPEN, _LINK_CLOSE = "\ufdd2", "\ufdd3"
 _MARK_RE = re.compile(f"({_MARK_OPEN}[^{_MARK_CLOSE}]*{_MARK_CLOSE})")
-_NO_MARKS = str.maketrans("", "", _MARK_OPEN + _MARK_CLOSE)
+_MARKERS_RE = re.compile(
+    f"({_MARK_OPEN}[^{_MARK_CLOSE}]*{_MARK_CLOSE}|{_LINK_OPEN}|{_LINK_CLOSE}[^{_LINK_CLOSE}]*{_LINK_CLOSE})"
+)
+_NO_MARKS = str.maketrans("", "", _MARK_OPEN + _MARK_CLOSE + _LINK_OPEN + _LINK_CLOSE)
+# What a link's target may not hold as it is in ``[text](target)``: percent-encoded.
+_TARGET_ESCAPES = {ch: f"%{ord(ch):02X}" for ch in " ()<>\\"}
 
 
 @dataclass
@@ -52,6 +63,20 @@ class FormattedParagraph:
 def note_marker(label: str) -> str:
     """The stand-in for a note reference inside segment text, written ``[^label]``."""
     return _MARK_OPEN + label + _MARK_CLOSE
+
+
+def link_open() -> str:
+    """The marker that starts a link's text in segment text (written ``[``)."""
+    return _LINK_OPEN
+
+
+def link_close(target: str) -> str:
+    """The marker that ends a link's text, carrying its target (written ``](target)``)."""
+    return _LINK_CLOSE + without_marker_characters(target) + _LINK_CLOSE
+
+
+def _link_target(target: str) -> str:
+    return "".join(_TARGET_ESCAPES.get(ch, ch) for ch in target if ch >= " ")
 
 
 def split_note_markers(text: str) -> list[str]:
@@ -233,27 +258,48 @@ def _render_line(segments: list[tuple[str, bool, bool]]) -> str:
 
 
 def _escape_plain(text: str, *, line_start: bool) -> str:
-    """:func:`escape_markdown_line` for plain text that may hold note markers."""
-    if _MARK_OPEN not in text:
+    """:func:`escape_markdown_line` for plain text that may hold note and link markers."""
+    if _MARK_OPEN not in text and _LINK_OPEN not in text:
         return escape_markdown_line(text, line_start=line_start)
     out: list[str] = []
-    parts = _MARK_RE.split(text)
+    parts = _MARKERS_RE.split(text)
+    in_link = False
     for number, part in enumerate(parts):
-        if number % 2:
+        if number % 2 and part == _LINK_OPEN:
+            if out and out[-1].endswith("!"):
+                out[-1] = out[-1][:-1] + "\\!"  # "![" would start an image
+            out.append("[")
+            in_link = True
+        elif number % 2 and part.startswith(_LINK_CLOSE):
+            out.append(f"]({_link_target(part[1:-1])})")
+            in_link = False
+        elif number % 2:
             out.append(f"[^{part[1:-1]}]")
         elif part:
             escaped = escape_markdown_line(part, line_start=line_start and number == 0)
+            after = parts[number - 1] if number else ""
+            if in_link:
+                escaped = escaped.replace("]", "\\]")  # would end the link's text
+                if after == _LINK_OPEN and part[0] == "^":
+                    escaped = "\\" + escaped  # "[^" would be a note reference
             # After a reference, "(" would make it a link ("[^1](x)") and, at the start of a
             # line, ":" a note definition ("[^1]: x").
-            if number and (part[0] == "(" or (part[0] == ":" and line_start and not parts[0])):
+            elif (
+                number
+                and after.startswith(_MARK_OPEN)
+                and (part[0] == "(" or (part[0] == ":" and line_start and not parts[0]))
+            ):
                 escaped = "\\" + escaped
             out.append(escaped)
     return "".join(out)
 
 
 def _visible(ch: str) -> str:
-    """The character Markdown sees for ``ch`` ("[" and "]" for the ends of a note marker)."""
-    return "[" if ch == _MARK_OPEN else "]" if ch == _MARK_CLOSE else ch
+    """The character Markdown sees for ``ch`` ("[" and "]" for the ends of a note marker,
+    "[" and ")" for those of a link)."""
+    if ch in (_MARK_OPEN, _LINK_OPEN):
+        return "["
+    return "]" if ch == _MARK_CLOSE else ")" if ch == _LINK_CLOSE else ch
 
 
 def _formatted_end(segment: tuple[str, bool, bool]) -> bool:

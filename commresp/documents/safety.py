@@ -244,6 +244,20 @@ class SafeDocx:
                 return key if key in self.members else None
         return None
 
+    def hyperlinks(self, key: str) -> dict[str, str]:
+        """The external hyperlink targets of part ``key`` (``word/footnotes.xml``) by
+        relationship id, from the part's own ``.rels`` ({} when it has none)."""
+        folder, name = posixpath.split(key)
+        rels = posixpath.join(folder, "_rels", name + ".rels").lower()
+        if rels not in self.members:
+            return {}
+        return {
+            rel.get("Id") or "": rel.get("Target") or ""
+            for rel in self.xml(rels).iter(RELATIONSHIPS + "Relationship")
+            if (rel.get("TargetMode") or "").lower() == "external"
+            and (rel.get("Type") or "").rsplit("/", 1)[-1] == "hyperlink"
+        }
+
     def _internal_relationships(self) -> Iterator[tuple[etree._Element, str]]:
         """(relationship, member key of its target) for each internal one of the main part."""
         for rel in self.xml(_DOCUMENT_RELS).iter(RELATIONSHIPS + "Relationship"):
