@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 # Words frequent in one of the languages and rare or absent in the other three.
 FUNCTION_WORDS = {
@@ -51,3 +52,127 @@ def guess(text: str, default: str, languages: Sequence[str] = ("en", "fr", "nl",
     if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
         return default
     return ranked[0][0]
+
+
+# --- identification: lingua, the detector commresp chose ---------------------------------
+#
+# lingua-language-detector (benchmarks/bench_language_id.py compares it with py3langid): its
+# models are compiled into its extension module, so building a detector reads no file; in
+# low-accuracy mode (trigrams only) for four languages it costs about 45 ms in a whole
+# process, where py3langid costs about 600 ms (numpy and its model), and both name the
+# language of every paragraph of the worked example and of short EN/FR/ES paragraphs. It is
+# imported on first use, never at start-up.
+
+IDENTIFIED = ("en", "fr", "es", "nl")
+# Fewer words than this say too little to overrule the language a text was declared in
+# ("Deportation of a journalist" reads as French to every identifier measured).
+MIN_WORDS = 5
+# lingua's confidence (0..1) the first language must have to overrule the declared one.
+MIN_CONFIDENCE = 0.8
+
+_detector = None
+
+
+def _scores(text: str) -> dict[str, float]:
+    global _detector
+    if _detector is None:
+        from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+        chosen = [
+            Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in IDENTIFIED
+        ]
+        _detector = LanguageDetectorBuilder.from_languages(*chosen).with_low_accuracy_mode().build()
+    return {
+        value.language.iso_code_639_1.name.lower(): value.value
+        for value in _detector.compute_language_confidence_values(text)
+    }
+
+
+def identify(text: str, declared: str) -> str:
+    """The language ``text`` is written in, among en, fr, es and nl: ``declared`` (the language
+    it is said to be in, e.g. its form's) unless the identifier is sure of another one.
+
+    >>> identify("The investigation is ongoing and the prosecutor has been informed.", "fr")
+    'en'
+    >>> identify("Torture in detention", "fr")  # too short to overrule what it was said to be
+    'fr'
+    """
+    words = _WORD.findall(text)
+    if len(words) < MIN_WORDS:
+        return declared
+    scores = _scores(text)
+    if not scores:
+        return declared
+    best = max(scores, key=scores.__getitem__)
+    if best != declared and scores[best] >= MIN_CONFIDENCE:
+        return best
+    return declared
+
+
+# --- translation markers in a draft -------------------------------------------------------
+#
+# A section of a draft in another language than its document's is preceded by one line
+#     <!-- to translate: en → fr (federal-police) -->
+# (an HTML comment: the Markdown → Word renderer drops it). The section runs to the next
+# marker or the end of the draft; it still needs translating while one of its paragraphs
+# reads as the source language.
+
+MARKER = re.compile(
+    r"^<!--\s*to translate:\s*(?P<source>[a-z]{2})\s*(?:→|->)\s*(?P<target>[a-z]{2})"
+    r"\s*\((?P<section>[^)\n]*)\)\s*-->[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def marker(source: str, target: str, section: str) -> str:
+    """The marker line put before a section in ``source`` in a document in ``target``."""
+    return f"<!-- to translate: {source} → {target} ({section}) -->"
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A section a marker names, and whether its text still needs translating."""
+
+    section: str  # the agency (or the precedent) the text comes from
+    source: str
+    target: str
+    untranslated: bool
+
+    def describe(self) -> str:
+        """``federal-police is still in English (en → fr)``, or that it no longer is."""
+        if self.untranslated:
+            name = LANGUAGE_NAMES.get(self.source, self.source)
+            return f"{self.section} is still in {name} ({self.source} → {self.target})"
+        return (
+            f"{self.section}: marker left in place but the text is now in "
+            f"{LANGUAGE_NAMES.get(self.target, self.target)}"
+        )
+
+
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "nl": "Dutch"}
+
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*")
+_MARKUP = re.compile(r"\[\^[^\]]+\]|[*_#|>`]|<!--.*?-->")
+
+
+def marked_sections(markdown: str) -> list[Marked]:
+    """Every marked section of a draft, in order, each judged by its text now."""
+    found = []
+    matches = list(MARKER.finditer(markdown))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(markdown)
+        source, target = match["source"], match["target"]
+        blocks = re.split(r"\n\s*\n", markdown[match.end() : end])
+        still = False
+        for block in blocks:
+            text = _MARKUP.sub("", _FOOTNOTE_DEFINITION.sub("", block.strip())).strip()
+            if text and identify(text, target) == source:
+                still = True
+                break
+        found.append(Marked(match["section"].strip(), source, target, still))
+    return found
+
+
+def untranslated(markdown: str) -> list[Marked]:
+    """The marked sections of a draft whose text is still in its source language."""
+    return [m for m in marked_sections(markdown) if m.untranslated]
