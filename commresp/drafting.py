@@ -10,14 +10,14 @@ draft that no longer matches it is kept unless ``--force`` (which backs it up fi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from commresp import communications, store
 from commresp.errors import BadInput, DocumentError, InvalidTransition
-from commresp.rules import document_kinds, states
+from commresp.rules import document_kinds, states, text_language
 from commresp.rules.references import OutgoingReference, parse_outgoing
 from commresp.workspace import DRAFTS, files, records, staging
 from commresp.workspace.session import Session
@@ -33,6 +33,8 @@ class Draft:
     language: str
     path: Path
     backup: Path | None = None
+    # the sections marked as in another language than the document's (see text_language)
+    to_translate: list[text_language.Marked] = field(default_factory=list)
 
 
 def draft_path(session: Session, slug: str, kind: str, lang: str) -> Path:
@@ -129,8 +131,15 @@ def _sections(session: Session, comm: dict, order: Sequence[str] | None) -> list
         chosen += [a for a in latest if a["agency"] not in order]
     else:
         chosen = latest
+    # an answer is in its form's language unless the identifier is sure it is not (an
+    # English answer typed into a French form)
     return [
-        {"agency": a["agency"], "name": a["name_en"], "text": as_section(a["text"], a["agency"])}
+        {
+            "agency": a["agency"],
+            "name": a["name_en"],
+            "text": as_section(a["text"], a["agency"]),
+            "language": text_language.identify(a["text"], a["language"]),
+        }
         for a in chosen
     ]
 
@@ -149,6 +158,7 @@ def _reused(session: Session, ids: Sequence[int]) -> list[dict]:
             "agency": "",
             "name": f"from {found[i]['ref']}",
             "text": found[i]["text"],
+            "language": text_language.identify(found[i]["text"], found[i]["language"]),
             "source": {"id": found[i]["communication_id"], "ref": found[i]["ref"]},
         }
         for i in ids
@@ -258,12 +268,16 @@ def draft(
     on: date | None = None,
     outgoing_ref: str | None = None,
     order: Sequence[str] | None = None,
-    opening: str = "",
-    closing: str = "",
+    opening: str | Mapping[str, str] = "",
+    closing: str | Mapping[str, str] = "",
     reuse: Sequence[int] = (),
     force: bool = False,
 ) -> list[Draft]:
     """Write the Markdown drafts of both documents in every reply language (fr, en, es).
+
+    ``opening`` and ``closing`` replace the response's template paragraphs: one text (for the
+    language the response goes out in) or a text per language.  A section whose text is in
+    another language than its document's is marked there (:func:`marked`).
 
     Everything is read and decided inside the write transaction, so two drafts of one
     communication run one after the other: the second waits, then reuses the outgoing number
@@ -326,7 +340,8 @@ def draft(
             records.record_document(
                 session, comm["id"], kind, lang, version, "md", path, content=staged_text
             )
-            result.append(Draft(kind, lang, path, backups.get(path)))
+            marks = text_language.untranslated(texts[(kind, lang)])
+            result.append(Draft(kind, lang, path, backups.get(path), marks))
         communications.move(
             session,
             comm,
@@ -379,13 +394,18 @@ def _plan(
 
 
 def _render_texts(
-    session: Session, plan: _Plan, on: date, opening: str, closing: str
+    session: Session,
+    plan: _Plan,
+    on: date,
+    opening: str | Mapping[str, str],
+    closing: str | Mapping[str, str],
 ) -> dict[tuple[str, str], str]:
     from commresp.documents import templating
     from commresp.workspace import templates
 
     search = templates.search_path(session.workspace)
-    response_language = session.profile.document_language(document_kinds.RESPONSE)
+    openings = per_language(session, opening)
+    closings = per_language(session, closing)
     texts = {}
     for kind, lang, _path in plan.targets:
         context = template_context(
@@ -394,13 +414,33 @@ def _render_texts(
             lang,
             on=on,
             outgoing_ref=plan.outgoing,
-            sections=plan.sections,
-            opening=opening if lang == response_language else "",
-            closing=closing if lang == response_language else "",
+            sections=[marked(section, lang) for section in plan.sections],
+            opening=openings.get(lang, ""),
+            closing=closings.get(lang, ""),
         )
         text = templating.render(document_kinds.template_name(kind, lang), context, search)
         texts[(kind, lang)] = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     return texts
+
+
+def per_language(session: Session, text: str | Mapping[str, str]) -> dict[str, str]:
+    """An opening or closing paragraph per language: a mapping as it is, and a single text as
+    the one of the language the response goes out in (the profile's)."""
+    if isinstance(text, str):
+        lang = session.profile.document_language(document_kinds.RESPONSE)
+        return {lang: text} if text.strip() else {}
+    return {lang: value for lang, value in text.items() if value.strip()}
+
+
+def marked(section: dict, lang: str) -> dict:
+    """A section as it goes into a document in ``lang``: preceded by a marker line
+    (``<!-- to translate: en → fr (federal-police) -->``) when its text is in another
+    language, so that the drafter sees it, ``render`` lists it and ``send`` refuses it."""
+    source = section.get("language") or lang
+    if source == lang:
+        return section
+    line = text_language.marker(source, lang, section["agency"] or section["name"])
+    return section | {"text": f"{line}\n\n{section['text']}", "translate_from": source}
 
 
 _RENDERED_NAME = re.compile(r"^(?P<kind>[a-z_]+)\.(?P<lang>[a-z]{2})\.")

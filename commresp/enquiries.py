@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -242,19 +242,42 @@ def assign(
     *,
     agencies: Sequence[str],
     questions: Sequence[str],
+    translations: Mapping[str, Sequence[str]] | None = None,
     due: date | None = None,
     due_in: int | None = None,
 ) -> list[dict]:
-    """Ask agencies for findings: one enquiry, form and e-mail draft per agency."""
+    """Ask agencies for findings: one enquiry, form and e-mail draft per agency.
+
+    ``translations`` gives the questions in a language (``{"fr": [...]}``, from
+    ``--question-fr``): a form in that language asks them instead of ``questions``.  Each
+    item returned lists, in ``language_warnings``, the questions (and the subject) its form
+    prints in another language than its own: a warning, not a failure."""
     if due is not None and due_in is not None:
         raise BadInput("give either --due or --due-in, not both")
     if not agencies:
         raise BadInput("name at least one agency with --agency (see 'commresp agencies')")
     questions = [input_text.single_line(q, "--question") for q in questions if q.strip()]
-    if not questions:
+    translated = {
+        lang.strip().lower(): [
+            input_text.single_line(q, f"--question-{lang}") for q in texts if q.strip()
+        ]
+        for lang, texts in (translations or {}).items()
+    }
+    translated = {lang: texts for lang, texts in translated.items() if texts}
+    unknown = [lang for lang in translated if lang not in QUESTION_LANGUAGES]
+    if unknown:
+        raise BadInput(f"--question-{unknown[0]}: forms are in {', '.join(QUESTION_LANGUAGES)}")
+    if not questions and not translated:
         raise BadInput("give at least one --question, or --questions FILE")
     slugs = list(dict.fromkeys(a.strip().lower() for a in agencies))
     rows = [catalog.agency(session.db, slug) for slug in slugs]
+    missing = [a for a in rows if not questions and a["language"] not in translated]
+    if missing:
+        slug, lang = missing[0]["slug"], missing[0]["language"]
+        raise BadInput(
+            f"no questions for the form of {slug}, which is in {lang}: give --question, "
+            f"or --question-{lang}"
+        )
     comm = _askable(session, ref_text, slugs)
     if due_in is not None:
         if due_in < 1:
@@ -272,11 +295,12 @@ def assign(
     with staging.transaction(session.db) as staged:
         comm = _askable(session, ref_text, slugs)  # again, now that no one else is writing
         for agency in rows:
+            asked = translated.get(agency["language"], questions)
             enquiry = {
                 "communication_id": comm["id"],
                 "agency": agency["slug"],
                 "language": agency["language"],
-                "questions": json.dumps(questions, ensure_ascii=False),
+                "questions": json.dumps(asked, ensure_ascii=False),
                 "sent_on": session.today.isoformat(),
                 "due_on": due.isoformat(),
                 "status": "open",
@@ -304,6 +328,9 @@ def assign(
                     "email": str(mail_path),
                     "to": agency.get("email") or "",
                     "form_sha256": files.sha256_file(form_now),
+                    "language_warnings": language_warnings(
+                        asked, comm["subject"] or "", agency["language"]
+                    ),
                 }
             )
         # one audit event per operation, however many agencies it asked
@@ -315,17 +342,45 @@ def assign(
             {
                 "due_on": due.isoformat(),
                 "questions": questions,
+                **({"translations": translated} if translated else {}),
                 "enquiries": [
                     {
                         k: Path(v).name if k in ("form", "email") else v
                         for k, v in item.items()
-                        if k not in ("to", "reply_due", "days_after_reply")
+                        if k not in ("to", "reply_due", "days_after_reply", "language_warnings")
                     }
                     for item in created
                 ],
             },
         )
     return created
+
+
+# The languages a form may be in (an agency's working language), and so of --question-LANG.
+QUESTION_LANGUAGES = ("fr", "en", "es", "nl")
+
+
+def language_warnings(questions: Sequence[str], subject: str, lang: str) -> list[str]:
+    """What a form in ``lang`` would print in another language: each question, and the
+    communication's subject, that the identifier is sure is not in ``lang``."""
+    from commresp.rules.text_language import LANGUAGE_NAMES, identify
+
+    found = []
+    form = LANGUAGE_NAMES.get(lang, lang)
+    for question in questions:
+        other = identify(question, lang)
+        if other != lang:
+            found.append(
+                f"the question {question!r} is in {LANGUAGE_NAMES.get(other, other)}, and the "
+                f"form in {form}; give its {form} wording with --question-{lang}"
+            )
+    other = identify(subject, lang) if subject else lang
+    if other != lang:
+        found.append(
+            f"the subject {subject!r} is in {LANGUAGE_NAMES.get(other, other)}, and the form "
+            f"in {form}; the form prints it as recorded (see 'commresp edit REF --subject')"
+        )
+    return found
 
 
 OVERDUE_FIELDS = (

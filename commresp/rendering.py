@@ -13,13 +13,13 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from commresp import __version__, clearance, communications, drafting, store
 from commresp.errors import BadInput, DocumentError, InvalidTransition
-from commresp.rules import document_kinds, states, wording
+from commresp.rules import document_kinds, states, text_language, wording
 from commresp.workspace import OUT, files, libreoffice, records
 from commresp.workspace.profile import Profile
 from commresp.workspace.session import Session
@@ -37,6 +37,13 @@ class Rendered:
     redacted: bool = False
     # what the render changed besides the files (an approval voided), to tell the user
     note: str | None = None
+    # the draft's sections marked as in another language (rules.text_language.Marked):
+    # those still untranslated, and those translated with their marker left in place
+    marked: list = field(default_factory=list)
+
+    @property
+    def untranslated(self) -> list:
+        return [m for m in self.marked if m.untranslated]
 
 
 def soffice(profile: Profile | None = None) -> str | None:
@@ -244,6 +251,7 @@ def render(
                     staging.replace(target)
                     written[-1] = target
                 item = Rendered(kind, lang, version, target, redacted=redacted)
+                item.marked = text_language.marked_sections(text)
                 document_id = records.record_document(
                     session, comm["id"], kind, lang, version, "docx", target, redacted
                 )
@@ -268,6 +276,14 @@ def render(
                         session, comm["id"], r.kind, r.language, r.version, "pdf", r.pdf, redacted
                     )
             details = {"files": [p.name for p in written]}
+            # what send checks: the sections each rendered document still has untranslated
+            untranslated = {
+                r.docx.stem: [_marked_words(m) for m in r.untranslated]
+                for r in results
+                if r.untranslated
+            }
+            if untranslated:
+                details["untranslated"] = untranslated
             if redacted:
                 details |= {"redacted": True, "style": style, "terms": len(terms)}
                 if terms_from:
@@ -293,6 +309,27 @@ def render(
             path.unlink(missing_ok=True)
         raise
     return results
+
+
+def _marked_words(marked) -> str:
+    return f"{marked.section} ({marked.source} → {marked.target})"
+
+
+def untranslated_sections(session: Session, comm: dict, attachments: Sequence[Path]) -> dict:
+    """For each file among ``attachments``, the sections its render recorded as still in
+    another language than the document's (``federal-police (en → fr)``)."""
+    import json
+
+    wanted = {path.stem: path.name for path in attachments}
+    found: dict[str, list[str]] = {}
+    for event in store.events_for(session.db, comm["id"]):
+        if event["action"] != "render" or not event["details"]:
+            continue
+        recorded = json.loads(event["details"]).get("untranslated", {})
+        for stem, name in wanted.items():
+            if stem in recorded:  # versions are never reused: one render made this file
+                found[name] = recorded[stem]
+    return found
 
 
 def _properties(comm: dict, kind: str, lang: str) -> dict[str, str]:
@@ -379,8 +416,11 @@ def document_to_open(
     return path
 
 
-def send(session: Session, ref_text: str) -> Path:
-    """Write the e-mail to the registry with the latest documents attached (.eml draft)."""
+def send(session: Session, ref_text: str, *, allow_untranslated: bool = False) -> Path:
+    """Write the e-mail to the registry with the latest documents attached (.eml draft).
+
+    Refused while an attached document has sections still in another language than its own
+    (marked by ``draft``, judged at ``render``), unless ``allow_untranslated`` (audited)."""
     from commresp import mail
 
     comm = communications.get(session, ref_text)
@@ -392,6 +432,13 @@ def send(session: Session, ref_text: str) -> Path:
     for path in attachments:
         if not path.exists():
             raise DocumentError(f"{path.name} is recorded but missing; render again")
+    untranslated = untranslated_sections(session, comm, attachments)
+    if untranslated and not allow_untranslated:
+        listed = "; ".join(f"{name}: {', '.join(s)}" for name, s in untranslated.items())
+        raise DocumentError(
+            f"not sent: sections are not translated yet ({listed}); translate them in the "
+            "drafts and render again, or use --allow-untranslated"
+        )
     clearance.check_attachments(session, comm, attachments)
     p = session.profile
     lang = p.document_language(document_kinds.NOTE_VERBALE)
@@ -435,7 +482,8 @@ def send(session: Session, ref_text: str) -> Path:
                 actor=session.actor,
                 action="send-draft",
                 communication_id=comm["id"],
-                details={"email": out.name, "attachments": [a.name for a in attachments]},
+                details={"email": out.name, "attachments": [a.name for a in attachments]}
+                | ({"allowed_untranslated": untranslated} if untranslated else {}),
             )
     except BaseException:
         out.unlink(missing_ok=True)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from commresp.commands import DATE, ROW_ID, json_option, pass_session
+from commresp.commands import DATE, ROW_ID, json_option, pass_session, warn
 from commresp.commands.completion import REF
 from commresp.commands.output import emit_json
-from commresp.rules.document_kinds import REPLY_LANGUAGES
+from commresp.rules.document_kinds import REPLY_LANGUAGES, draft_name
 
 
 def _read(path: Path | None) -> str:
@@ -244,6 +244,8 @@ def render(session, refs, lang, pdf, redacted, style, force, as_json):
                     "docx": str(r.docx),
                     "pdf": str(r.pdf) if r.pdf else None,
                     "redacted": r.redacted,
+                    "untranslated": [_marked_json(m) for m in r.untranslated],
+                    "markers_left": [_marked_json(m) for m in r.marked if not m.untranslated],
                 }
                 for r in results
             ]
@@ -253,16 +255,31 @@ def render(session, refs, lang, pdf, redacted, style, force, as_json):
         click.echo(str(r.docx))
         if r.pdf:
             click.echo(str(r.pdf))
+    # one line per marked section: what is still to translate, and markers no longer needed
+    for r in results:
+        for m in r.marked:
+            where = f"drafts/{draft_name(r.kind, r.language)}"
+            hint = f": translate it in {where}" if m.untranslated else ""
+            warn(f"{r.docx.name}: {m.describe()}{hint}")
+
+
+def _marked_json(marked) -> dict:
+    return {"section": marked.section, "from": marked.source, "to": marked.target}
 
 
 @click.command()
 @click.argument("ref", type=REF)
+@click.option(
+    "--allow-untranslated",
+    is_flag=True,
+    help="Attach documents that still have sections in another language (recorded).",
+)
 @pass_session
-def send(session, ref):
+def send(session, ref, allow_untranslated):
     """Write the e-mail to the OHCHR registry with the latest documents attached.
 
     The .eml opens as a draft in your mail client; after sending it, run 'commresp
-    mark-sent'.
+    mark-sent'. A document with sections not yet translated is refused (see 'render').
 
     \b
     Example:
@@ -270,7 +287,7 @@ def send(session, ref):
     """
     from commresp import rendering
 
-    click.echo(str(rendering.send(session, ref)))
+    click.echo(str(rendering.send(session, ref, allow_untranslated=allow_untranslated)))
 
 
 @click.command(name="mark-sent")

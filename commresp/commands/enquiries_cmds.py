@@ -59,26 +59,74 @@ def warn_no_address(agencies: list[str]) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A text file of questions, one per line.",
 )
+@click.option(
+    "--question-fr", "questions_fr", multiple=True, metavar="TEXT",
+    help="A question in French, asked on the French forms instead of --question. Repeatable.",
+)  # fmt: skip
+@click.option(
+    "--question-en", "questions_en", multiple=True, metavar="TEXT",
+    help="A question in English, for the English forms. Repeatable.",
+)  # fmt: skip
+@click.option(
+    "--question-es", "questions_es", multiple=True, metavar="TEXT",
+    help="A question in Spanish, for the Spanish forms. Repeatable.",
+)  # fmt: skip
+@click.option(
+    "--question-nl", "questions_nl", multiple=True, metavar="TEXT",
+    help="A question in Dutch, for the Dutch forms. Repeatable.",
+)  # fmt: skip
 @json_option
 @pass_session
-def assign(session, ref, agencies, due, due_in, questions, questions_file, as_json):
+def assign(
+    session,
+    ref,
+    agencies,
+    due,
+    due_in,
+    questions,
+    questions_file,
+    questions_fr,
+    questions_en,
+    questions_es,
+    questions_nl,
+    as_json,
+):
     """Ask agencies for findings: a .docx form and an e-mail draft for each.
 
     Without --due or --due-in the answers are due a margin of working days before the
-    reply date (deadlines.agency_margin_working_days in commresp.toml).
+    reply date (deadlines.agency_margin_working_days in commresp.toml). Each form is in its
+    agency's language: a question (or the subject) in another language is warned about,
+    and --question-fr, --question-en… give the wording for the forms in that language.
 
     \b
     Example:
         commresp assign "AL BEL 1/2025" --agency federal-police --agency myria \\
-            --due-in 10 --question "Are the persons named known to your services?"
+            --due-in 10 --question "Are the persons named known to your services?" \\
+            --question-fr "Les personnes citées sont-elles connues de vos services ?"
     """
     from commresp import enquiries
 
     asked = list(questions)
     if questions_file is not None:
         asked += enquiries.read_questions(questions_file)
+    translations = {
+        lang: list(texts)
+        for lang, texts in (
+            ("fr", questions_fr),
+            ("en", questions_en),
+            ("es", questions_es),
+            ("nl", questions_nl),
+        )
+        if texts
+    }
     created = enquiries.assign(
-        session, ref, agencies=agencies, questions=asked, due=due, due_in=due_in
+        session,
+        ref,
+        agencies=agencies,
+        questions=asked,
+        translations=translations,
+        due=due,
+        due_in=due_in,
     )
     if as_json:
         emit_json(created)
@@ -96,6 +144,13 @@ def assign(session, ref, agencies, due, due_in, questions, questions_file, as_js
             "--due-in to have them in time"
         )
     warn_no_address([item["agency"] for item in created if not item["to"]])
+    # the same wording on several forms is said once, naming every agency it concerns
+    said: dict[str, list[str]] = {}
+    for item in created:
+        for line in item["language_warnings"]:
+            said.setdefault(line, []).append(item["agency"])
+    for line, slugs in said.items():
+        warn(f"{', '.join(slugs)}: {line}")
 
 
 @click.group()

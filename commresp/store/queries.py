@@ -378,7 +378,7 @@ def latest_answers(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
     """The newest revision of each agency's answer, in the order the agencies were asked."""
     return list(
         db.query(
-            """select e.agency, ag.name_en, ag.name_fr, a.revision, a.text
+            """select e.agency, e.language, ag.name_en, ag.name_fr, a.revision, a.text
                from enquiries e
                join agencies ag on ag.slug = e.agency
                join answers a on a.enquiry_id = e.id

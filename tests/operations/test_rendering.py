@@ -47,7 +47,11 @@ def test_render_writes_version_1_of_each_document_and_records_it(drafted):
     ]
     assert [d["sha256"] for d in recorded] == [sha256_file(r.docx) for r in rendered]
     event = the_new_event(drafted.db, since, "render")
-    assert event["details"] == {"files": [r.docx.name for r in rendered]}
+    assert event["details"] == {
+        "files": [r.docx.name for r in rendered],
+        # Myria answered in English on its French form: the French response has it to translate
+        "untranslated": {"response.fr.v1": ["myria (en → fr)"]},
+    }
     # the response's paragraphs become precedents for later replies
     paragraphs = rows(drafted.db, "paragraphs")
     assert paragraphs and {p["language"] for p in paragraphs} <= {"fr", "en"}
