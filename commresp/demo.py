@@ -127,6 +127,8 @@ class DemoResult:
     drafts: list[Path] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
     email: Path | None = None
+    # what render listed as still to translate: "response.fr.v1.docx: cic is still in English…"
+    untranslated: list[str] = field(default_factory=list)
 
 
 _NOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)$", re.MULTILINE)
@@ -208,13 +210,27 @@ def run(
     enquiry = case["enquiry"]
     replies = enquiry["answers"]
     progress(f"Asking {len(replies)} agencies for findings")
-    created = enquiries.assign(
-        on(enquiry["sent_on"]),
-        result.ref,
-        agencies=[a["agency"] for a in replies],
-        questions=enquiry["questions"][:1],
-        due_in=enquiry["due_in_working_days"],
-    )
+    # each agency is asked the questions its answer answers: one enquiry for each set of
+    # questions, in the mission's English and in the forms' language
+    by_id = {q["id"]: q for q in enquiry["question"]}
+    asked: dict[tuple[str, ...], list[str]] = {}
+    for reply in replies:
+        asked.setdefault(tuple(reply["questions"]), []).append(reply["agency"])
+    created = []
+    for ids, agencies in asked.items():
+        wording = [by_id[i] for i in ids]
+        created += enquiries.assign(
+            on(enquiry["sent_on"]),
+            result.ref,
+            agencies=agencies,
+            questions=[q["en"] for q in wording],
+            translations={
+                lang: [q[lang] for q in wording]
+                for lang in ("fr", "es", "nl")
+                if all(lang in q for q in wording)
+            },
+            due_in=enquiry["due_in_working_days"],
+        )
     result.forms = [Path(item["form"]) for item in created]
     forms_by_agency = {item["agency"]: Path(item["form"]) for item in created}
     inbox = ws.root / "inbox"
@@ -233,7 +249,10 @@ def run(
             answers.add(session, result.ref, agency=reply["agency"], text=text)
 
     plan = case["draft"]
-    closing = files.read_text(source / plan["closing"]) if plan.get("closing") else ""
+    # the drafter's closing paragraph in each language the case gives it in
+    closing = {
+        lang: files.read_text(source / name) for lang, name in plan.get("closing", {}).items()
+    }
     progress(f"Drafting on {plan['date']} ({plan['outgoing_ref']})")
     drafts = drafting.draft(
         on(plan["date"]),
@@ -249,6 +268,7 @@ def run(
     rendered = rendering.render(on(plan["date"]), result.ref, pdf=want_pdf)
     for item in rendered:
         result.documents.append(item.docx)
+        result.untranslated += [f"{item.docx.name}: {m.describe()}" for m in item.untranslated]
         if item.pdf:
             result.documents.append(item.pdf)
     result.email = rendering.send(on(plan["date"]), result.ref)

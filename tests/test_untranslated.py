@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 from docx2python import docx2python
 
 from commresp.rules import text_language
-from tests.helpers import db_snapshot, events, read_eml, rows
+from tests.helpers import Invoker, db_snapshot, events, read_eml, rows
 
 REF = "AL BEL 1/2025"
 POLICE_EN = (
@@ -224,3 +225,50 @@ def test_a_form_without_questions_in_its_language_is_refused(registered):
         "or --question-nl\n"
     )
     assert db_snapshot(run.root) == before
+
+
+def test_the_closing_paragraph_is_given_per_language(answered, tmp_path):
+    run = answered
+    english, french = tmp_path / "closing.en.md", tmp_path / "closing.fr.md"
+    english.write_text("Belgium thanks the Special Procedures for their attention.\n", "utf-8")
+    french.write_text("La Belgique remercie les procédures spéciales de leur attention.\n", "utf-8")
+    run("draft", REF, "--date", "2025-08-20", "--closing", str(english), "--closing",
+        f"fr={french}")  # fmt: skip
+    assert draft_of(run, "en").rstrip().endswith("for their attention.")
+    assert draft_of(run, "fr").rstrip().endswith("de leur attention.")
+    # a language without its own closing keeps the template's, in that language
+    assert draft_of(run, "es").rstrip().endswith("cualquier información adicional.")
+    result = run("draft", REF, "--force", "--closing", "fr=missing.md", code=2)
+    assert "Error: Invalid value for '--closing': 'missing.md': no such file" in result.stderr
+
+
+def test_the_demo_lists_the_english_sections_of_its_french_response(runner, tmp_path):
+    from commresp.cli import cli
+    from commresp.demo import example_dir
+
+    root = tmp_path / "demo"
+    result = runner.invoke(cli, ["demo", "run", str(root), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    agencies = ["federal-police", "cic", "fps-justice", "myria", "fps-foreign-affairs"]
+    assert [
+        line.strip() for line in result.stdout.splitlines() if "is still in English" in line
+    ] == [f"response.fr.v1.docx: {a} is still in English (en → fr)" for a in agencies]
+    run = Invoker(runner, root)
+    result = run("render", REF, "--lang", "fr", "--force")
+    assert [line for line in result.stderr.splitlines() if line.startswith("Warning:")] == [
+        f"Warning: response.fr.v2.docx: {a} is still in English (en → fr): translate it in "
+        "drafts/response.fr.md"
+        for a in agencies
+    ]
+    # each agency was asked, in French, the question its answer answers
+    case = tomllib.loads((example_dir() / "case.toml").read_text("utf-8"))
+    wording = {q["id"]: q["fr"] for q in case["enquiry"]["question"]}
+    expected = {
+        a["agency"]: [wording[q] for q in a["questions"]] for a in case["enquiry"]["answers"]
+    }
+    asked = {e["agency"]: json.loads(e["questions"]) for e in rows(run_db(run), "enquiries")}
+    assert asked == expected
+    assert asked["federal-police"] != asked["myria"]
+    # the French response ends with the case's French closing, the English with Belgium's
+    closing_fr = (example_dir() / "closing.fr.md").read_text("utf-8").strip()
+    assert draft_of(run, "fr").rstrip().endswith(closing_fr)

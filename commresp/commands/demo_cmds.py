@@ -64,6 +64,10 @@ def demo_run(directory: Path, pdf: bool | None) -> None:
     for path in result.documents:
         click.echo(f"  {path.relative_to(root)}")
     click.echo(f"E-mail         {result.email.relative_to(root)}")
+    if result.untranslated:  # the French response carries the agencies' English answers
+        click.echo("To translate   (before these documents can be sent)")
+        for line in result.untranslated:
+            click.echo(f"  {line}")
     click.echo(f'\nTry: commresp -w {root} show "{result.ref}"')
 
 

@@ -21,6 +21,25 @@ def _read(path: Path | None) -> str:
     return read_answer_text(path)
 
 
+def _per_language(session, option: str, values: tuple[str, ...]) -> dict[str, str]:
+    """``--closing FILE --closing fr=FILE``: the text of each file, by language (a file
+    without ``LANG=`` is in the language the response goes out in)."""
+    from commresp.rules.document_kinds import RESPONSE
+
+    found: dict[str, str] = {}
+    for value in values:
+        lang, sep, name = value.partition("=")
+        if not sep or lang not in REPLY_LANGUAGES:
+            lang, name = session.profile.document_language(RESPONSE), value
+        path = Path(name)
+        if not path.is_file():
+            raise click.BadParameter(f"{name!r}: no such file", param_hint=f"'{option}'")
+        if lang in found:
+            raise click.BadParameter(f"two files for {lang}", param_hint=f"'{option}'")
+        found[lang] = _read(path)
+    return found
+
+
 @click.command()
 @click.argument("ref", type=REF)
 @click.option("--date", "on", type=DATE, help="Date of the note verbale (default: today).")
@@ -34,13 +53,16 @@ def _read(path: Path | None) -> str:
 )
 @click.option(
     "--opening",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Markdown file replacing the template's opening paragraph of the response.",
+    multiple=True,
+    metavar="[LANG=]FILE",
+    help="Markdown file replacing the template's opening paragraph of the response (in the "
+    "language it goes out in; fr=FILE, en=FILE, es=FILE for another). Repeatable.",
 )
 @click.option(
     "--closing",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Markdown file replacing the template's closing paragraph of the response.",
+    multiple=True,
+    metavar="[LANG=]FILE",
+    help="Markdown file replacing the template's closing paragraph, as --opening. Repeatable.",
 )
 @click.option(
     "--reuse",
@@ -104,6 +126,7 @@ def draft(
     Example:
         commresp draft "AL BEL 1/2025" --date 2025-10-10 --outgoing-ref "GP/CC 2025/210" \\
             --order federal-police,cic,fps-justice,myria,fps-foreign-affairs
+        commresp draft "AL BEL 1/2025" --closing closing.en.md --closing fr=closing.fr.md
         commresp draft "AL BEL 1/2025" --from-docx ~/Desktop/response.en.v1.docx
     """
     from commresp import drafting
@@ -153,8 +176,8 @@ def draft(
         on=on,
         outgoing_ref=outgoing_ref,
         order=agencies,
-        opening=_read(opening),
-        closing=_read(closing),
+        opening=_per_language(session, "--opening", opening),
+        closing=_per_language(session, "--closing", closing),
         reuse=reuse,
         force=force,
     )

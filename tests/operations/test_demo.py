@@ -60,7 +60,8 @@ def test_the_demo_replays_the_case_from_letter_to_reply(tmp_path):
     assert [e["action"] for e in log] == [
         "init",
         "register",
-        "assign",
+        # one enquiry per question asked (federal-police: the persons; the others: measures)
+        *["assign"] * len({tuple(a["questions"]) for a in CASE["enquiry"]["answers"]}),
         *["answer"] * len(agencies),
         "draft",
         "render",
