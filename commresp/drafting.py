@@ -498,7 +498,12 @@ def from_docx(
                 written.append(backup)
             # Not recorded as commresp's own draft: a later 'draft' sees it as edited by hand
             # and keeps it unless --force (which backs it up), so Word's edits are never lost.
-            files.write_text(path, edited.markdown)
+            # Word keeps no HTML comment: the sections marked to translate stay marked
+            markdown = edited.markdown
+            if previous is not None:
+                before = previous.decode("utf-8", errors="replace")
+                markdown = text_language.carry_markers(before, markdown)
+            files.write_text(path, markdown)
             note = clearance.void(session, comm, because="edited in Word")
             communications.move(
                 session,

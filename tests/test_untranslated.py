@@ -272,3 +272,46 @@ def test_the_demo_lists_the_english_sections_of_its_french_response(runner, tmp_
     # the French response ends with the case's French closing, the English with Belgium's
     closing_fr = (example_dir() / "closing.fr.md").read_text("utf-8").strip()
     assert draft_of(run, "fr").rstrip().endswith(closing_fr)
+
+
+def test_draft_says_which_drafts_have_sections_to_translate(answered):
+    run = answered
+    result = run("draft", REF, "--date", "2025-08-20")
+    # Belgium sends the note verbale in French and the response in English: the French
+    # response is drafted too, and its two English sections are said (the Spanish one is not)
+    assert [line for line in result.stderr.splitlines() if "to translate" in line] == [
+        "Warning: response.fr.md: 2 sections marked to translate (en → fr): federal-police, myria"
+    ]
+    drafts = run.json("draft", REF, "--date", "2025-08-20", "--force")
+    by_name = {Path(d["path"]).name: d["to_translate"] for d in drafts}
+    assert by_name["response.fr.md"] == [
+        {"section": "federal-police", "from": "en", "to": "fr"},
+        {"section": "myria", "from": "en", "to": "fr"},
+    ]
+    assert by_name["response.en.md"] == [] and by_name["note_verbale.fr.md"] == []
+
+
+def test_markers_survive_a_round_trip_through_word(answered, tmp_path):
+    import docx
+
+    run = answered
+    run("draft", REF, "--date", "2025-08-20")
+    (_, response) = run.json("render", REF, "--lang", "fr")
+    # the head of mission translates the police's paragraph in Word, and leaves Myria's
+    document = docx.Document(response["docx"])
+    paragraph = next(p for p in document.paragraphs if p.text == POLICE_EN)
+    for extra in paragraph.runs[1:]:
+        extra.text = ""
+    paragraph.runs[0].text = POLICE_FR
+    edited = tmp_path / "response.fr.v1.docx"
+    document.save(edited)
+    run("draft", REF, "--from-docx", str(edited))
+    french = draft_of(run, "fr")
+    assert "<!-- to translate: en → fr (myria) -->" in french
+    assert "(federal-police)" not in french  # nothing of it was left in English
+    assert [m.section for m in text_language.untranslated(french)] == ["myria"]
+    result = run("render", REF, "--lang", "fr")
+    assert [line for line in result.stderr.splitlines() if "English" in line] == [
+        "Warning: response.fr.v2.docx: myria is still in English (en → fr): translate it in "
+        "drafts/response.fr.md"
+    ]

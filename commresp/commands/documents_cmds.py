@@ -189,6 +189,7 @@ def draft(
                     "language": d.language,
                     "path": str(d.path),
                     "backup": str(d.backup) if d.backup else None,
+                    "to_translate": [_marked_json(m) for m in d.to_translate],
                 }
                 for d in drafts
             ]
@@ -197,6 +198,16 @@ def draft(
     for d in drafts:
         backup = f" (your edits kept in {d.backup.name})" if d.backup else ""
         click.echo(f"{d.path}{backup}")
+    # the documents that go out: which of their sections are marked to translate
+    sent = session.profile.sent_languages()
+    for d in drafts:
+        if d.to_translate and d.language in sent:
+            pairs = sorted({f"{m.source} → {m.target}" for m in d.to_translate})
+            warn(
+                f"{d.path.name}: {len(d.to_translate)} section"
+                f"{'s' if len(d.to_translate) != 1 else ''} marked to translate "
+                f"({', '.join(pairs)}): {', '.join(m.section for m in d.to_translate)}"
+            )
 
 
 @click.command()

@@ -176,3 +176,33 @@ def marked_sections(markdown: str) -> list[Marked]:
 def untranslated(markdown: str) -> list[Marked]:
     """The marked sections of a draft whose text is still in its source language."""
     return [m for m in marked_sections(markdown) if m.untranslated]
+
+
+def _words_of(block: str) -> str:
+    text = _MARKUP.sub("", _FOOTNOTE_DEFINITION.sub("", block.strip()))
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def carry_markers(before: str, after: str) -> str:
+    """``after`` (a draft read back from Word, where HTML comments do not survive) with the
+    markers of ``before`` put back, each before the first paragraph of its section found
+    unchanged in ``after``; a section whose every paragraph changed (translated in Word)
+    loses its marker."""
+    matches = list(MARKER.finditer(before))
+    if not matches:
+        return after
+    blocks = re.split(r"\n\s*\n", after.strip())
+    keys = [_words_of(b) for b in blocks]
+    insert: dict[int, list[str]] = {}
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(before)
+        for block in re.split(r"\n\s*\n", before[match.end() : end]):
+            key = _words_of(block)
+            if key and key in keys:
+                insert.setdefault(keys.index(key), []).append(match.group().strip())
+                break
+    out = []
+    for i, block in enumerate(blocks):
+        out += insert.get(i, [])
+        out.append(block)
+    return "\n\n".join(out) + "\n"
