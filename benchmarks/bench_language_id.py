@@ -58,6 +58,14 @@ SHORT = {
     ],
 }
 
+# Subjects of four words or fewer: why commresp does not let so few words overrule the
+# language a text was declared in (rules.text_language.MIN_WORDS).
+VERY_SHORT = {
+    "en": ["Deportation of a journalist", "Torture in detention", "Arbitrary detention"],
+    "fr": ["Expulsion d'un journaliste", "Torture en détention", "Détention arbitraire"],
+    "es": ["Expulsión de un periodista", "Tortura en detención", "Detención arbitraria"],
+}
+
 LANGS = ("en", "fr", "es", "nl")
 
 SETUP = {
@@ -112,6 +120,8 @@ def samples() -> list[tuple[str, str, str]]:
                 found.append(("demo", lang, question[lang]))
     for lang, texts in SHORT.items():
         found += [("short", lang, t) for t in texts]
+    for lang, texts in VERY_SHORT.items():
+        found += [("4 words or fewer", lang, t) for t in texts]
     return found
 
 
