@@ -167,3 +167,16 @@ def test_a_template_that_transforms_the_outgoing_reference_gets_the_real_one(al_
     drafting.draft(session, REF, on=date(2025, 10, 1))
     text = (session.workspace.root / DRAFTS / "note_verbale.en.md").read_text(encoding="utf-8")
     assert text == "Ours: gp/cc 2025/1 / GP/CC 2025/1\n"
+
+
+def test_each_section_knows_its_language_and_is_marked_in_other_documents(al_bel_1_answered):
+    drafts = drafting.draft(al_bel_1_answered, "AL BEL 1/2025", on=date(2025, 8, 1))
+    marks = {(d.kind, d.language): [(m.section, m.source) for m in d.to_translate] for d in drafts}
+    # Myria answered in English on its French form; the police's four words stay French
+    assert marks[("response", "fr")] == marks[("response", "es")] == [("myria", "en")]
+    assert marks[("response", "en")] == [] and marks[("note_verbale", "fr")] == []
+    section = {"agency": "", "name": "from AL BEL 1/2025", "text": "T", "language": "en"}
+    assert drafting.marked(section, "fr")["text"] == (
+        "<!-- to translate: en → fr (from AL BEL 1/2025) -->\n\nT"
+    )
+    assert drafting.marked(section, "en") is section

@@ -171,3 +171,26 @@ def test_bad_reminders_write_nothing(assigned):
         enquiries.remind,
         REF,
     )
+
+
+def test_assign_asks_each_form_in_its_language_and_warns_of_the_others(al_bel_1):
+    from commresp import enquiries
+
+    created = enquiries.assign(
+        al_bel_1,
+        "AL BEL 1/2025",
+        agencies=["myria", "payoke"],  # French and Dutch forms
+        questions=["Are the persons named known to your services?"],
+        translations={"fr": ["Les personnes citées sont-elles connues de vos services ?"]},
+        due=date(2025, 9, 1),
+    )
+    warnings = {item["agency"]: item["language_warnings"] for item in created}
+    assert warnings["myria"] == [
+        "the subject 'Trafficking of Sri Lankan nationals into the Russian armed forces' is in "
+        "English, and the form in French; the form prints it as recorded (see 'commresp edit "
+        "REF --subject')"
+    ]
+    assert warnings["payoke"][0].startswith(
+        "the question 'Are the persons named known to your services?' is in English, and the "
+        "form in Dutch; give its Dutch wording with --question-nl"
+    )

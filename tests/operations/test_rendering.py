@@ -165,3 +165,26 @@ def test_send_and_mark_sent_refuse_what_is_not_ready(drafted):
         drafting.draft,
         REF,
     )
+
+
+def test_send_refuses_a_document_with_untranslated_sections_unless_allowed(drafted):
+    from commresp.workspace.session import open_session
+
+    profile = drafted.workspace.root / "commresp.toml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace('response = "en"', 'response = "fr"'), encoding="utf-8")
+    session = open_session(str(drafted.workspace.root), "test-diplomat")
+    (_, french) = rendering.render(session, REF)  # the reply now goes out in French alone
+    assert [(m.section, m.source, m.target) for m in french.untranslated] == [
+        ("myria", "en", "fr")  # the police's four words say too little to overrule the form
+    ]
+    message = refused(
+        session, DocumentError, "not sent: sections are not translated yet", rendering.send, REF
+    )
+    assert "(response.fr.v1.docx: myria (en → fr))" in message
+    since = len(events(session.db))
+    email = rendering.send(session, REF, allow_untranslated=True)
+    event = the_new_event(session.db, since, "send-draft")
+    assert event["details"]["allowed_untranslated"] == {"response.fr.v1.docx": ["myria (en → fr)"]}
+    assert email.is_file()
+    session.db.close()
