@@ -15,7 +15,7 @@ from pathlib import Path
 from commresp import catalog, communications, enquiries, store
 from commresp.errors import BadInput, FormRejected
 from commresp.rules import input_text
-from commresp.workspace import ANSWERS, files, staging
+from commresp.workspace import ANSWERS, files, staging, working_copy
 from commresp.workspace.session import Session
 
 TEXT_SUFFIXES = (".md", ".txt")
@@ -77,7 +77,7 @@ def _store(
     digest = files.sha256_bytes(data)
     folder = session.workspace.folder(enquiry["slug"], ANSWERS)
     suffix = Path(files.safe_filename(source_name)).suffix.lower() or ".txt"
-    with staging.transaction(session.db) as staged:
+    with staging.transaction(session.db, working_copy.recorder(session)) as staged:
         previous = store.answers_for_enquiry(session.db, enquiry["id"])
         for answer in previous:
             if answer["sha256"] == digest:

@@ -20,7 +20,7 @@ from commresp.rules import deadlines, input_text, states
 from commresp.rules import holders as holder_rules
 from commresp.rules.language import holder_title
 from commresp.rules.references import Reference, letter_date_fits, parse_reference
-from commresp.workspace import INCOMING, files
+from commresp.workspace import INCOMING, files, working_copy
 from commresp.workspace.session import Session
 
 
@@ -223,7 +223,9 @@ def register(
                 with files.atomic_writer(copied) as out, open(letter, "rb") as src:
                     shutil.copyfileobj(src, out)
                 details["letter"] = copied.name
-                details["letter_sha256"] = files.sha256_file(copied)
+                details["letter_sha256"] = working_copy.keep(
+                    db, session.workspace, copied, actor=session.actor
+                )
                 if letter_words:
                     store.add_letter_text(db, comm_id, copied.name, letter_words)
             store.add_event(
@@ -245,6 +247,13 @@ def register(
             copied.unlink(missing_ok=True)
         raise
     return {**show(session, str(ref)), "warnings": warnings}
+
+
+def fetch(session: Session, ref_text: str) -> list[working_copy.Filled]:
+    """Fill this folder's copy of one communication from the record, for reading: every file
+    commresp stored for it, as recorded; a draft edited here is kept as it is."""
+    comm = get(session, ref_text)
+    return working_copy.fetch(session, comm["slug"])
 
 
 def _letter_words(letter: Path) -> tuple[str | None, str | None]:
@@ -269,7 +278,14 @@ def show(session: Session, ref_text: str) -> dict:
     for m in result["mandates"]:
         m["gender_from"] = holder_rules.describe_source(m, row["letter_date"])
     incoming = session.workspace.folder(row["slug"], INCOMING)
-    result["letter_files"] = sorted(p.name for p in incoming.glob("*")) if incoming.is_dir() else []
+    here = {p.name for p in incoming.glob("*")} if incoming.is_dir() else set()
+    # and those in the record that this folder has not fetched yet
+    in_record = {
+        Path(f["path"]).name
+        for f in store.stored_files_in(session.db, row["slug"])
+        if Path(f["path"]).parent.name == INCOMING
+    }
+    result["letter_files"] = sorted(here | in_record)
     # the latest clearance round: submitted to whom, approved or returned (with the comments)
     result["clearance"] = store.latest_clearance(session.db, row["id"])
     result["events"] = [

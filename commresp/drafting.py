@@ -19,7 +19,7 @@ from commresp import communications, store
 from commresp.errors import BadInput, DocumentError, InvalidTransition
 from commresp.rules import document_kinds, states, text_language
 from commresp.rules.references import OutgoingReference, parse_outgoing
-from commresp.workspace import DRAFTS, files, records, staging
+from commresp.workspace import DRAFTS, files, records, staging, working_copy
 from commresp.workspace.session import Session
 
 # The documents of a reply and their languages (defined in rules.document_kinds).
@@ -53,7 +53,7 @@ def draft_to_open(session: Session, ref_text: str, kind: str, lang: str | None =
     lang = lang.strip().lower()
     if lang not in LANGUAGES:
         raise BadInput(f"--lang {lang!r}: drafts are in {', '.join(LANGUAGES)}")
-    path = draft_path(session, comm["slug"], kind, lang)
+    path = working_copy.ensure(session, draft_path(session, comm["slug"], kind, lang))
     if not path.is_file():
         raise DocumentError(
             f"{comm['ref']} has no draft {path.name}; run 'commresp draft \"{comm['ref']}\"' first"
@@ -294,9 +294,12 @@ def draft(
     on = on or session.today
     # a first reading, outside the lock; the transaction below decides
     early = _plan(session, ref_text, on, order, reuse, outgoing_ref)
+    # this copy's drafts in step with the record (a draft edited here and by a colleague is
+    # refused, both texts kept); one edited here is kept as a backup (recorded) with --force
+    working_copy.sync_drafts(session, [path for _, _, path in early.targets])
     early_texts = _render_texts(session, early, on, opening, closing)
     result: list[Draft] = []
-    with staging.transaction(session.db) as staged:
+    with staging.transaction(session.db, working_copy.recorder(session)) as staged:
         plan = _plan(session, ref_text, on, order, reuse, outgoing_ref)
         comm, sections, targets = plan.comm, plan.sections, plan.targets
         states.check_move(comm["ref"], comm["status"], "drafted")
@@ -496,6 +499,7 @@ def from_docx(
                 backup = files.new_path(path.parent, f"{kind}.{lang}.v{number}.md")
                 files.write_bytes(backup, path.read_bytes())
                 written.append(backup)
+                working_copy.keep(session.db, session.workspace, backup, actor=session.actor)
             # Not recorded as commresp's own draft: a later 'draft' sees it as edited by hand
             # and keeps it unless --force (which backs it up), so Word's edits are never lost.
             # Word keeps no HTML comment: the sections marked to translate stay marked
@@ -504,6 +508,7 @@ def from_docx(
                 before = previous.decode("utf-8", errors="replace")
                 markdown = text_language.carry_markers(before, markdown)
             files.write_text(path, markdown)
+            working_copy.keep(session.db, session.workspace, path, actor=session.actor)
             note = clearance.void(session, comm, because="edited in Word")
             communications.move(
                 session,

@@ -19,7 +19,7 @@ from pathlib import Path
 from commresp import catalog, communications, mail, store
 from commresp.errors import BadInput, DocumentError, FormRejected, InvalidTransition
 from commresp.rules import deadlines, document_kinds, input_text, states
-from commresp.workspace import ENQUIRIES, files, holiday_calendars, staging
+from commresp.workspace import ENQUIRIES, files, holiday_calendars, staging, working_copy
 from commresp.workspace.session import Session
 
 MAC_LENGTH = 24  # hex digits of the HMAC kept in the code: 96 bits, short enough to print
@@ -100,6 +100,7 @@ def form_to_open(session: Session, ref_text: str, agency: str | None = None) -> 
             )
         enquiry = chosen[-1]
     path = session.workspace.folder(comm["slug"], ENQUIRIES) / enquiry["form_file"]
+    working_copy.ensure(session, path)  # from the record when this folder lacks it
     if not path.is_file():
         raise DocumentError(f"{path.name} is recorded but missing (see 'commresp check')")
     return path
@@ -292,7 +293,7 @@ def assign(
     mandates = store.communication_mandates(session.db, comm["id"])
     created = []
     # the forms and e-mails are staged, and moved into place once the enquiries are recorded
-    with staging.transaction(session.db) as staged:
+    with staging.transaction(session.db, working_copy.recorder(session)) as staged:
         comm = _askable(session, ref_text, slugs)  # again, now that no one else is writing
         for agency in rows:
             asked = translated.get(agency["language"], questions)
@@ -455,7 +456,7 @@ def remind(
         return [_reminder(session, e, None) for e in due]
     mandates = store.communication_mandates(session.db, comm["id"])
     result = []
-    with staging.transaction(session.db) as staged:
+    with staging.transaction(session.db, working_copy.recorder(session)) as staged:
         for enquiry in due:
             entry = catalog.agency(session.db, enquiry["agency"])
             count = enquiry["reminders"] + 1

@@ -20,7 +20,7 @@ from pathlib import Path
 from commresp import __version__, clearance, communications, drafting, store
 from commresp.errors import BadInput, DocumentError, InvalidTransition
 from commresp.rules import document_kinds, states, text_language, wording
-from commresp.workspace import OUT, files, libreoffice, records
+from commresp.workspace import OUT, files, libreoffice, records, working_copy
 from commresp.workspace.profile import Profile
 from commresp.workspace.session import Session
 
@@ -164,6 +164,14 @@ def render(
         )
     if pdf:
         require_soffice(session.profile)
+    wanted = [
+        drafting.draft_path(session, comm["slug"], kind, lang)
+        for kind in document_kinds.REPLY
+        for lang in langs
+    ]
+    # this copy's drafts in step with the record: filled if missing or behind, refused if
+    # edited here and by someone else; the ones edited here are uploaded below
+    edited_here = working_copy.sync_drafts(session, wanted)
     sources = []
     for kind in document_kinds.REPLY:
         for lang in langs:
@@ -208,6 +216,8 @@ def render(
     results: list[Rendered] = []
     try:
         with store.transaction(session.db):
+            # the Markdown rendered from, as this copy has it, is the record's draft now
+            uploaded = working_copy.upload(session, edited_here)
             for kind, lang, text in sources:
                 version = records.next_version(session, comm["id"], kind, lang, "docx", redacted)
                 target = out_dir / document_kinds.rendered_name(kind, lang, version, redacted)
@@ -284,6 +294,8 @@ def render(
             }
             if untranslated:
                 details["untranslated"] = untranslated
+            if uploaded:
+                details["drafts_uploaded"] = uploaded
             if redacted:
                 details |= {"redacted": True, "style": style, "terms": len(terms)}
                 if terms_from:
@@ -373,7 +385,8 @@ def latest_documents(session: Session, comm: dict) -> list[Path]:
         for fmt in ("pdf", "docx"):
             row = store.latest_document(session.db, comm["id"], kind, lang, fmt, False)
             if row:
-                chosen.append(session.workspace.root / row["path"])
+                # from the record when this folder lacks it (or its bytes differ)
+                chosen.append(working_copy.ensure(session, session.workspace.root / row["path"]))
                 break
         else:
             raise DocumentError(
@@ -407,7 +420,7 @@ def document_to_open(
             f"{comm['ref']} has no rendered {what}{' as PDF' if fmt == 'pdf' else ''}; run "
             f"'commresp render \"{comm['ref']}\" {flags}' first"
         )
-    path = session.workspace.root / row["path"]
+    path = working_copy.ensure(session, session.workspace.root / row["path"])
     if not path.is_file():
         raise DocumentError(
             f"{path.name} is recorded but missing; render a new version with "
@@ -477,6 +490,7 @@ def send(session: Session, ref_text: str, *, allow_untranslated: bool = False) -
     try:
         with store.transaction(session.db):
             mail.save(message, out)
+            working_copy.keep(session.db, session.workspace, out, actor=session.actor)
             store.add_event(
                 session.db,
                 actor=session.actor,

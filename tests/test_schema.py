@@ -151,6 +151,17 @@ EXPECTED = {
         "files": str,
     },
     "letter_texts": {"id": int, "communication_id": int, "file": str, "text": str},
+    "blobs": {"sha256": str, "size": int, "data": bytes},
+    "stored_files": {
+        "path": str,
+        "folder": str,
+        "sha256": str,
+        "editable": int,
+        "actor": str,
+        "updated_at": str,
+    },
+    "copy_bases": {"copy": str, "path": str, "sha256": str},
+    "blob_intake": {"id": int, "done_at": str, "files": int},
 }
 
 
@@ -181,6 +192,7 @@ MIGRATIONS = [
     "m007_clearance",
     "m008_letter_search",
     "m009_confidential_origin",
+    "m010_blobs",
 ]
 
 

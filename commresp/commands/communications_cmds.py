@@ -414,4 +414,36 @@ def close(session, ref, reason, as_json):
         click.echo(f"Closed {result['ref']}")
 
 
-COMMANDS = [register, show, list_, status, edit, close]
+@click.command()
+@click.argument("ref", type=REF)
+@json_option
+@pass_session
+def fetch(session, ref, as_json):
+    """Fill this folder's copy of a communication from the record, for reading.
+
+    Every file commresp stored for it (letters, forms, answers, drafts, documents,
+    e-mails) is written as the record holds it; a draft you edited here is kept as it is.
+
+    \b
+    Example:
+        commresp fetch "AL BEL 1/2025"
+    """
+    from commresp import communications
+
+    filled = communications.fetch(session, ref)
+    if as_json:
+        emit_json(
+            [
+                {"file": f.path.relative_to(session.workspace.root).as_posix(), "action": f.action}
+                for f in filled
+            ]
+        )
+        return
+    for f in filled:
+        if f.action != "present":
+            click.echo(clean(f.line))
+    done = sum(f.action in ("written", "updated", "restored") for f in filled)
+    click.echo(f"{len(filled)} files on record, {done} written from the record")
+
+
+COMMANDS = [register, show, list_, status, edit, close, fetch]

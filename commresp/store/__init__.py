@@ -13,6 +13,8 @@ the modules behind these names:
 - :mod:`~commresp.store.queries`: the core queries (communications, mandates, catalogs,
   enquiries, answers, documents, the audit log, confidential terms, outgoing numbers, the
   files on record).
+- :mod:`~commresp.store.blobs`: the bytes of every stored file (content-addressed by sha256),
+  which file holds which content, and the draft each working copy started from.
 - :mod:`~commresp.store.fulltext`: full-text search (FTS5) and the paragraphs it indexes.
 - :mod:`~commresp.store.reporting`: the one definition of *late* in SQL (which every query
   that counts, lists or classifies by lateness builds on), and the read-only SQL of reports,
@@ -25,6 +27,25 @@ PostgreSQL backend can be put beside it.  Tunables are read from the module that
 
 from __future__ import annotations
 
+from commresp.store.blobs import (
+    all_stored_files,
+    blob_totals,
+    communication_slugs,
+    copy_base,
+    get_blob,
+    has_blob,
+    intake_done,
+    iter_blobs,
+    known_letter_files,
+    mark_intake_done,
+    missing_blobs,
+    paths_with_sha,
+    put_blob,
+    record_file,
+    set_copy_base,
+    stored_file,
+    stored_files_in,
+)
 from commresp.store.fulltext import (
     add_letter_text,
     get_paragraphs,
@@ -116,6 +137,23 @@ from commresp.store.schema import (
 )
 
 __all__ = [
+    "all_stored_files",
+    "blob_totals",
+    "communication_slugs",
+    "copy_base",
+    "get_blob",
+    "has_blob",
+    "intake_done",
+    "iter_blobs",
+    "known_letter_files",
+    "mark_intake_done",
+    "missing_blobs",
+    "paths_with_sha",
+    "put_blob",
+    "record_file",
+    "set_copy_base",
+    "stored_file",
+    "stored_files_in",
     "BUSY_TIMEOUT_MS",
     "add_clearance",
     "add_confidential_term",

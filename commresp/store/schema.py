@@ -472,6 +472,43 @@ def m009_confidential_origin(db: sqlite_utils.Database) -> None:
     db["confidential_terms"].add_column("origin", str)
 
 
+@migration
+def m010_blobs(db: sqlite_utils.Database) -> None:
+    """Every stored file is in the record (design.md §11): its bytes once per distinct content
+    (``blobs``, by sha256), which file of the working copy holds which content
+    (``stored_files``), and the version of each draft a working copy started from
+    (``copy_bases``), so that a colleague's folder can be filled from the record and two
+    members editing one draft are told apart.  The files already on disk are taken in by the
+    first command that opens the workspace (``blob_intake`` says when), as a migration sees
+    the database only, not the folder beside it."""
+    db["blobs"].create(
+        {"sha256": str, "size": int, "data": bytes},
+        pk="sha256",
+        not_null={"size", "data"},
+    )
+    db["stored_files"].create(
+        {
+            "path": str,
+            "folder": str,
+            "sha256": str,
+            "editable": int,
+            "actor": str,
+            "updated_at": str,
+        },
+        pk="path",
+        foreign_keys=[("sha256", "blobs", "sha256")],
+        not_null={"folder", "sha256", "updated_at"},
+        defaults={"editable": 0},
+    )
+    db["stored_files"].create_index(["folder"])
+    db["copy_bases"].create(
+        {"copy": str, "path": str, "sha256": str},
+        pk=("copy", "path"),
+        not_null={"sha256"},
+    )
+    db["blob_intake"].create({"id": int, "done_at": str, "files": int}, pk="id")
+
+
 def now() -> str:
     """The current time as stored in the database: UTC ISO 8601 to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from commresp.errors import WorkspaceError
@@ -20,6 +21,9 @@ DATABASE_NAME = "commresp.db"
 SECRET_NAME = ".commresp-secret"
 ENV_WORKSPACE = "COMMRESP_WORKSPACE"
 ENV_ACTOR = "COMMRESP_ACTOR"
+# The embedded record's file, when it is not commresp.db in the workspace: two folders (two
+# working copies) may share one record this way on one machine.
+ENV_DATABASE_PATH = "COMMRESP_DATABASE_PATH"
 
 CORRESPONDENCE = "correspondence"
 
@@ -44,9 +48,19 @@ class Workspace:
     def profile_path(self) -> Path:
         return self.root / PROFILE_NAME
 
-    @property
+    @cached_property
     def db_path(self) -> Path:
+        """The embedded record: ``COMMRESP_DATABASE_PATH``, else the profile's ``[database]
+        path`` (relative to the workspace), else ``commresp.db`` in the workspace."""
+        given = os.environ.get(ENV_DATABASE_PATH) or _database_path_in(self.profile_path)
+        if given:
+            return (self.root / Path(given).expanduser()).resolve()
         return self.root / DATABASE_NAME
+
+    @property
+    def shares_record(self) -> bool:
+        """Whether the record is elsewhere than ``commresp.db`` in this folder."""
+        return self.db_path != self.root / DATABASE_NAME
 
     @property
     def secret_path(self) -> Path:
@@ -70,6 +84,19 @@ class Workspace:
 
     def profile(self) -> Profile:
         return load_profile(self.profile_path)
+
+
+def _database_path_in(profile_path: Path) -> str | None:
+    """``[database] path`` of the profile, read alone (the whole profile is checked where it
+    is loaded; a profile that cannot be read names no other path)."""
+    import tomllib
+
+    try:
+        with open(profile_path, "rb") as handle:
+            value = tomllib.load(handle).get("database", {}).get("path")
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def is_workspace(path: Path) -> bool:

@@ -44,6 +44,7 @@ def create_workspace(
         with store.transaction(db):
             store.upsert_mandates(db, packaged.mandates())
             store.upsert_agencies(db, packaged.agencies(values.state_code))
+            store.mark_intake_done(db, 0, store.now())  # a new record has no files to take in
             store.add_event(
                 db,
                 actor=workspace.actor(actor),

@@ -107,8 +107,9 @@ SCHEMA: dict[str, dict[str, str]] = {
     "actor": {"name": "text"},
     # where LibreOffice is, when it is not found on PATH or where the installers put it
     "pdf": {"soffice": "text"},
-    # the team server's record (design.md §11), read by 'commresp doctor'
-    "database": {"url": "text"},
+    # the team server's record (design.md §11), read by 'commresp doctor'; path: the embedded
+    # record's file when it is not commresp.db beside the profile (read by Workspace.db_path)
+    "database": {"url": "text", "path": "text"},
 }
 
 _ARTICLES = {

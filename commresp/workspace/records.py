@@ -2,7 +2,8 @@
 
 ``draft`` records the Markdown drafts it writes and ``render`` the .docx and .pdf files, each
 with its sha256 (so a draft edited by hand, or a damaged file, can be seen) in the
-``documents`` table.  Versions count per kind, language, format and redaction.
+``documents`` table, and its bytes in the record (:mod:`commresp.workspace.working_copy`).
+Versions count per kind, language, format and redaction.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from commresp import store
-from commresp.workspace import files
+from commresp.workspace import files, working_copy
 from commresp.workspace.session import Session
 
 
@@ -37,7 +38,12 @@ def record_document(
     """Record a draft or rendered file with its sha256, so edits and damage can be seen.
 
     ``content`` is the file to hash when ``path``'s new content is still staged under a
-    temporary name (see :mod:`commresp.workspace.staging`)."""
+    temporary name (see :mod:`commresp.workspace.staging`, which has kept its bytes in the
+    record); otherwise the file's bytes are kept in the record here."""
+    if content is None:
+        digest = working_copy.keep(session.db, session.workspace, path, actor=session.actor)
+    else:
+        digest = files.sha256_file(content)
     return store.insert_document(
         session.db,
         {
@@ -47,7 +53,7 @@ def record_document(
             "version": version,
             "format": fmt,
             "path": str(path.relative_to(session.workspace.root)),
-            "sha256": files.sha256_file(content or path),
+            "sha256": digest,
             "redacted": int(redacted),
             "actor": session.actor,
             "created_at": store.now(),

@@ -38,7 +38,13 @@ class Session:
     @cached_property
     def db(self) -> sqlite_utils.Database:
         refuse_network_share(self.workspace.db_path)
-        return store.connect(self.workspace.db_path)
+        db = store.connect(self.workspace.db_path)
+        if not store.intake_done(db) and not db.conn.execute("PRAGMA query_only").fetchone()[0]:
+            # once, for a record made before it kept the files' bytes
+            from commresp.workspace import working_copy
+
+            working_copy.take_in(self.workspace, db)
+        return db
 
 
 def network_share_message(db_path: Path, fstype: str) -> str:

@@ -37,10 +37,15 @@ if TYPE_CHECKING:
 
 
 @contextlib.contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[Staging]:
+def transaction(
+    db: sqlite_utils.Database, record: Callable[[Path, bytes], None] | None = None
+) -> Iterator[Staging]:
     """One write transaction and the files it records: staged files are moved into place
-    after the commit; on any failure before it, what was written is removed."""
-    staged = Staging()
+    after the commit; on any failure before it, what was written is removed.
+
+    ``record(path, data)`` is called, inside the transaction, for each file staged
+    (:class:`commresp.workspace.working_copy.Recorder` keeps its bytes in the record)."""
+    staged = Staging(record)
     try:
         with store.transaction(db):
             yield staged
@@ -54,7 +59,8 @@ def transaction(db: sqlite_utils.Database) -> Iterator[Staging]:
 class Staging:
     """Files written for one operation; see the module's docstring for the order."""
 
-    def __init__(self) -> None:
+    def __init__(self, record: Callable[[Path, bytes], None] | None = None) -> None:
+        self._record = record
         self._created: list[Path] = []
         self._pending: list[tuple[Path, Path]] = []  # (temporary, final)
         # files replaced before the commit, and how to put each back if it fails
@@ -80,6 +86,8 @@ class Staging:
             tmp.unlink(missing_ok=True)
         self._created.append(path)
         files.fsync_directory(folder)
+        if self._record is not None:
+            self._record(path, data)
         return path
 
     def replace(self, path: Path, data: bytes) -> Path:
@@ -88,6 +96,8 @@ class Staging:
         tmp = _temporary(path)
         self._pending.append((tmp, path))
         _write(tmp, path, data)
+        if self._record is not None:
+            self._record(path, data)
         return tmp
 
     def replace_with(self, path: Path, write: Callable[[Path], None]) -> Path:
@@ -104,6 +114,8 @@ class Staging:
                 os.fsync(handle.fileno())
         except OSError as exc:
             raise _with_name(exc, path) from None
+        if self._record is not None:
+            self._record(path, tmp.read_bytes())
         return tmp
 
     # --- finishing -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from commresp import clearance, communications, drafting, rendering
-from commresp.errors import BadInput, DocumentError, InvalidTransition, NotPermitted
+from commresp.errors import BadInput, InvalidTransition, NotPermitted
 from commresp.workspace.files import sha256_file
 from commresp.workspace.session import open_session
 from tests.helpers import events, read_eml, refused, rows, the_new_event
@@ -75,20 +75,20 @@ def test_submit_approve_send_the_approved_files(cleared):
     assert shown["status"] == "sent"
 
 
-def test_a_changed_file_is_not_sent(cleared):
+def test_a_changed_file_is_put_back_as_approved_before_it_is_sent(cleared):
+    # the rendered file is commresp's own: its bytes are in the record, and a copy touched
+    # on disk is put back from the record, so the approved bytes are what goes out
     drafter = cleared()
     rendered = rendering.render(drafter, REF)
     clearance.submit(drafter, REF)
     clearance.approve(cleared("ambassador"), REF)
     note = next(r.docx for r in rendered if (r.kind, r.language) == ("note_verbale", "fr"))
-    note.write_bytes(note.read_bytes() + b"\0")  # someone touched the approved file
-    refused(
-        drafter,
-        DocumentError,
-        "not the approved files: note_verbale.fr.v1.docx",
-        rendering.send,
-        REF,
-    )
+    approved = note.read_bytes()
+    note.write_bytes(approved + b"\0")  # someone touched the approved file
+    sent = read_eml(rendering.send(drafter, REF))
+    attached = {p.get_filename(): p.get_content() for p in sent.iter_attachments()}
+    assert attached[note.name] == approved
+    assert note.read_bytes() == approved
 
 
 def test_render_after_approval_voids_it_and_says_so(cleared):
