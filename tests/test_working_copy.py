@@ -240,3 +240,105 @@ def test_the_files_of_an_older_workspace_are_taken_in_verified(rendered):
     expected = {p for p in on_disk if not p.endswith("myria.r1.docx")}
     assert set(named) == expected
     assert all(kept[named[p]] == on_disk[p] for p in expected)
+
+
+# --- check and backup know the record's bytes --------------------------------------------
+
+
+def test_check_reports_a_file_differing_from_the_record_and_restores_it(rendered):
+    letter = rendered.root / FOLDER / "incoming" / "letter.txt"
+    note = rendered.root / FOLDER / "out" / "note_verbale.fr.v1.docx"
+    letter_bytes, note_bytes = letter.read_bytes(), note.read_bytes()
+    letter.write_bytes(b"someone typed over the letter")
+    note.unlink()
+    result = rendered("check", code=1)
+    lines = result.output.splitlines()
+    assert (
+        f"{FOLDER}/incoming/letter.txt: differs from the record (sha256 differs); "
+        "'commresp check --restore' puts back the bytes the record keeps"
+    ) in lines
+    assert any(
+        line.startswith(
+            f"{FOLDER}/out/note_verbale.fr.v1.docx: note verbale v1 of {REF} is "
+            "recorded but missing; 'commresp check --restore'"
+        )
+        for line in lines
+    )
+    restored = rendered("check", "--restore")
+    assert f"{FOLDER}/incoming/letter.txt: altered; put back from the record" in restored.output
+    assert f"{FOLDER}/out/note_verbale.fr.v1.docx: missing; put back from the record" in (
+        restored.output
+    )
+    assert restored.output.strip().endswith("all in order")
+    assert letter.read_bytes() == letter_bytes and note.read_bytes() == note_bytes
+
+
+def test_check_restore_keeps_a_hand_edited_draft(rendered):
+    draft = rendered.root / FOLDER / "drafts" / "note_verbale.fr.md"
+    _edit(draft, "Une phrase ajoutée.")
+    edited = draft.read_bytes()
+    rendered("check", "--restore")
+    assert draft.read_bytes() == edited
+
+
+def test_check_finds_bytes_in_the_record_that_lost_their_sha256(rendered):
+    db = store.connect(rendered.root / "commresp.db")
+    digest = db.execute("select sha256 from stored_files where path like '%letter.txt'").fetchone()[
+        0
+    ]
+    with store.transaction(db):
+        db.execute("update blobs set data = ? where sha256 = ?", [b"tampered", digest])
+    db.close()
+    result = rendered("check", code=1)
+    assert f"commresp.db: the bytes kept as {digest[:12]}… no longer have that sha256" in (
+        result.output
+    )
+
+
+def _tamper_backup(archive: Path, out: Path, tmp_path: Path) -> None:
+    """The archive with one kept content changed in its database, the manifest made to match
+    (so only the record's own sha256 can tell)."""
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(archive) as zf:
+        manifest = json.loads(zf.read("MANIFEST.json"))
+        db_file = tmp_path / "tampered.db"
+        db_file.write_bytes(zf.read("commresp.db"))
+        db = store.connect(db_file)
+        with store.transaction(db):
+            db.execute(
+                "update blobs set data = ? where sha256 = "
+                "(select sha256 from stored_files where path like '%letter.txt')",
+                [b"tampered"],
+            )
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        data = db_file.read_bytes()
+        for member in manifest["members"]:
+            if member["name"] == "commresp.db":
+                member["sha256"], member["size"] = _sha(data), len(data)
+        with zipfile.ZipFile(out, "w") as new:
+            for info in zf.infolist():
+                if info.filename == "MANIFEST.json":
+                    new.writestr(info.filename, json.dumps(manifest))
+                elif info.filename == "commresp.db":
+                    new.writestr(info.filename, data)
+                else:
+                    new.writestr(info, zf.read(info.filename))
+
+
+def test_restore_verifies_every_sha256_of_the_record(rendered, tmp_path):
+    archive = tmp_path / "backup.zip"
+    rendered("backup", str(archive))
+    target = tmp_path / "restored"
+    rendered("restore", str(archive), str(target))
+    named, kept = _record(target)
+    assert set(named) == set(_record(rendered.root)[0])
+    assert all(_sha(kept[named[p]]) == named[p] for p in named)
+    tampered = tmp_path / "tampered.zip"
+    _tamper_backup(archive, tampered, tmp_path)
+    again = tmp_path / "again"
+    result = rendered("restore", str(tampered), str(again), code=1)
+    assert "do not have that sha256" in result.stderr and "nothing was restored" in result.stderr
+    assert not again.exists()

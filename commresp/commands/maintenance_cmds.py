@@ -26,25 +26,39 @@ def _report(problems, root: Path, as_json: bool, done: str, **extra) -> None:
 
 
 @click.command()
+@click.option(
+    "--restore",
+    is_flag=True,
+    help="First put back, from the record, every file missing or differing from it "
+    "(a draft edited here is kept).",
+)
 @json_option
 @pass_session
-def check(session, as_json):
+def check(session, restore, as_json):
     """Verify the workspace: database, recorded files, stray files, the secret.
 
     Lists each problem on one line (where, what, what to do) and exits with code 1 if
-    there is any. Nothing is changed. A progress bar shows on a terminal.
+    there is any. Nothing is changed, unless --restore: then each file of commresp's own
+    that is missing or whose bytes differ from the record is first written back from the
+    bytes the record keeps. A progress bar shows on a terminal.
 
     \b
     Example:
         commresp check
+        commresp check --restore
         commresp -w missions/geneva check --json
     """
     from commresp.maintenance import checks
 
     root = session.workspace.root
+    restored = checks.restore_from_record(session.workspace) if restore else []
+    if not as_json:
+        for item in restored:
+            click.echo(clean(f"{item.path}: {item.was}; put back from the record"))
     with terminal_progress() as progress:
         problems = checks.run(session.workspace, progress)
-    _report(problems, root, as_json, f"{root}: all in order")
+    extra = {"restored": [r.path for r in restored]} if restore else {}
+    _report(problems, root, as_json, f"{root}: all in order", **extra)
 
 
 @click.command()

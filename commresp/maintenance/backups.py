@@ -32,6 +32,7 @@ import os
 import re
 import secrets
 import shutil
+import sqlite3
 import stat
 import struct
 import tempfile
@@ -409,6 +410,8 @@ def restore(
                 for entry in members:
                     _extract(zf, archive, entry, staging)
                     meter.add(entry["size"])
+                # the bytes of every stored file kept in the record, each by its sha256
+                _verify_blobs(staging / DATABASE_NAME, archive, progress)
                 os.chmod(staging, 0o777 & ~_umask())  # as a new folder would be
                 if target.exists():
                     target.rmdir()  # empty, checked above
@@ -524,6 +527,33 @@ def _verify(
                 meter.add(len(block))
         if digest.hexdigest() != entry["sha256"]:
             raise BackupRefused(f"{refused}: {entry['name']} does not match its manifest sha256")
+
+
+def _verify_blobs(db_path: Path, archive: Path, progress: checks.Progress) -> None:
+    """Every content the record keeps hashes to its sha256, and every file on record has its
+    content (a record from before m010_blobs keeps none: its files are taken in when it is
+    first opened)."""
+    refused = f"{archive.name} was refused, nothing was restored"
+    try:
+        db = store.open_unmigrated(db_path)
+    except sqlite3.DatabaseError:
+        return  # not a readable database: the check after restoring says so
+    try:
+        if "m010_blobs" not in store.applied_migrations(db):
+            return
+        count, _size = store.blob_totals(db)
+        for done, (digest, data) in enumerate(store.iter_blobs(db), 1):
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise BackupRefused(
+                    f"{refused}: the bytes its record keeps as {digest[:12]}… do not have that "
+                    "sha256"
+                )
+            progress("Verifying the record's files", done, count)
+        missing = store.missing_blobs(db)
+        if missing:
+            raise BackupRefused(f"{refused}: the record has no bytes for {missing[0]}")
+    finally:
+        db.close()
 
 
 def _read_member(zf: zipfile.ZipFile, archive: Path, entry: dict):

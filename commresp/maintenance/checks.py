@@ -13,7 +13,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from commresp import store
@@ -31,6 +31,8 @@ _MAX_MARKER_BYTES = 64 * 1024
 # The e-mail an answer came in, kept next to its revision: "<agency>.r<N>.eml" (or "-2.eml").
 _ANSWER_EMAIL = re.compile(r"^(?P<agency>.+)\.r(?P<revision>\d+)(?:-\d+)?\.eml$")
 RESTORE_HINT = "copy it back from a backup (unpack one with 'commresp restore FILE NEW-DIR')"
+# A file whose bytes are in the record (m010_blobs) is put back from it.
+FROM_RECORD_HINT = "'commresp check --restore' puts back the bytes the record keeps"
 DB_HINT = "restore the workspace from a backup ('commresp restore FILE NEW-DIR')"
 
 # How long work reports how far it is: ``progress(what, done, total)`` (the command shows it
@@ -66,6 +68,7 @@ def run(ws: Workspace, progress: Progress = no_progress) -> list[Problem]:
     correspondence = walk(ws.correspondence)  # once: it may hold thousands of folders
     if record is not None:
         problems += _check_recorded(ws, record, progress)
+        problems += _check_stored(ws, record)
         problems += _check_unrecorded(ws, record, correspondence)
     problems += _check_leftovers(ws, correspondence)
     problems += _check_secret(ws)
@@ -87,6 +90,8 @@ class Record:
     enquiries: list[dict]
     emails: list[dict]
     reminders: list[dict]
+    # every file whose bytes the record keeps (m010_blobs): path → its row of stored_files
+    stored: dict[str, dict] = field(default_factory=dict)
 
 
 def _check_database(ws: Workspace) -> tuple[list[Problem], Record | None]:
@@ -174,18 +179,41 @@ def _inspect(db, name: str) -> tuple[list[Problem], Record | None]:
         )
         if "m003_documents" in pending:  # older than the tables the file checks read
             return problems, None
-    return problems, read_record(db)
+    with_bytes = "m010_blobs" not in pending
+    if with_bytes:
+        problems += _check_blobs(db, name)
+    return problems, read_record(db, with_bytes=with_bytes)
 
 
-def read_record(db, slug: str | None = None) -> Record:
+def _check_blobs(db, name: str) -> list[Problem]:
+    """Every kept content still hashes to its sha256, and every file on record has one."""
+    problems = [
+        Problem("database", path, f"its bytes are missing from {name}; {DB_HINT}")
+        for path in store.missing_blobs(db)
+    ]
+    for digest, data in store.iter_blobs(db):
+        if files.sha256_bytes(data) != digest:
+            problems.append(
+                Problem(
+                    "database",
+                    name,
+                    f"the bytes kept as {digest[:12]}… no longer have that sha256; {DB_HINT}",
+                )
+            )
+    return problems
+
+
+def read_record(db, slug: str | None = None, *, with_bytes: bool = True) -> Record:
     """The files the database records, read in one go: of every communication, or of the
     one whose folder is ``correspondence/<slug>``."""
+    stored = store.stored_files_in(db, slug) if slug is not None else store.all_stored_files(db)
     return Record(
         documents=store.recorded_documents(db, slug),
         answers=store.recorded_answer_files(db, slug),
         enquiries=store.recorded_enquiry_files(db, slug),
         emails=store.recorded_reply_emails(db, slug),
         reminders=store.recorded_reminder_emails(db, slug),
+        stored={r["path"]: r for r in stored} if with_bytes else {},
     )
 
 
@@ -229,10 +257,17 @@ def _check_recorded(
                 Problem("database", relative, f"{what} is recorded outside the workspace")
             )
             return
+        kept = record.stored.get(relative)
         if not path.is_file():
+            if kept is not None and ws.shares_record:
+                return  # a working copy of a shared record: filled when a command needs it
+            if kept is not None:
+                fix = FROM_RECORD_HINT
             problems.append(Problem("missing", relative, f"{what} is recorded but missing; {fix}"))
             return
         if sha256 and files.sha256_file(path) != sha256:
+            if kept is not None and kept["sha256"] == sha256:
+                fix = FROM_RECORD_HINT
             problems.append(
                 Problem(
                     "altered",
@@ -288,6 +323,75 @@ def _check_recorded(
             f"{RESTORE_HINT}, or write it again with 'commresp send \"{email['ref']}\"'",
         )
     return problems
+
+
+def _check_stored(ws: Workspace, record: Record) -> list[Problem]:
+    """Files whose bytes the record keeps and that no other row names (incoming letters,
+    backups of drafts, answers' e-mails…): commresp's own must match the record; drafts are
+    the drafter's to edit."""
+    named = recorded_paths(record) | {d["path"] for d in record.documents}
+    problems = []
+    for relative, row in record.stored.items():
+        if relative in named or row["editable"]:
+            continue
+        path = _inside(ws, relative)
+        if path is None:
+            problems.append(Problem("database", relative, "is recorded outside the workspace"))
+        elif not path.is_file():
+            if not ws.shares_record:
+                problems.append(
+                    Problem(
+                        "missing", relative, f"is in the record but missing; {FROM_RECORD_HINT}"
+                    )
+                )
+        elif files.sha256_file(path) != row["sha256"]:
+            problems.append(
+                Problem(
+                    "altered",
+                    relative,
+                    f"differs from the record (sha256 differs); {FROM_RECORD_HINT}",
+                )
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A file put back from the record by :func:`restore_from_record`."""
+
+    path: str
+    was: str  # missing or altered
+
+
+def restore_from_record(ws: Workspace) -> list[Restored]:
+    """Put back, from the bytes the record keeps, every file of commresp's own that is
+    missing or whose bytes differ from the record, and every missing draft (a draft edited
+    here is the drafter's and is kept).  Only files change; the record is read, not
+    written."""
+    db = store.open_unmigrated(ws.db_path)
+    try:
+        if "m010_blobs" in store.pending_migrations(db):
+            return []
+        done = []
+        for row in store.all_stored_files(db):
+            path = _inside(ws, row["path"])
+            if path is None:
+                continue
+            if path.is_file():
+                if row["editable"] or files.sha256_file(path) == row["sha256"]:
+                    continue
+                was = "altered"
+            else:
+                was = "missing"
+            data = store.get_blob(db, row["sha256"])
+            if data is None or files.sha256_bytes(data) != row["sha256"]:
+                continue  # check reports it: the record itself is damaged
+            path.parent.mkdir(parents=True, exist_ok=True)
+            files.write_bytes(path, data)
+            done.append(Restored(row["path"], was))
+        return done
+    finally:
+        db.close()
 
 
 def recorded_paths(record: Record) -> set[str]:
