@@ -661,7 +661,7 @@ def test_the_invoker_still_sees_plain_names(run):
 
 
 def test_what_open_finds_without_click(drafted):
-    from commresp import drafting, enquiries, rendering
+    from commresp import drafting, enquiries, rendering, store
     from commresp.errors import BadInput, DocumentError
     from commresp.workspace.session import open_session
 
@@ -679,6 +679,11 @@ def test_what_open_finds_without_click(drafted):
         assert form == drafted.root / CASE / "enquiries" / "enquiry-myria.fr.docx"
         with pytest.raises(BadInput, match="police was not asked"):
             enquiries.form_to_open(session, REF, "police")
+        recorded = (out / "note_verbale.fr.v1.docx").read_bytes()
+        (out / "note_verbale.fr.v1.docx").unlink()  # filled from the record's bytes
+        assert rendering.document_to_open(session, REF, "note_verbale").read_bytes() == recorded
+        with store.transaction(session.db):  # a record that does not keep its bytes
+            session.db.execute("delete from stored_files where path like '%note_verbale.fr.v1%'")
         (out / "note_verbale.fr.v1.docx").unlink()
         with pytest.raises(DocumentError, match="is recorded but missing"):
             rendering.document_to_open(session, REF, "note_verbale")

@@ -26,6 +26,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 OLD_DB = FIXTURES / "workspace-0.1.0.db"
 CASE = "correspondence/AL-BEL-1-2025"
 RESTORE_HINT = "copy it back from a backup (unpack one with 'commresp restore FILE NEW-DIR')"
+# a file whose bytes the record keeps (m010_blobs) is put back from it
+FROM_RECORD_HINT = "'commresp check --restore' puts back the bytes the record keeps"
 DB_HINT = "restore the workspace from a backup ('commresp restore FILE NEW-DIR')"
 
 
@@ -118,13 +120,13 @@ PROBLEMS = {
         _delete_answer,
         "missing",
         f"{CASE}/answers/cic.r1.docx: answer of cic (revision 1) to AL BEL 1/2025 is recorded "
-        f"but missing; {RESTORE_HINT}",
+        f"but missing; {FROM_RECORD_HINT}",
     ),
     "altered rendered document": (
         _alter_rendered,
         "altered",
         f"{CASE}/out/response.en.v1.docx: response v1 of AL BEL 1/2025 has changed since it was "
-        f"recorded (sha256 differs); {RESTORE_HINT}, or render a new version with "
+        f"recorded (sha256 differs); {FROM_RECORD_HINT}, or render a new version with "
         "'commresp render \"AL BEL 1/2025\"'",
     ),
     "unrecorded file in out": (

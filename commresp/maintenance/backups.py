@@ -272,7 +272,7 @@ def _workspace_files(ws: Workspace, snap, left_out: list[str]):
                     parts = relative.split("/")
                     if len(parts) >= 4 and parts[2] in checks.RECORDED_FOLDERS:
                         if on_record is None:
-                            record = checks.read_record(snap, case.name)
+                            record = checks.read_record(snap, case.name, with_bytes=False)
                             on_record = (
                                 checks.recorded_paths(record),
                                 checks.answer_revisions(record),

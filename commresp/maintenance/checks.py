@@ -206,7 +206,9 @@ def _check_blobs(db, name: str) -> list[Problem]:
 def read_record(db, slug: str | None = None, *, with_bytes: bool = True) -> Record:
     """The files the database records, read in one go: of every communication, or of the
     one whose folder is ``correspondence/<slug>``."""
-    stored = store.stored_files_in(db, slug) if slug is not None else store.all_stored_files(db)
+    stored = []
+    if with_bytes:
+        stored = store.stored_files_in(db, slug) if slug else store.all_stored_files(db)
     return Record(
         documents=store.recorded_documents(db, slug),
         answers=store.recorded_answer_files(db, slug),
@@ -262,12 +264,12 @@ def _check_recorded(
             if kept is not None and ws.shares_record:
                 return  # a working copy of a shared record: filled when a command needs it
             if kept is not None:
-                fix = FROM_RECORD_HINT
+                fix = fix.replace(RESTORE_HINT, FROM_RECORD_HINT)
             problems.append(Problem("missing", relative, f"{what} is recorded but missing; {fix}"))
             return
         if sha256 and files.sha256_file(path) != sha256:
             if kept is not None and kept["sha256"] == sha256:
-                fix = FROM_RECORD_HINT
+                fix = fix.replace(RESTORE_HINT, FROM_RECORD_HINT)
             problems.append(
                 Problem(
                     "altered",

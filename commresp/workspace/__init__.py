@@ -91,10 +91,11 @@ def _database_path_in(profile_path: Path) -> str | None:
     is loaded; a profile that cannot be read names no other path)."""
     import tomllib
 
+    from commresp.workspace.files import read_text  # as the profile is read: BOM, UTF-16
+
     try:
-        with open(profile_path, "rb") as handle:
-            value = tomllib.load(handle).get("database", {}).get("path")
-    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        value = tomllib.loads(read_text(profile_path)).get("database", {}).get("path")
+    except (OSError, ValueError, AttributeError):  # ValueError: not TOML, not text
         return None
     return value if isinstance(value, str) and value.strip() else None
 
