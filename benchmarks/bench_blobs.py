@@ -4,7 +4,8 @@ Two workspaces of ``--size`` communications (10 000 by default) in one run:
 
 - *before*: the commit before the record kept bytes (``--base`` to choose another), extracted
   with ``git archive`` and run with PYTHONPATH, as ``bench_holidays.py`` does;
-- *after*: this tree, whose record keeps the bytes of every stored file (``m010_blobs``).
+- *after*: this tree's HEAD, whose record keeps the bytes of every stored file
+  (``m010_blobs``), extracted and run the same way (commit your changes first).
 
 Each gets the synthetic register of ``common.fill`` (with enquiries and answers).  The files
 of one real communication (a letter, two agencies' forms and e-mails, their answers, the six
@@ -152,8 +153,10 @@ def main() -> None:
 
     with common.temp_dir("commresp-bench-blobs-", args.keep) as tmp:
         env = common.bench_env(tmp, as_is=args.as_is)
+        # both sides started alike: 'python -m commresp' on a tree extracted from git
         old_env = dict(env, PYTHONPATH=str(extract(base, tmp / "base")))
-        new_argv, old_argv = [common.COMMRESP], [common.PYTHON, "-m", "commresp"]
+        env = dict(env, PYTHONPATH=str(extract("HEAD", tmp / "head")))
+        new_argv = old_argv = [common.PYTHON, "-m", "commresp"]
         letter = tmp / "letter.txt"
         letter.write_text(LETTER, encoding="utf-8")
         model = model_files(env, tmp, letter)
