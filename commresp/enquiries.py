@@ -182,9 +182,12 @@ def _write_form_and_mail(
     folder = session.workspace.folder(comm["slug"], ENQUIRIES)
     form_path = folder / (enquiry["form_file"] or f"enquiry-{agency['slug']}.{lang}.docx")
     form_now = form_path
+    if reminder:  # the form sent, from the record when this folder lacks it
+        working_copy.ensure(session, form_path)
     # a new enquiry always gets a new form: a file under its name can only be a stale one,
     # left by an assign that failed or was killed
     if not reminder or not form_path.exists():
+        working_copy.ensure(session, session.workspace.templates / "letterhead.docx")
         spec = forms.FormSpec(
             language=lang,
             reference=comm["ref"],

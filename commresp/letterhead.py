@@ -7,7 +7,7 @@ from pathlib import Path
 
 from commresp import store
 from commresp.errors import BadInput, FormRejected
-from commresp.workspace import files
+from commresp.workspace import files, working_copy
 from commresp.workspace.session import Session
 
 NAME = "letterhead.docx"
@@ -31,6 +31,8 @@ def import_letterhead(session: Session, source: Path) -> Path:
     with store.transaction(session.db):
         with files.atomic_writer(target) as out:
             out.write(data)
+        # in the record too: a colleague's folder renders on the same letterhead
+        working_copy.keep(session.db, session.workspace, target, data, actor=session.actor)
         store.add_event(
             session.db,
             actor=session.actor,

@@ -202,6 +202,8 @@ def render(
             redaction.check_lookalikes(f"{kind}.{lang}.md", text, terms)
         for line in session.profile.get("mission.letterhead", []):
             redaction.check_lookalikes("the letterhead lines of commresp.toml", line, terms)
+    # the mission's imported letterhead, from the record when this folder lacks it
+    working_copy.ensure(session, session.workspace.templates / "letterhead.docx")
     letterhead = templates.find("letterhead.docx", session.workspace)
     # The profile's lines make the letterhead on commresp's own, neutral one; a mission's own
     # letterhead ('commresp letterhead import') carries its own.

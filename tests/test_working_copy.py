@@ -342,3 +342,16 @@ def test_restore_verifies_every_sha256_of_the_record(rendered, tmp_path):
     result = rendered("restore", str(tampered), str(again), code=1)
     assert "do not have that sha256" in result.stderr and "nothing was restored" in result.stderr
     assert not again.exists()
+
+
+def test_a_form_sent_from_one_folder_is_imported_in_the_other(rendered, colleague, tmp_path):
+    # the form secret belongs to the record: the colleague's folder checks the token with it
+    second = "AL BEL 2/2025"
+    rendered(*REGISTER_AL_BEL_1_2025[:1], second, *REGISTER_AL_BEL_1_2025[2:])
+    rendered("assign", second, "--agency", "myria", "--question", "Q?")
+    colleague("fetch", second)
+    form = colleague.root / "correspondence/AL-BEL-2-2025/enquiries/enquiry-myria.fr.docx"
+    returned = fill_form(form, tmp_path / "back.docx", [[("", "Nothing known.", False)]])
+    colleague("--actor", "bert", "answer", "import", str(returned))
+    named, _kept = _record(rendered.root)
+    assert "correspondence/AL-BEL-2-2025/answers/myria.r1.docx" in named

@@ -64,6 +64,13 @@ class Workspace:
 
     @property
     def secret_path(self) -> Path:
+        """The form secret.  It belongs to the record: a folder sharing another's record
+        uses the secret beside that record (when there is one), so that a form sent from one
+        folder is accepted when its answer is imported in the other."""
+        if self.shares_record:
+            beside = self.db_path.parent / SECRET_NAME
+            if beside.is_file():
+                return beside
         return self.root / SECRET_NAME
 
     @property

@@ -32,6 +32,8 @@ from commresp import store
 from commresp.errors import DocumentError
 from commresp.workspace import CORRESPONDENCE, DRAFTS, Workspace, files
 
+TEMPLATES = "templates"  # Workspace.templates
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -56,9 +58,12 @@ def folder_of(rel: str) -> str:
 
 
 def is_editable(rel: str) -> bool:
-    """A Markdown draft (``drafts/*.md``) is the drafter's to edit; every other file is
-    commresp's own."""
+    """A Markdown draft (``drafts/*.md``) is the drafter's to edit, and so is a template of
+    the workspace (``templates/``: the imported letterhead); every other file is commresp's
+    own."""
     parts = PurePosixPath(rel).parts
+    if parts and parts[0] == TEMPLATES:
+        return True
     return len(parts) == 4 and parts[2] == DRAFTS and rel.endswith(".md")
 
 
@@ -261,7 +266,20 @@ def sync_drafts(session: Session, paths: list[Path]) -> list[tuple[Path, bytes]]
 
 def upload(session: Session, items: list[tuple[Path, bytes]]) -> dict[str, str]:
     """Keep drafts edited here in the record (inside the caller's transaction); returns
-    each draft's name and sha256."""
+    each draft's name and sha256.  A colleague's version that reached the record since
+    :func:`sync_drafts` looked is not overwritten: the operation is refused (nothing
+    changed) and the next run sees both."""
+    me = copy_id(session.workspace)
+    for path, _data in items:
+        rel = relative(session.workspace, path)
+        row = store.stored_file(session.db, rel)
+        base = store.copy_base(session.db, me, rel)
+        if row is not None and base is not None and row["sha256"] != base:
+            who = f" by {row['actor']}" if row["actor"] else ""
+            raise DocumentError(
+                f"{path.name} was changed in the record{who} a moment ago; nothing was "
+                "changed: run the command again"
+            )
     return {
         path.name: keep(session.db, session.workspace, path, data, actor=session.actor)
         for path, data in items
