@@ -12,6 +12,7 @@ from __future__ import annotations
 from commresp import communications, store
 from commresp.errors import BadInput, DocumentError, NotPermitted
 from commresp.rules import states
+from commresp.workspace import working_copy
 from commresp.workspace.files import sha256_file
 from commresp.workspace.session import Session
 
@@ -46,7 +47,8 @@ def approve(session: Session, ref_text: str) -> dict:
     states.check_move(comm["ref"], comm["status"], "approved")
     files = []
     for doc in store.latest_documents_of(session.db, comm["id"]):
-        path = session.workspace.root / doc["path"]
+        # the record's bytes, when this folder lacks the file (an approver elsewhere)
+        path = working_copy.ensure(session, session.workspace.root / doc["path"])
         if not path.exists() or sha256_file(path) != doc["sha256"]:
             raise DocumentError(
                 f"{path.name} is missing or changed since it was rendered; render again "

@@ -170,6 +170,14 @@ def test_a_colleague_opens_every_file_from_their_own_folder(rendered, colleague)
     assert shown["letter_files"] == ["letter.txt"]
 
 
+def _counts(root: Path) -> tuple[int, int]:
+    db = store.connect(root / "commresp.db")
+    try:
+        return db["documents"].count, db["events"].count
+    finally:
+        db.close()
+
+
 def _edit(draft: Path, line: str) -> None:
     draft.write_text(draft.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
 
@@ -197,7 +205,7 @@ def test_two_members_editing_one_draft_the_second_is_refused_and_both_texts_kept
     _edit(theirs, "Bert's paragraph.")
     bert_text = theirs.read_bytes()
     rendered("--actor", "anne", "render", REF)
-    before = db_snapshot(rendered.root)
+    before = _counts(rendered.root)
     result = colleague("--actor", "bert", "render", REF, code=1)
     line = result.stderr.strip()
     assert len(line.splitlines()) == 1
@@ -210,7 +218,7 @@ def test_two_members_editing_one_draft_the_second_is_refused_and_both_texts_kept
     named, kept = _record(rendered.root)
     assert kept[named[f"{FOLDER}/drafts/response.en.md"]] == mine.read_bytes()
     assert not list((colleague.root / FOLDER / "out").glob("response.en.v3.docx"))
-    del before
+    assert _counts(rendered.root) == before  # no document, no event: refused
     # merged by hand, it renders
     _edit(theirs, "Bert's paragraph.")
     colleague("--actor", "bert", "render", REF)
@@ -355,3 +363,24 @@ def test_a_form_sent_from_one_folder_is_imported_in_the_other(rendered, colleagu
     colleague("--actor", "bert", "answer", "import", str(returned))
     named, _kept = _record(rendered.root)
     assert "correspondence/AL-BEL-2-2025/answers/myria.r1.docx" in named
+
+
+def test_the_letterhead_imported_in_one_folder_renders_the_other(rendered, colleague):
+    from commresp.workspace import templates
+
+    rendered("letterhead", "import", str(templates.packaged_dir() / "letterhead.docx"))
+    imported = (rendered.root / "templates" / "letterhead.docx").read_bytes()
+    colleague("--actor", "bert", "render", REF, "--lang", "fr")
+    assert (colleague.root / "templates" / "letterhead.docx").read_bytes() == imported
+
+
+def test_an_approver_in_another_folder_approves_the_recorded_files(rendered, colleague):
+    rendered("render", REF)  # a new version, after the send of the fixture
+    rendered("submit", REF)
+    colleague("--actor", "ambassador", "approve", REF)  # their folder had none of the files
+    approved = sorted((colleague.root / FOLDER / "out").glob("*.v2.docx"))
+    mine = sorted(p.name for p in (rendered.root / FOLDER / "out").glob("*.v2.docx"))
+    assert [p.name for p in approved] == mine and "note_verbale.fr.v2.docx" in mine
+    assert all(p.read_bytes() == (rendered.root / FOLDER / "out" / p.name).read_bytes()
+               for p in approved)  # fmt: skip
+    rendered("send", REF)
