@@ -239,8 +239,12 @@ def test_datasette_csv_is_neutralised(hostile):
 def test_confidential_terms_hidden_unless_asked(hostile):
     ds = make_datasette(hostile.root)
     tables = [t["name"] for t in get(ds, "/commresp.json").json()["tables"] if not t["hidden"]]
-    assert "confidential_terms" not in tables
+    assert "confidential_terms" not in tables and "blobs" not in tables
     assert get(ds, "/commresp/confidential_terms.json").status_code == 403
+    # the files' bytes name the same people: refused too
+    assert get(ds, "/commresp/blobs.json").status_code == 403
+    blob = get(ds, "/commresp.json?sql=select+data+from+blobs")
+    assert blob.status_code == 400 and "blobs.data is prohibited" in blob.text
     sql = get(ds, "/commresp.json?sql=select+term+from+confidential_terms")
     assert sql.status_code == 400 and "confidential_terms.term is prohibited" in sql.text
     joined = get(

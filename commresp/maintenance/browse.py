@@ -6,8 +6,9 @@ every connection Datasette makes to it, including the one it would use for write
 ``file:…?mode=ro`` URI with ``PRAGMA query_only``, so SQLite itself refuses any write.
 
 What must stay confidential stays out of reach unless ``browse --include-confidential``:
-the ``confidential_terms`` table (victims' and witnesses' names) is hidden and SQLite's
-authorizer refuses to read it, by any page or SQL query; the audit log's ``details`` (which
+the ``confidential_terms`` table (victims' and witnesses' names) and the ``blobs`` table
+(the bytes of the letters and documents, which name them) are hidden and SQLite's
+authorizer refuses to read them, by any page or SQL query; the audit log's ``details`` (which
 name the terms added to and removed from that list) read as empty.
 
 Every CSV Datasette sends (a table, a query, a canned query, all rows with ``_stream``) goes
@@ -161,11 +162,28 @@ TABLES: dict[str, dict[str, Any]] = {
         "description": "Next outgoing reference number (GP/CC year/number) per year.",
     },
     "_sqlite_migrations": {"hidden": True},
+    "blobs": {
+        "description": "The bytes of every stored file (letters, forms, answers, drafts, "
+        "documents), by sha256: they name victims and witnesses, so hidden unless browsing "
+        "with --include-confidential.",
+    },
+    "stored_files": {
+        "description": "Which file of each communication's folder holds which content.",
+    },
+    "copy_bases": {
+        "hidden": True,
+        "description": "Which version of each draft each member's folder started from.",
+    },
+    "blob_intake": {
+        "hidden": True,
+        "description": "When the files already on disk were taken into the record.",
+    },
 }
 
 
-# Read by no page and no query unless browsing with --include-confidential.
-CONFIDENTIAL_TABLES = ("confidential_terms",)
+# Read by no page and no query unless browsing with --include-confidential: the terms, and
+# the files themselves (letters and documents name the people the terms hide).
+CONFIDENTIAL_TABLES = ("confidential_terms", "blobs")
 CONFIDENTIAL_COLUMNS = (("events", "details"),)
 
 
