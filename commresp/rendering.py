@@ -2,17 +2,19 @@
 
 ``render`` turns each Markdown draft into a new version of ``out/<kind>.<lang>.vN.docx`` on the
 letterhead (never overwriting an earlier version), optionally a PDF through LibreOffice, and
-records each file with its sha256.  ``send`` writes the e-mail to the registry with the latest
-documents attached; ``mark_sent`` records that it went.
+records each file with its sha256.  ``render_many`` does it for several communications, their
+PDFs made in one LibreOffice run (or by a running unoserver, ``[pdf] server``).  ``send``
+writes the e-mail to the registry with the latest documents attached; ``mark_sent`` records
+that it went.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
-import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -86,48 +88,70 @@ def check_languages(langs: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def to_pdf(jobs: Sequence[tuple[Path, Path]], profile: Profile | None = None) -> None:
-    """Convert each (docx, pdf) pair with ONE LibreOffice run (it starts in about a second,
-    so one run for all the documents of a render), into a temporary folder, then move each
-    PDF into place atomically."""
-    exe = require_soffice(profile)
-    names = ", ".join(docx.name for docx, _ in jobs)
-    with tempfile.TemporaryDirectory(prefix="commresp-pdf-") as tmp:
-        # A private profile: LibreOffice refuses to run twice on one user profile.
-        profile = Path(tmp, "profile").as_uri()
-        try:
-            subprocess.run(
-                [
-                    exe,
-                    f"-env:UserInstallation={profile}",
-                    "--headless",
-                    "--norestore",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    tmp,
-                    *(str(docx) for docx, _ in jobs),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=PDF_TIMEOUT_S,
+@dataclass(frozen=True)
+class Converter:
+    """What makes the PDFs of a render: LibreOffice started once for all its files
+    (``soffice``), or a running unoserver (``server``, host and port)."""
+
+    soffice: str | None = None
+    server: tuple[str, int] | None = None
+
+    def convert(self, sources: Sequence[Path], outdir: Path) -> dict[Path, str | None]:
+        """Each source's PDF as ``outdir/<stem>.pdf``; for each, None or why it failed."""
+        if self.server is not None:
+            host, port = self.server
+            return libreoffice.convert_with_server(
+                host, port, sources, outdir, timeout=PDF_TIMEOUT_S
             )
-        except subprocess.TimeoutExpired:
-            raise DocumentError(
-                f"LibreOffice took over {PDF_TIMEOUT_S} s to convert {names}; try again"
-            ) from None
-        except subprocess.CalledProcessError as exc:
-            message = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-            raise DocumentError(
-                f"LibreOffice could not convert {names}: "
-                f"{message[-1] if message else 'no reason given'}"
-            ) from None
-        for docx, pdf_path in jobs:
-            produced = Path(tmp, docx.with_suffix(".pdf").name)
-            if not produced.exists():
-                raise DocumentError(f"LibreOffice made no PDF of {docx.name}")
-            with files.atomic_writer(pdf_path) as out, open(produced, "rb") as src:
-                shutil.copyfileobj(src, out)
+        # LibreOffice's start-up (about 1 s) is paid once; each file then takes ~70 ms
+        timeout = PDF_TIMEOUT_S + 2 * len(sources)
+        return libreoffice.convert_with_soffice(self.soffice, sources, outdir, timeout=timeout)
+
+
+def pdf_converter(profile: Profile | None) -> Converter:
+    """The profile's ``[pdf] server`` if it names one (checked to answer), else LibreOffice
+    (:func:`require_soffice`); a :class:`DocumentError` says what to do when neither works."""
+    server = profile.get("pdf.server", "") if profile is not None else ""
+    if server:
+        host, port = libreoffice.parse_server(server)
+        libreoffice.check_server(host, port)
+        return Converter(server=(host, port))
+    return Converter(soffice=require_soffice(profile))
+
+
+@dataclass
+class Batch:
+    """What a render of several communications made, and the communications it could not
+    make (each message names the communication and the file)."""
+
+    rendered: list[Rendered]
+    failed: list[str]
+
+
+@dataclass
+class _Plan:
+    """One communication to render, checked before anything is written."""
+
+    comm: dict
+    drafts: list[tuple[str, str, Path]]  # kind, language, draft
+    redacted: bool
+    after_sending: bool
+    terms: list[str]
+    terms_from: list[str]
+    edited_here: list  # drafts edited in this copy, uploaded to the record with the render
+
+
+@dataclass
+class _Staged:
+    """One document rendered in the scratch folder, not yet in ``out/`` nor on record."""
+
+    kind: str
+    language: str
+    docx: Path
+    paragraphs: list[str] | None  # a response's precedents
+    marked: list  # its sections marked as in another language (rules.text_language)
+    pdf: Path | None = None
+    pdf_failed: str | None = None
 
 
 def render(
@@ -149,11 +173,88 @@ def render(
     a reply in clearance goes back to drafted, its approval void.
     ``langs`` defaults to the languages the reply goes out in (the profile's ``[languages]``).
     """
-    from commresp import redaction
-    from commresp.documents.markdown_to_docx import render_markdown
-    from commresp.workspace import templates
+    batch = render_many(
+        session, [ref_text], langs=langs, pdf=pdf, redacted=redacted, style=style, force=force
+    )
+    if batch.failed:
+        raise DocumentError(batch.failed[0])
+    return batch.rendered
 
+
+def render_many(
+    session: Session,
+    refs: Sequence[str],
+    *,
+    langs: Sequence[str] | None = None,
+    pdf: bool = False,
+    redacted: bool = False,
+    style: str = "bar",
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Batch:
+    """:func:`render` for several communications, each in its own transaction with one audit
+    event, its documents and their PDFs all on record or none of them.
+
+    Every communication is checked before anything is written (a bad reference or a missing
+    draft changes nothing).  With ``pdf``, the .docx of every communication are rendered into
+    a scratch folder, converted in ONE LibreOffice run (or by the profile's unoserver), and
+    only then put into ``out/`` and recorded, communication by communication: one whose PDF
+    could not be made is left as it was and named in ``failed``, the others are kept.
+    ``progress(done, total)`` is told after each communication's documents are rendered.
+    """
     langs = check_languages(session.profile.sent_languages() if langs is None else langs)
+    if redacted and style not in _redaction().STYLES:
+        raise BadInput(f"redaction style {style!r}: expected bar or text")
+    plans: dict[int, _Plan] = {}
+    for ref_text in refs:
+        plan = _plan(session, ref_text, langs, redacted=redacted, force=force)
+        plans.setdefault(plan.comm["id"], plan)  # the same communication named twice: once
+    converter = pdf_converter(session.profile) if pdf else None
+    batch = Batch([], [])
+    total = len(plans)
+    with tempfile.TemporaryDirectory(prefix="commresp-render-") as scratch:
+        staged: list[tuple[_Plan, list[_Staged]]] = []
+        for done, plan in enumerate(plans.values(), 1):
+            documents = _render_docx(session, plan, Path(scratch, plan.comm["slug"]), style)
+            if converter is None:  # nothing to wait for: on record at once, scratch emptied
+                batch.rendered += _commit(session, plan, documents, redacted, style)
+                for document in documents:
+                    document.docx.unlink(missing_ok=True)
+            else:
+                staged.append((plan, documents))
+            if progress is not None:
+                progress(done, total)
+        if converter is not None:
+            _convert(converter, staged, Path(scratch, "pdf"), redacted)
+            for plan, documents in staged:
+                failed = [d for d in documents if d.pdf_failed]
+                if failed:
+                    batch.failed.append(
+                        f"{plan.comm['ref']}: no PDF of {failed[0].docx.name} "
+                        f"({failed[0].pdf_failed}); nothing of {plan.comm['ref']} was recorded, "
+                        "render it again"
+                    )
+                    continue
+                batch.rendered += _commit(session, plan, documents, redacted, style)
+    return batch
+
+
+def refs_with_status(session: Session, status: str) -> list[str]:
+    """The references of every communication in ``status``, oldest first (``render
+    --status drafted``); a :class:`BadInput` for an unknown state."""
+    rows, _ = communications.list_page(session, status=status, limit=None)
+    return [row["ref"] for row in reversed(rows)]
+
+
+def _redaction():
+    from commresp import redaction
+
+    return redaction
+
+
+def _plan(session: Session, ref_text: str, langs: list[str], *, redacted: bool, force: bool):
+    """Check one communication can be rendered (state, drafts, redaction) and say what to
+    render; nothing is written."""
     comm = communications.get(session, ref_text)
     after_sending = comm["status"] in states.AFTER_SENDING and not redacted
     if after_sending and not force:
@@ -162,17 +263,15 @@ def render(
             "render would no longer be what went out; add --force to render anyway "
             "(or --redacted for the publication copy)"
         )
-    if pdf:
-        require_soffice(session.profile)
     wanted = [
         drafting.draft_path(session, comm["slug"], kind, lang)
         for kind in document_kinds.REPLY
         for lang in langs
     ]
     # this copy's drafts in step with the record: filled if missing or behind, refused if
-    # edited here and by someone else; the ones edited here are uploaded below
+    # edited here and by someone else; the ones edited here are uploaded when it is recorded
     edited_here = working_copy.sync_drafts(session, wanted)
-    sources = []
+    drafts = []
     for kind in document_kinds.REPLY:
         for lang in langs:
             path = drafting.draft_path(session, comm["slug"], kind, lang)
@@ -181,29 +280,39 @@ def render(
                     f"no draft {path.name} for {comm['ref']}: run "
                     f"'commresp draft \"{comm['ref']}\"' first"
                 )
-            sources.append((kind, lang, drafting.read_draft(path)))
+            drafts.append((kind, lang, path))
     terms: list[str] = []
     terms_from: list[str] = []
     if redacted:
-        if style not in redaction.STYLES:
-            raise BadInput(f"redaction style {style!r}: expected bar or text")
-        for kind, lang, text in sources:
+        redaction = _redaction()
+        texts = [(kind, lang, drafting.read_draft(path)) for kind, lang, path in drafts]
+        for kind, lang, text in texts:
             redaction.check_markers(f"{kind}.{lang}.md", text)
-        terms, terms_from = redaction.publication_terms(
-            session, comm, [text for _, _, text in sources]
-        )
+        terms, terms_from = redaction.publication_terms(session, comm, [t for *_, t in texts])
         if not terms:
             raise DocumentError(
                 f"nothing is marked confidential in {comm['ref']}: add terms with "
                 f"'commresp confidential \"{comm['ref']}\" --add TERM' or mark text ||like "
                 "this|| in the drafts; nothing was rendered"
             )
-        for kind, lang, text in sources:
+        for kind, lang, text in texts:
             redaction.check_lookalikes(f"{kind}.{lang}.md", text, terms)
         for line in session.profile.get("mission.letterhead", []):
             redaction.check_lookalikes("the letterhead lines of commresp.toml", line, terms)
+    return _Plan(comm, drafts, redacted, after_sending, terms, terms_from, edited_here)
+
+
+def _render_docx(session: Session, plan: _Plan, folder: Path, style: str) -> list[_Staged]:
+    """Render one communication's drafts into ``folder`` (scratch, outside the workspace),
+    under the names they will most likely have; a publication copy is checked for leaks
+    there, so no unchecked copy is ever in ``out/``."""
+    from commresp.documents.markdown_to_docx import render_markdown
+    from commresp.workspace import templates
+
+    redaction = _redaction()
     # the mission's imported letterhead, from the record when this folder lacks it
     working_copy.ensure(session, session.workspace.templates / "letterhead.docx")
+    comm, redacted, terms = plan.comm, plan.redacted, plan.terms
     letterhead = templates.find("letterhead.docx", session.workspace)
     # The profile's lines make the letterhead on commresp's own, neutral one; a mission's own
     # letterhead ('commresp letterhead import') carries its own.
@@ -212,6 +321,88 @@ def render(
     # asks for one ([documents] response_letterhead = true).
     bare = not session.profile.get("documents.response_letterhead", False)
     plain = templates.packaged_dir() / "letterhead.docx"
+    folder.mkdir(parents=True, exist_ok=True)
+    documents = []
+    for kind, lang, path in plan.drafts:
+        text = drafting.read_draft(path)
+        version = records.next_version(session, comm["id"], kind, lang, "docx", redacted)
+        target = folder / document_kinds.rendered_name(kind, lang, version, redacted)
+        properties = _authorship(session, lang) | _properties(comm, kind, lang)
+        # the profile's lines, in the document's language, on commresp's own letterhead
+        header = session.profile.letterhead(lang) if own else []
+        if redacted:  # hidden before rendering, so no trace of a term is in the file
+            body = redaction.redact_markdown(text, terms, style)
+            lines = [redaction.redact_text(line, terms, style) for line in header]
+            properties = redaction.redact_properties(properties, terms, style)
+        else:
+            body = redaction.strip_markers(text)
+            lines = [redaction.strip_markers(line) for line in header]
+            properties = {k: redaction.strip_markers(v) for k, v in properties.items()}
+        without = bare and kind == document_kinds.RESPONSE
+        try:
+            render_markdown(
+                body,
+                target,
+                letterhead=plain if without else letterhead,
+                header_lines=[] if without else lines,
+                properties=properties,
+                # a note verbale's body is justified, its paragraphs kept whole
+                justify=kind == document_kinds.NOTE_VERBALE,
+                unbroken=[r for r in (comm["ref"], comm["outgoing_ref"]) if r],
+                page_label=wording.page_label(lang),
+                language=session.profile.locale(lang),
+                application=f"commresp {__version__}",
+            )
+        except ValueError as exc:
+            raise DocumentError(f"{kind}.{lang}.md could not be rendered: {exc}") from None
+        if redacted:
+            redaction.verify(target, terms, name=target.name)
+        response = kind == document_kinds.RESPONSE and not redacted
+        paragraphs = reusable_paragraphs(text) if response else None
+        documents.append(
+            _Staged(kind, lang, target, paragraphs, text_language.marked_sections(text))
+        )
+    return documents
+
+
+def _convert(
+    converter: Converter, staged: list[tuple[_Plan, list[_Staged]]], outdir: Path, redacted: bool
+) -> None:
+    """Every staged .docx to PDF in one conversion; each document learns its PDF or why it
+    has none (a publication copy's PDF is checked for leaks here)."""
+    # one folder for LibreOffice's output: each file under a name unique in the batch
+    sources: dict[Path, _Staged] = {}
+    links = outdir.parent / "sources"
+    links.mkdir(parents=True, exist_ok=True)
+    for plan, documents in staged:
+        for document in documents:
+            source = links / f"{plan.comm['slug']}.{document.docx.name}"
+            try:
+                os.link(document.docx, source)
+            except OSError:
+                shutil.copyfile(document.docx, source)
+            sources[source] = document
+    outcome = converter.convert(list(sources), outdir) if sources else {}
+    for source, document in sources.items():
+        document.pdf_failed = outcome.get(source, "not converted")
+        if document.pdf_failed is None:
+            document.pdf = outdir / f"{source.stem}.pdf"
+    if redacted:
+        redaction = _redaction()
+        for plan, documents in staged:
+            for document in documents:
+                if document.pdf is not None:
+                    name = document.docx.with_suffix(".pdf").name
+                    redaction.verify(document.pdf, plan.terms, name=name)
+
+
+def _commit(
+    session: Session, plan: _Plan, documents: list[_Staged], redacted: bool, style: str
+) -> list[Rendered]:
+    """Put one communication's rendered documents into ``out/`` under their versions and
+    record them, in one transaction with one audit event; on any failure, nothing of it
+    stays (the files it placed are removed)."""
+    comm = plan.comm
     out_dir = session.workspace.folder(comm["slug"], OUT)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -219,75 +410,46 @@ def render(
     try:
         with store.transaction(session.db):
             # the Markdown rendered from, as this copy has it, is the record's draft now
-            uploaded = working_copy.upload(session, edited_here)
-            for kind, lang, text in sources:
-                version = records.next_version(session, comm["id"], kind, lang, "docx", redacted)
-                target = out_dir / document_kinds.rendered_name(kind, lang, version, redacted)
-                if target.exists():  # left by a crash before it was recorded: keep it
-                    version = _free_version(out_dir, kind, lang, version, redacted)
-                    target = out_dir / document_kinds.rendered_name(kind, lang, version, redacted)
-                properties = _authorship(session, lang) | _properties(comm, kind, lang)
-                # the profile's lines, in the document's language, on commresp's own letterhead
-                header = session.profile.letterhead(lang) if own else []
-                if redacted:  # hidden before rendering, so no trace of a term is in the file
-                    body = redaction.redact_markdown(text, terms, style)
-                    lines = [redaction.redact_text(line, terms, style) for line in header]
-                    properties = redaction.redact_properties(properties, terms, style)
-                else:
-                    body = redaction.strip_markers(text)
-                    lines = [redaction.strip_markers(line) for line in header]
-                    properties = {k: redaction.strip_markers(v) for k, v in properties.items()}
-                # A publication copy is written under a name no one would publish, checked,
-                # and only then put in place: even a crash never leaves an unchecked copy.
-                staging = _unverified(target) if redacted else target
-                try:
-                    without = bare and kind == document_kinds.RESPONSE
-                    render_markdown(
-                        body,
-                        staging,
-                        letterhead=plain if without else letterhead,
-                        header_lines=[] if without else lines,
-                        properties=properties,
-                        # a note verbale's body is justified, its paragraphs kept whole
-                        justify=kind == document_kinds.NOTE_VERBALE,
-                        unbroken=[r for r in (comm["ref"], comm["outgoing_ref"]) if r],
-                        page_label=wording.page_label(lang),
-                        language=session.profile.locale(lang),
-                        application=f"commresp {__version__}",
-                    )
-                except ValueError as exc:
-                    raise DocumentError(f"{kind}.{lang}.md could not be rendered: {exc}") from None
-                written.append(staging)
-                if redacted:
-                    redaction.verify(staging, terms, name=target.name)
-                    staging.replace(target)
-                    written[-1] = target
-                item = Rendered(kind, lang, version, target, redacted=redacted)
-                item.marked = text_language.marked_sections(text)
-                document_id = records.record_document(
-                    session, comm["id"], kind, lang, version, "docx", target, redacted
+            uploaded = working_copy.upload(session, plan.edited_here)
+            placed = []
+            for d in documents:
+                version = records.next_version(
+                    session, comm["id"], d.kind, d.language, "docx", redacted
                 )
-                if kind == document_kinds.RESPONSE and not redacted:
+                # a file left by a crash before it was recorded is kept: the next free version
+                version = _free_version(out_dir, d.kind, d.language, version, redacted)
+                target = out_dir / document_kinds.rendered_name(
+                    d.kind, d.language, version, redacted
+                )
+                _place(d.docx, target)
+                written.append(target)
+                document_id = records.record_document(
+                    session, comm["id"], d.kind, d.language, version, "docx", target, redacted
+                )
+                if d.paragraphs is not None:
                     store.replace_paragraphs(
-                        session.db, comm["id"], document_id, lang, reusable_paragraphs(text)
+                        session.db, comm["id"], document_id, d.language, d.paragraphs
                     )
-                if pdf:
-                    item.pdf = target.with_suffix(".pdf")
-                results.append(item)
-            if pdf:
-                # publication copies again go through an unverified name first
-                staged = [(r, _unverified(r.pdf) if redacted else r.pdf) for r in results]
-                written += [staging for _, staging in staged]
-                to_pdf([(r.docx, staging) for r, staging in staged], session.profile)
-                for r, staging in staged:
-                    if redacted:
-                        redaction.verify(staging, terms, name=r.pdf.name)
-                        staging.replace(r.pdf)
-                        written[written.index(staging)] = r.pdf
+                item = Rendered(d.kind, d.language, version, target, redacted=redacted)
+                item.marked = d.marked
+                placed.append((d, item))
+            for d, item in placed:
+                if d.pdf is not None:
+                    item.pdf = item.docx.with_suffix(".pdf")
+                    _place(d.pdf, item.pdf)
+                    written.append(item.pdf)
                     records.record_document(
-                        session, comm["id"], r.kind, r.language, r.version, "pdf", r.pdf, redacted
+                        session,
+                        comm["id"],
+                        d.kind,
+                        d.language,
+                        item.version,
+                        "pdf",
+                        item.pdf,
+                        redacted,
                     )
-            details = {"files": [p.name for p in written]}
+                results.append(item)
+            details: dict = {"files": [p.name for p in written]}
             # what send checks: the sections each rendered document still has untranslated
             untranslated = {
                 r.docx.stem: [_marked_words(m) for m in r.untranslated]
@@ -299,10 +461,10 @@ def render(
             if uploaded:
                 details["drafts_uploaded"] = uploaded
             if redacted:
-                details |= {"redacted": True, "style": style, "terms": len(terms)}
-                if terms_from:
-                    details["terms_from"] = terms_from
-            if after_sending:
+                details |= {"redacted": True, "style": style, "terms": len(plan.terms)}
+                if plan.terms_from:
+                    details["terms_from"] = plan.terms_from
+            if plan.after_sending:
                 details["forced_after"] = comm["status"]
             note = None if redacted else clearance.void(session, comm)
             if note:
@@ -323,6 +485,12 @@ def render(
             path.unlink(missing_ok=True)
         raise
     return results
+
+
+def _place(source: Path, target: Path) -> None:
+    """Copy a scratch file to its place in ``out/`` atomically (complete or absent)."""
+    with open(source, "rb") as src, files.atomic_writer(target) as out:
+        shutil.copyfileobj(src, out)
 
 
 def _marked_words(marked) -> str:
@@ -357,10 +525,6 @@ def _authorship(session: Session, lang: str) -> dict[str, str]:
     """The mission as author, and the document's proofing language."""
     author = wording.mission(session.profile.mission_name(lang), lang, short=False, article=False)
     return {"author": author, "last_modified_by": author, "language": session.profile.locale(lang)}
-
-
-def _unverified(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.unverified{path.suffix}")
 
 
 def _free_version(folder: Path, kind: str, lang: str, version: int, redacted: bool = False) -> int:

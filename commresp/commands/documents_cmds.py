@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from commresp.commands import DATE, ROW_ID, json_option, pass_session, warn
-from commresp.commands.completion import REF
+from commresp.commands.completion import REF, STATUS
 from commresp.commands.output import emit_json
 from commresp.rules.document_kinds import REPLY_LANGUAGES, draft_name
 
@@ -211,14 +211,24 @@ def draft(
 
 
 @click.command()
-@click.argument("refs", nargs=-1, required=True, metavar="REF...", type=REF)
+@click.argument("refs", nargs=-1, metavar="[REF]...", type=REF)
+@click.option(
+    "--status",
+    type=STATUS,
+    help="Also render every communication in this state (e.g. drafted), oldest first.",
+)
 @click.option(
     "--lang",
     metavar="LANGS",
     help=f"Languages to render, among {','.join(REPLY_LANGUAGES)} (default: those the reply "
     "goes out in, the profile's [languages]).",
 )
-@click.option("--pdf", is_flag=True, help="Also make PDFs (needs LibreOffice).")
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also make PDFs: LibreOffice started once for all, or the unoserver named by "
+    "[pdf] server in commresp.toml.",
+)
 @click.option(
     "--redacted",
     is_flag=True,
@@ -232,13 +242,17 @@ def draft(
 @click.option("--force", is_flag=True, help="Render a reply already sent (a new version; audited).")
 @json_option
 @pass_session
-def render(session, refs, lang, pdf, redacted, style, force, as_json):
+def render(session, refs, status, lang, pdf, redacted, style, force, as_json):
     """Render the drafts into new versions of the .docx (and PDF) documents.
 
     Each run makes a new version (note_verbale.fr.v2.docx…); none is overwritten.
     ||Marked|| text shows without its bars; --redacted hides it, for publication.
-    Several references render one after the other (each in its own transaction), with a
-    progress bar on a terminal.
+    Several references (or --status) render each in its own transaction, with a progress
+    bar on a terminal; their PDFs are made in one LibreOffice run. A communication whose
+    PDF fails is left as it was and named; the others are kept (exit code 1).
+    With [pdf] server = "127.0.0.1:2003" in commresp.toml, a running unoserver makes the
+    PDFs: start one with 'unoserver --interface 127.0.0.1 --port 2003' (pip install
+    unoserver, in a Python with LibreOffice's uno module, e.g. Debian's python3-uno).
 
     \b
     Example:
@@ -247,25 +261,32 @@ def render(session, refs, lang, pdf, redacted, style, force, as_json):
         commresp render "AL BEL 1/2025" --lang en --redacted --pdf
         commresp render "AL MEX 3/2025" --lang es,en
         commresp render "AL BEL 1/2025" "UA BEL 2/2025" --lang en
+        commresp render --status drafted --pdf
     """
     from commresp import rendering
 
     if style and not redacted:
         raise click.UsageError(f"--{style} goes with --redacted")
-    results = []
+    if not refs and not status:
+        raise click.UsageError("name at least one REF, or --status (e.g. --status drafted)")
+    chosen = list(refs) + (rendering.refs_with_status(session, status) if status else [])
     with click.progressbar(
-        refs, label="Rendering", file=sys.stderr, hidden=len(refs) < 2 or not sys.stderr.isatty()
+        length=len(chosen),
+        label="Rendering",
+        file=sys.stderr,
+        hidden=len(chosen) < 2 or not sys.stderr.isatty(),
     ) as bar:
-        for ref in bar:
-            results += rendering.render(
-                session,
-                ref,
-                langs=lang.split(",") if lang is not None else None,
-                pdf=pdf,
-                redacted=redacted,
-                style=style or "bar",
-                force=force,
-            )
+        batch = rendering.render_many(
+            session,
+            chosen,
+            langs=lang.split(",") if lang is not None else None,
+            pdf=pdf,
+            redacted=redacted,
+            style=style or "bar",
+            force=force,
+            progress=lambda done, total: bar.update(1),
+        )
+    results = batch.rendered
     for note in dict.fromkeys(r.note for r in results if r.note):
         click.echo(note, err=True)
     if as_json:
@@ -284,17 +305,23 @@ def render(session, refs, lang, pdf, redacted, style, force, as_json):
                 for r in results
             ]
         )
-        return
-    for r in results:
-        click.echo(str(r.docx))
-        if r.pdf:
-            click.echo(str(r.pdf))
+    else:
+        for r in results:
+            click.echo(str(r.docx))
+            if r.pdf:
+                click.echo(str(r.pdf))
     # one line per marked section: what is still to translate, and markers no longer needed
     for r in results:
         for m in r.marked:
             where = f"drafts/{draft_name(r.kind, r.language)}"
             hint = f": translate it in {where}" if m.untranslated else ""
             warn(f"{r.docx.name}: {m.describe()}{hint}")
+    if batch.failed:
+        from commresp.errors import DocumentError
+
+        for message in batch.failed[:-1]:
+            click.echo(f"Error: {message}", err=True)
+        raise DocumentError(batch.failed[-1])
 
 
 def _marked_json(marked) -> dict:

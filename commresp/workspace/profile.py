@@ -105,8 +105,9 @@ SCHEMA: dict[str, dict[str, str]] = {
     "documents": {**_per_language("text", "locale"), "response_letterhead": "flag"},
     "references": {"types": "lines", "other_addressees": "lines"},
     "actor": {"name": "text"},
-    # where LibreOffice is, when it is not found on PATH or where the installers put it
-    "pdf": {"soffice": "text"},
+    # where LibreOffice is, when it is not found on PATH or where the installers put it; or
+    # the running unoserver ("127.0.0.1:2003") that makes the PDFs instead
+    "pdf": {"soffice": "text", "server": "text"},
     # the team server's record (design.md §11), read by 'commresp doctor'; path: the embedded
     # record's file when it is not commresp.db beside the profile (read by Workspace.db_path)
     "database": {"url": "text", "path": "text"},
@@ -654,6 +655,9 @@ name = ""
 # (Windows: Program Files; macOS: /Applications); 'commresp doctor' says what it found.
 # Elsewhere, give the full path, e.g.:
 # soffice = 'C:\\Program Files\\LibreOffice\\program\\soffice.exe'
+# Or a running unoserver, which saves LibreOffice's start-up on every render; start one with
+# 'unoserver --interface 127.0.0.1 --port 2003' (see the README):
+# server = "127.0.0.1:2003"
 """
 
 
