@@ -10,6 +10,7 @@ that it went.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -222,6 +223,10 @@ def render_many(
                     document.docx.unlink(missing_ok=True)
             else:
                 staged.append((plan, documents))
+            # python-docx's Documents hold lxml trees in reference cycles, whose memory (C
+            # memory, unseen by Python's collector thresholds) would otherwise pile up
+            # until a full collection: release each communication's before the next
+            gc.collect()
             if progress is not None:
                 progress(done, total)
         if converter is not None:
