@@ -109,6 +109,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--batch", type=int, default=20, help="communications with --pdf")
     parser.add_argument("--old", action="store_true", help="also one soffice per communication")
+    parser.add_argument("--only", choices=("pdf", "memory"), help="measure only this part")
     common.add_common_options(parser)
     args = parser.parse_args()
     exe = shutil.which("soffice") or shutil.which("libreoffice")
@@ -119,12 +120,15 @@ def main() -> int:
         os.environ.update({k: env[k] for k in ("COMMRESP_TODAY", "COMMRESP_ACTOR")})
         root = common.make_workspace(tmp / "mission", env)
         started = time.perf_counter()
-        fill(root, LARGE)
-        print(f"\n{LARGE} communications drafted in {time.perf_counter() - started:.1f} s")
+        n = args.batch if args.only == "pdf" else max(LARGE, args.batch)
+        fill(root, n)
+        print(f"\n{n} communications drafted in {time.perf_counter() - started:.1f} s")
         w = [common.COMMRESP, "--workspace", str(root)]
 
         # 1. PDFs of a batch against LibreOffice alone on the same files, in rounds
-        if exe is None:
+        if args.only == "memory":
+            pass
+        elif exe is None:
             print("\nLibreOffice is not installed: the PDF part is skipped")
         else:
             batch = refs(args.batch)
@@ -162,9 +166,11 @@ def main() -> int:
 
         # 2. peak memory of a batch render (.docx only), small against large, in rounds
         small, large = [], []
-        for _ in range(max(1, args.rounds - 1)):
+        for _ in range(0 if args.only == "pdf" else max(1, args.rounds - 1)):
             small.append(peak_rss_mib([*w, "render", *refs(SMALL)], env))
             large.append(peak_rss_mib([*w, "render", *refs(LARGE)], env))
+        if not small:
+            return 0 if all(ok) else 1
         print(f"\nPeak RSS of 'commresp render REF…' (.docx only), min of {len(small)} runs")
         print(f"  {SMALL:>4} communications ({4 * SMALL} documents): {min(small):6.1f} MiB")
         print(f"  {LARGE:>4} communications ({4 * LARGE} documents): {min(large):6.1f} MiB")

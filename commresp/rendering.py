@@ -203,6 +203,25 @@ def render_many(
     could not be made is left as it was and named in ``failed``, the others are kept.
     ``progress(done, total)`` is told after each communication's documents are rendered.
     """
+    try:
+        return _render_many(session, refs, langs, pdf, redacted, style, force, progress)
+    finally:
+        gc.unfreeze()  # what _release froze is collectable again
+
+
+def _release() -> None:
+    """Free what the documents of one communication held, before the next.
+
+    python-docx's Documents hold their lxml trees in reference cycles; a tree's memory is C
+    memory, unseen by the collector's thresholds, so without this the trees pile up until a
+    full collection (peak RSS 58 MiB for 1 communication, 134 MiB for 50).  What survives is
+    frozen, so the next collection looks only at what the next communication makes (some
+    20 ms a collection otherwise)."""
+    gc.collect()
+    gc.freeze()
+
+
+def _render_many(session, refs, langs, pdf, redacted, style, force, progress) -> Batch:
     langs = check_languages(session.profile.sent_languages() if langs is None else langs)
     if redacted and style not in _redaction().STYLES:
         raise BadInput(f"redaction style {style!r}: expected bar or text")
@@ -213,7 +232,10 @@ def render_many(
     converter = pdf_converter(session.profile) if pdf else None
     batch = Batch([], [])
     total = len(plans)
-    with tempfile.TemporaryDirectory(prefix="commresp-render-") as scratch:
+    # the scratch folder is in the workspace, so its files only need a link into out/
+    with tempfile.TemporaryDirectory(
+        prefix=".render-", suffix=".tmp", dir=session.workspace.root
+    ) as scratch:
         staged: list[tuple[_Plan, list[_Staged]]] = []
         for done, plan in enumerate(plans.values(), 1):
             documents = _render_docx(session, plan, Path(scratch, plan.comm["slug"]), style)
@@ -223,10 +245,7 @@ def render_many(
                     document.docx.unlink(missing_ok=True)
             else:
                 staged.append((plan, documents))
-            # python-docx's Documents hold lxml trees in reference cycles, whose memory (C
-            # memory, unseen by Python's collector thresholds) would otherwise pile up
-            # until a full collection: release each communication's before the next
-            gc.collect()
+            _release()
             if progress is not None:
                 progress(done, total)
         if converter is not None:
@@ -454,6 +473,7 @@ def _commit(
                         redacted,
                     )
                 results.append(item)
+            files.fsync_directory(out_dir)  # the new names are on disk before the record
             details: dict = {"files": [p.name for p in written]}
             # what send checks: the sections each rendered document still has untranslated
             untranslated = {
@@ -493,9 +513,16 @@ def _commit(
 
 
 def _place(source: Path, target: Path) -> None:
-    """Copy a scratch file to its place in ``out/`` atomically (complete or absent)."""
-    with open(source, "rb") as src, files.atomic_writer(target) as out:
-        shutil.copyfileobj(src, out)
+    """Give a scratch file (complete and synced) its name in ``out/``: a hard link, which
+    never replaces a file and copies nothing; else (another filesystem, or a PDF left by a
+    crash under that name) an atomic copy.  The folder is synced by the caller."""
+    with open(source, "rb") as made:  # LibreOffice's PDFs are not synced (a .docx already is)
+        os.fsync(made.fileno())
+    try:
+        os.link(source, target)
+    except OSError:
+        with open(source, "rb") as src, files.atomic_writer(target) as out:
+            shutil.copyfileobj(src, out)
 
 
 def _marked_words(marked) -> str:
