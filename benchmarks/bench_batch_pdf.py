@@ -126,18 +126,23 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=20, help="communications with --pdf")
     parser.add_argument("--old", action="store_true", help="also one soffice per communication")
     parser.add_argument("--only", choices=("pdf", "memory"), help="measure only this part")
+    parser.add_argument("--fill", nargs=2, metavar=("ROOT", "N"), help=argparse.SUPPRESS)
     common.add_common_options(parser)
     args = parser.parse_args()
+    if args.fill:
+        fill(Path(args.fill[0]), int(args.fill[1]))
+        return 0
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     print(common.describe_machine())
     ok = []
     with common.temp_dir("commresp-bench-batch-", args.keep) as tmp:
         env = common.bench_env(tmp, as_is=args.as_is)
-        os.environ.update({k: env[k] for k in ("COMMRESP_TODAY", "COMMRESP_ACTOR")})
         root = common.make_workspace(tmp / "mission", env)
         started = time.perf_counter()
         n = args.batch if args.only == "pdf" else max(LARGE, args.batch)
-        fill(root, n)
+        # in a process of its own: a child's peak RSS counts the pages of the parent it was
+        # forked from, so the benchmark itself must stay small
+        subprocess.run([sys.executable, __file__, "--fill", str(root), str(n)], env=env, check=True)
         print(f"\n{n} communications drafted in {time.perf_counter() - started:.1f} s")
         w = [common.COMMRESP, "--workspace", str(root)]
 
