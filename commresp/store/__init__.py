@@ -20,8 +20,13 @@ the modules behind these names:
   that counts, lists or classifies by lateness builds on), and the read-only SQL of reports,
   exports, the calendar and Datasette's canned queries.
 
-SQLite-specific SQL is in ``fulltext`` and marked "SQLite-specific:" elsewhere, so that a
-PostgreSQL backend can be put beside it.  Tunables are read from the module that uses them
+- :mod:`~commresp.store.postgres`: the team server's record (PostgreSQL, psycopg 3): a
+  connection offering the part of sqlite-utils' API the store uses, its transactions, and the
+  server's errors as one line each; :mod:`~commresp.store.fulltext_postgres` its search;
+  :mod:`~commresp.store.dialects` the SQL fragments that differ between the two.
+
+SQLite-specific SQL is in ``fulltext`` and marked "SQLite-specific:" elsewhere; its PostgreSQL
+version is beside it.  Tunables are read from the module that uses them
 (``queries.ID_CHUNK``, ``fulltext.SEARCH_WINDOW``): patch them there.
 """
 
@@ -75,6 +80,7 @@ from commresp.store.queries import (
     enquiries_for,
     enquiry_agencies,
     events_for,
+    first_event,
     get_catalog_entry,
     get_communication,
     get_enquiry,
@@ -180,6 +186,7 @@ __all__ = [
     "enquiries_for",
     "enquiry_agencies",
     "events_for",
+    "first_event",
     "foreign_key_errors",
     "get_catalog_entry",
     "get_communication",

@@ -1,14 +1,17 @@
 """SQLite-specific: full-text search (FTS5) over communications, answers and paragraphs.
 
 The FTS5 tables are made by migration ``m004_search`` and kept in step by its triggers; this
-module holds every ``MATCH``.  A PostgreSQL backend puts its own module (tsvector + unaccent)
-beside this one, with the same functions.
+module holds every ``MATCH``.  On a PostgreSQL record the same functions hand over to
+:mod:`commresp.store.fulltext_postgres` (tsvector + unaccent), with the same semantics.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from commresp.store import fulltext_postgres
+from commresp.store.dialects import is_postgres
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -37,6 +40,8 @@ def _top(fts: str) -> str:
 
 
 def search_communications(db: sqlite_utils.Database, match: str, limit: int) -> list[dict]:
+    if is_postgres(db):
+        return fulltext_postgres.search_communications(db, match, limit, SEARCH_WINDOW)
     floor = _window_floor(db, "communications_fts", match)
     return list(
         db.query(
@@ -49,6 +54,8 @@ def search_communications(db: sqlite_utils.Database, match: str, limit: int) -> 
 
 
 def search_answers(db: sqlite_utils.Database, match: str, limit: int) -> list[dict]:
+    if is_postgres(db):
+        return fulltext_postgres.search_answers(db, match, limit, SEARCH_WINDOW)
     floor = _window_floor(db, "answers_fts", match)
     return list(
         db.query(
@@ -67,6 +74,10 @@ def search_answers(db: sqlite_utils.Database, match: str, limit: int) -> list[di
 def search_paragraphs(
     db: sqlite_utils.Database, match: str, limit: int, exclude_communication: int | None = None
 ) -> list[dict]:
+    if is_postgres(db):
+        return fulltext_postgres.search_paragraphs(
+            db, match, limit, exclude_communication, SEARCH_WINDOW
+        )
     floor = _window_floor(db, "paragraphs_fts", match)
     # room for the excluded communication's own paragraphs among the best matches
     return list(

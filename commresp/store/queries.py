@@ -1,9 +1,16 @@
 """The core queries: communications, mandates, enquiries, answers, documents, the audit log,
 the catalogs, confidential terms and outgoing numbers.
 
-The SQL here is portable (SQLite and PostgreSQL alike) except where a comment says
-"SQLite-specific:".  What *late* means comes from :mod:`commresp.store.reporting`, like every
-query of the store that counts or lists by lateness.
+The SQL here is portable (SQLite and PostgreSQL alike); the few fragments that differ come
+from :mod:`commresp.store.dialects`.  What *late* means comes from
+:mod:`commresp.store.reporting`, like every query of the store that counts or lists by lateness.
+
+Counters (outgoing numbers, answer revisions, document versions) are read and advanced inside
+the operation's write transaction.  On SQLite that transaction holds the one write lock; on
+PostgreSQL, where writers run side by side, reading a communication inside a transaction locks
+its row until the commit (``for no key update``), so that the revisions and versions of one
+communication are allocated one writer after the other, and outgoing numbers are allocated
+under a transaction lock per year.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from commresp.store.dialects import dialect, is_postgres
 from commresp.store.reporting import enquiry_overdue, reply_overdue
 from commresp.store.schema import now
 
@@ -119,8 +127,20 @@ def insert_communication(db: sqlite_utils.Database, row: dict, mandates: Sequenc
     return comm_id
 
 
+def _locking(db: sqlite_utils.Database) -> str:
+    """The clause that locks the rows a SELECT reads until the commit: inside a write
+    transaction on PostgreSQL (SQLite's transaction already holds the write lock)."""
+    return dialect(db).lock_row() if db.conn.in_transaction else ""
+
+
+def _lock_communication(db: sqlite_utils.Database, comm_id: int) -> None:
+    if is_postgres(db) and db.conn.in_transaction:
+        db.execute(f"select id from communications where id = ?{_locking(db)}", [comm_id])
+
+
 def get_communication(db: sqlite_utils.Database, ref: str) -> dict | None:
-    rows = list(db.query("select * from communications where ref = ?", [ref]))
+    """The communication ``ref``; inside a write transaction its row is locked (PostgreSQL)."""
+    rows = list(db.query(f"select * from communications where ref = ?{_locking(db)}", [ref]))
     return rows[0] if rows else None
 
 
@@ -131,8 +151,10 @@ def references_starting(db: sqlite_utils.Database, text: str, limit: int = 50) -
     return [
         row[0]
         for row in db.execute(
+            # lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not
             """select ref from communications
-               where ref like ? escape '\\' or slug like ? escape '\\'
+               where lower(ref) like lower(?) escape '\\'
+                  or lower(slug) like lower(?) escape '\\'
                order by letter_date desc, id desc limit ?""",
             [prefix, prefix, limit],
         )
@@ -160,6 +182,14 @@ def update_communication_mandate(
     db: sqlite_utils.Database, comm_id: int, position: int, fields: dict
 ) -> None:
     db["communication_mandates"].update((comm_id, position), fields)
+
+
+def first_event(db: sqlite_utils.Database, action: str) -> dict | None:
+    """The oldest audit event of ``action`` (its details decoded), or None."""
+    rows = list(db.query("select * from events where action = ? order by id limit 1", [action]))
+    if not rows:
+        return None
+    return {**rows[0], "details": json.loads(rows[0]["details"] or "{}")}
 
 
 def events_for(db: sqlite_utils.Database, comm_id: int) -> list[dict]:
@@ -351,6 +381,14 @@ def overdue_enquiries(
 
 
 def answers_for_enquiry(db: sqlite_utils.Database, enquiry_id: int) -> list[dict]:
+    """The revisions of an enquiry's answer; in a write transaction, its communication is
+    locked first, so the next revision is numbered by one writer at a time (PostgreSQL)."""
+    if is_postgres(db) and db.conn.in_transaction:
+        db.execute(
+            "select id from communications where id = "
+            f"(select communication_id from enquiries where id = ?){_locking(db)}",
+            [enquiry_id],
+        )
     return list(
         db.query("select * from answers where enquiry_id = ? order by revision", [enquiry_id])
     )
@@ -418,7 +456,7 @@ def recorded_documents(db: sqlite_utils.Database, slug: str | None = None) -> li
         db.query(
             f"""select d.id, d.path, d.sha256, d.format, d.kind, d.language, d.version, c.ref
                from documents d join communications c on c.id = d.communication_id
-               where 1 {where} order by d.id""",
+               where 1 = 1 {where} order by d.id""",
             params,
         )
     )
@@ -445,7 +483,7 @@ def recorded_enquiry_files(db: sqlite_utils.Database, slug: str | None = None) -
         db.query(
             f"""select c.ref, c.slug, e.agency, e.form_file, e.email_file
                from enquiries e join communications c on c.id = e.communication_id
-               where 1 {where} order by e.id""",
+               where 1 = 1 {where} order by e.id""",
             params,
         )
     )
@@ -454,14 +492,15 @@ def recorded_enquiry_files(db: sqlite_utils.Database, slug: str | None = None) -
 def recorded_reminder_emails(db: sqlite_utils.Database, slug: str | None = None) -> list[dict]:
     """Reminder e-mails written by 'remind' (under enquiries/), known from the audit log."""
     where, params = _of_one(slug)
+    sql = dialect(db)
+    email = sql.element_text("r", "email")
     return list(
         db.query(
-            # SQLite-specific: json_each (PostgreSQL: jsonb_array_elements)
-            f"""select c.ref, c.slug, json_extract(r.value, '$.agency') as agency,
-                      json_extract(r.value, '$.email') as email
+            f"""select c.ref, c.slug, {sql.element_text("r", "agency")} as agency,
+                      {email} as email
                from events ev join communications c on c.id = ev.communication_id,
-                    json_each(ev.details, '$.reminders') r
-               where ev.action = 'remind' and json_extract(r.value, '$.email') is not null
+                    {sql.json_elements("ev.details", "reminders", "r")}
+               where ev.action = 'remind' and {email} is not null
                  {where}
                order by ev.id""",
             params,
@@ -472,13 +511,13 @@ def recorded_reminder_emails(db: sqlite_utils.Database, slug: str | None = None)
 def recorded_reply_emails(db: sqlite_utils.Database, slug: str | None = None) -> list[dict]:
     """E-mails to the registry written by 'send' (under out/), known from the audit log."""
     where, params = _of_one(slug)
+    email = dialect(db).json_text("ev.details", "email")
     return list(
         db.query(
-            # SQLite-specific: json_extract (PostgreSQL: details::json ->> 'email')
-            f"""select c.ref, c.slug, json_extract(ev.details, '$.email') as email
+            f"""select c.ref, c.slug, {email} as email
                from events ev join communications c on c.id = ev.communication_id
                where ev.action = 'send-draft'
-                 and json_extract(ev.details, '$.email') is not null {where}
+                 and {email} is not null {where}
                order by ev.id""",
             params,
         )
@@ -552,16 +591,21 @@ def outgoing_owner(db: sqlite_utils.Database, outgoing_ref: str) -> str | None:
 
 
 def next_outgoing_number(db: sqlite_utils.Database, year: int) -> int | None:
+    """The year's next outgoing number; in a write transaction on PostgreSQL the year is
+    locked until the commit, so two drafters never take the same number."""
+    if is_postgres(db) and db.conn.in_transaction:
+        db.execute("select pg_advisory_xact_lock(hashtext('commresp outgoing'), ?)", [year])
     row = db.execute("select next_number from outgoing_counters where year = ?", [year]).fetchone()
     return row[0] if row else None
 
 
 def bump_outgoing_counter(db: sqlite_utils.Database, year: int, next_number: int) -> None:
     """Move a year's counter forward (never back)."""
-    # SQLite-specific: the two-argument max() (PostgreSQL: greatest())
     db.execute(
         """insert into outgoing_counters (year, next_number) values (?, ?)
-           on conflict(year) do update set next_number = max(next_number, excluded.next_number)""",
+           on conflict(year) do update set next_number = case
+             when excluded.next_number > outgoing_counters.next_number
+             then excluded.next_number else outgoing_counters.next_number end""",
         [year, next_number],
     )
 
@@ -575,6 +619,9 @@ def insert_document(db: sqlite_utils.Database, row: dict) -> int:
 def latest_document(
     db: sqlite_utils.Database, comm_id: int, kind: str, lang: str, fmt: str, redacted: bool
 ) -> dict | None:
+    """The newest version; in a write transaction the communication is locked first, so the
+    next version is numbered by one writer at a time (PostgreSQL)."""
+    _lock_communication(db, comm_id)
     rows = list(
         db.query(
             """select * from documents where communication_id = ? and kind = ? and

@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from commresp.rules import states
+from commresp.store.dialects import dialect
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -58,7 +59,8 @@ def outcome(today: str, c: str = "c") -> str:
     else 'pending' end"""
 
 
-# --- SQLite-specific: dates ---------------------------------------------------------------
+# --- SQLite-specific: dates (the canned queries of Datasette, which reads SQLite only; the
+# store's own queries take theirs from store.dialects) --------------------------------------
 
 
 def days_apart(start: str, end: str) -> str:
@@ -112,7 +114,7 @@ def query_outcome_counts(
                        count(*) as n
                 from communications c {joins}
                 where {_YEAR_SQL}
-                group by key, outcome
+                group by key, label, outcome
                 order by key""",
             _year_params(year, today),
         )
@@ -136,15 +138,16 @@ def query_communications(db: sqlite_utils.Database, year: int, today: date) -> l
 def query_agency_times(db: sqlite_utils.Database, year: int, today: date) -> list[dict]:
     """Per agency, the enquiries about the year's communications: counts, and the days from
     each enquiry to the first revision of its answer (comma-separated, for the median)."""
-    # SQLite-specific: group_concat (PostgreSQL: string_agg) and sum() over a comparison
+    sql = dialect(db)
+    days = f"cast({sql.days_apart('e.sent_on', 'first.received_on')} as integer)"
     return list(
         db.query(
             f"""select e.agency, ag.name_en as name,
                        count(*) as enquiries,
                        count(first.id) as answered,
-                       sum(e.status = 'open') as open,
-                       sum({enquiry_overdue(":today")}) as overdue,
-                       group_concat({whole_days("e.sent_on", "first.received_on")}) as days
+                       sum(case when e.status = 'open' then 1 else 0 end) as open,
+                       sum(case when {enquiry_overdue(":today")} then 1 else 0 end) as overdue,
+                       {sql.group_concat(days)} as days
                 from communications c
                 join enquiries e on e.communication_id = c.id
                 join agencies ag on ag.slug = e.agency
@@ -152,7 +155,7 @@ def query_agency_times(db: sqlite_utils.Database, year: int, today: date) -> lis
                     and first.revision = (select min(revision) from answers
                                           where enquiry_id = e.id)
                 where {_YEAR_SQL}
-                group by e.agency
+                group by e.agency, ag.name_en
                 order by e.agency""",
             _year_params(year, today),
         )

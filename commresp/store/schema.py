@@ -2,8 +2,11 @@
 
 Schema changes happen only through the numbered migrations below, applied by sqlite-utils'
 ``Migrations``; a database made by any earlier release opens and upgrades, one made by a newer
-release is refused.  The end of this module (integrity checks, copies) is SQLite-specific: a
-PostgreSQL backend gets its own module beside this one, with the same functions.
+release is refused.  The same steps build a PostgreSQL record (``[database] url``): they
+use the table API that :class:`commresp.store.postgres.Database` offers as well, and the two
+steps that make the full-text index branch to :mod:`commresp.store.fulltext_postgres`.
+:func:`connect` and :func:`transaction` choose the backend; the end of this module (integrity
+checks, copies of the file) is SQLite-specific.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from commresp.errors import WorkspaceError
+from commresp.store import fulltext_postgres, postgres
+from commresp.store.dialects import is_postgres
 
 
 def _import_sqlite_utils():
@@ -285,6 +290,10 @@ def m004_search(db: sqlite_utils.Database) -> None:
         not_null={"communication_id", "document_id", "language", "position", "text"},
     )
     db["paragraphs"].create_index(["communication_id"])
+    if is_postgres(db):  # tsvector + unaccent, indexed by expression
+        for statement in fulltext_postgres.SETUP:
+            db.execute(statement)
+        return
     # SQLite-specific: FTS5 tables kept in step by triggers (PostgreSQL: tsvector + unaccent).
     tokenize = "unicode61 remove_diacritics 2"
     db["communications"].enable_fts(
@@ -443,6 +452,11 @@ def m008_letter_search(db: sqlite_utils.Database) -> None:
         not_null={"communication_id", "file", "text"},
     )
     db["letter_texts"].create_index(["communication_id", "file"], unique=True)
+    if is_postgres(db):  # the same view, and its text kept in communication_search
+        db.execute(fulltext_postgres.COMMUNICATION_TEXTS)
+        for statement in fulltext_postgres.LETTER_SEARCH:
+            db.execute(statement)
+        return
     db["communications"].disable_fts()  # m004's index of ref, subject and summary
     db.execute(_COMMUNICATION_TEXTS)
     db.execute(
@@ -514,13 +528,16 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
-    """Open the workspace database with WAL, foreign keys and a busy timeout, migrated.
+def connect(path: Path, *, create: bool = False, url: str | None = None) -> sqlite_utils.Database:
+    """Open the workspace database with WAL, foreign keys and a busy timeout, migrated; or,
+    given a PostgreSQL ``url``, the team's record on that server (``path`` is then unused).
 
     Where the disk refuses writes (read-only, full, no permission) the database is opened
     read-only, so that reading commands go on working; a command that writes then fails
     with the real cause (see :func:`transaction`).
     """
+    if url is not None:
+        return _connect_server(url)
     if not create and not path.exists():
         raise WorkspaceError(f"{path} is missing; run 'commresp init' to create the workspace")
     conn = None
@@ -710,13 +727,50 @@ def _migrate(db: sqlite_utils.Database) -> None:
                 _migrations.apply(db)
 
 
+def _connect_server(url: str) -> postgres.Database:
+    db = postgres.open_connection(url)
+    try:
+        _refuse_newer(db)
+        if set(applied_migrations(db)) != set(_KNOWN):
+            with postgres.transaction(db):
+                # one process migrates; another opening the record meanwhile waits, then
+                # finds nothing pending
+                db.execute("select pg_advisory_xact_lock(hashtext('commresp migrations'))")
+                if _migrations.pending(db):
+                    _create_unaccent(db)
+                    _migrations.apply(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _create_unaccent(db: postgres.Database) -> None:
+    """The extension search needs, created in the record if the server has it."""
+    if db.execute("select 1 from pg_extension where extname = 'unaccent'").fetchone():
+        return
+    db.execute("savepoint unaccent")
+    try:
+        db.execute("create extension unaccent")
+    except sqlite3.OperationalError as exc:
+        db.execute("rollback to savepoint unaccent")
+        reason = str(exc).splitlines()[0]
+        raise WorkspaceError(fulltext_postgres.EXTENSION_MISSING.format(reason=reason)) from None
+    db.execute("release savepoint unaccent")
+
+
 @contextlib.contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One write transaction per operation; BEGIN IMMEDIATE so writers queue, never deadlock.
 
     A write the disk refuses (full, read-only, no permission) is rolled back and raised as a
     :class:`WorkspaceError` naming the cause; on a database opened read-only (see
-    :func:`connect`) the transaction does not begin."""
+    :func:`connect`) the transaction does not begin.  On PostgreSQL: see
+    :func:`commresp.store.postgres.transaction`."""
+    if is_postgres(db):
+        with postgres.transaction(db):
+            yield db
+        return
     if db.conn.execute("PRAGMA query_only").fetchone()[0]:
         path = _database_file(db)
         cause = (disk_problem(path) if path else None) or "the database was opened read-only"
@@ -777,13 +831,19 @@ def open_unmigrated(path: Path) -> sqlite_utils.Database:
 
 
 def integrity_errors(db: sqlite_utils.Database, limit: int = 20) -> list[str]:
-    """What ``PRAGMA integrity_check`` finds wrong (empty when the database is sound)."""
+    """What ``PRAGMA integrity_check`` finds wrong (empty when the database is sound; a
+    PostgreSQL server keeps its own files sound, and says so by answering)."""
+    if is_postgres(db):
+        return []
     rows = [r[0] for r in db.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()]
     return [] if rows == ["ok"] else rows
 
 
 def foreign_key_errors(db: sqlite_utils.Database) -> list[dict]:
-    """Rows whose foreign key points at nothing: table, rowid, parent table."""
+    """Rows whose foreign key points at nothing: table, rowid, parent table (none on
+    PostgreSQL, which refuses such a row when it is written)."""
+    if is_postgres(db):
+        return []
     return [
         {"table": r[0], "rowid": r[1], "parent": r[2]}
         for r in db.execute("PRAGMA foreign_key_check").fetchall()
@@ -792,4 +852,9 @@ def foreign_key_errors(db: sqlite_utils.Database) -> list[dict]:
 
 def vacuum_into(db: sqlite_utils.Database, target: Path) -> None:
     """A transactionally consistent copy of the database (readers and writers go on)."""
+    if is_postgres(db):
+        raise WorkspaceError(
+            "backups of a server record are not made by commresp yet; use the server's own "
+            "(pg_dump)"
+        )
     db.execute("VACUUM INTO ?", [str(target)])

@@ -4,6 +4,10 @@ The embedded record (``commresp.db``, SQLite) is never opened on a network share
 WAL "does not work over a network filesystem" (https://www.sqlite.org/wal.html) and its
 locks are unreliable on NFS and SMB (https://www.sqlite.org/lockingv3.html, section 6), so
 two people working on one shared file can corrupt the record.  There is no override.
+
+A team keeps its record on a PostgreSQL server instead (design.md §11): ``[database] url`` in
+``commresp.toml``, or ``COMMRESP_DATABASE_URL`` (which wins, so one shell can point elsewhere).
+Without either, nothing changes: the embedded record, and psycopg is never imported.
 """
 
 from __future__ import annotations
@@ -24,6 +28,16 @@ if TYPE_CHECKING:  # only for annotations: the store imports sqlite-utils
     import sqlite_utils
 
 ENV_TODAY = "COMMRESP_TODAY"
+ENV_DATABASE_URL = "COMMRESP_DATABASE_URL"
+
+
+def database_url(profile: Profile | None) -> str | None:
+    """The team server's URL, from the environment or the profile; None for the embedded
+    record."""
+    url = os.environ.get(ENV_DATABASE_URL) or (
+        profile.get("database.url", "") if profile is not None else ""
+    )
+    return str(url) if url else None
 
 
 @dataclass
@@ -37,6 +51,9 @@ class Session:
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
+        url = self.database_url
+        if url is not None:
+            return store.connect(self.workspace.db_path, url=url)
         refuse_network_share(self.workspace.db_path)
         db = store.connect(self.workspace.db_path)
         if not store.intake_done(db) and not db.conn.execute("PRAGMA query_only").fetchone()[0]:
@@ -45,6 +62,11 @@ class Session:
 
             working_copy.take_in(self.workspace, db)
         return db
+
+    @property
+    def database_url(self) -> str | None:
+        """The team server's URL, or None when the record is the embedded commresp.db."""
+        return database_url(self.profile)
 
 
 def network_share_message(db_path: Path, fstype: str) -> str:
