@@ -37,6 +37,10 @@ class WorkspaceError(CommrespError):
     """The workspace is missing, incomplete, or its profile is unreadable."""
 
 
+class BadDatabaseUrl(BadInput):
+    """The team server's URL is not a PostgreSQL URL, or is malformed."""
+
+
 class InvalidTransition(CommrespError):
     """The communication is not in a state that allows this operation."""
 

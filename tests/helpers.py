@@ -11,6 +11,7 @@ one another.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from commresp.documents.forms import answer_boxes
 # --- the day every test runs on, and the worked example ----------------------------------
 
 TODAY = "2025-08-01"
+# The PostgreSQL server the whole suite runs against, when set (see conftest.backend).
+TEST_SERVER = os.environ.get("COMMRESP_TEST_DATABASE_URL", "")
 """``COMMRESP_TODAY`` in every test (``conftest.isolated``), so day counts are stable."""
 
 REGISTER_AL_BEL_1_2025 = [
@@ -82,8 +85,24 @@ def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
 # --- what a workspace holds ------------------------------------------------------------------
 
 
+def record(root: Path):
+    """The workspace's record, opened as commresp opens it (SQLite file or server database):
+    ``execute``/``query``/``db["table"]`` work on both."""
+    from commresp import store
+    from commresp.workspace import session
+
+    return store.connect(root / "commresp.db", url=session.database_url(None, root))
+
+
 def db_snapshot(root: Path) -> bytes:
-    """The database file's bytes after folding the WAL into it: equal bytes, equal record."""
+    """The database file's bytes after folding the WAL into it: equal bytes, equal record
+    (on a server, every row of every table)."""
+    if TEST_SERVER:
+        db = record(root)
+        try:
+            return "\n".join(db_dump(db)).encode()
+        finally:
+            db.close()
     conn = sqlite3.connect(root / "commresp.db")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -124,8 +143,9 @@ def events(db) -> list[dict]:
 
 def rows(db, table: str, **where) -> list[dict]:
     """The rows of ``table`` (every column) matching ``column=value`` pairs, by rowid."""
-    clause = " AND ".join(f"{column} = ?" for column in where) or "1"
-    query = f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid"
+    clause = " AND ".join(f"{column} = ?" for column in where) or "1 = 1"
+    order = ", ".join(db[table].pks) if TEST_SERVER else "rowid"  # insertion order
+    query = f"SELECT * FROM {table} WHERE {clause} ORDER BY {order}"
     cursor = db.execute(query, list(where.values()))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -13,6 +13,8 @@ pytest.importorskip("datasette")
 from commresp.maintenance.browse import make_datasette  # noqa: E402
 from tests.helpers import db_snapshot  # noqa: E402
 
+pytestmark = pytest.mark.sqlite_only("Datasette reads the SQLite file")
+
 
 @pytest.fixture
 def browsed(run, monkeypatch):

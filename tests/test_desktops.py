@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from commresp.cli import cli
 from commresp.documents import letter_text
 from commresp.maintenance import doctor
 from commresp.workspace import files, filesystems, libreoffice, packaged
-from tests.helpers import REGISTER_AL_BEL_1_2025, db_snapshot, tree
+from tests.helpers import REGISTER_AL_BEL_1_2025, db_snapshot, record, tree
 
 PROJECT = Path(__file__).resolve().parents[1]
 CASE = Path("correspondence/AL-BEL-1-2025")
@@ -412,6 +411,7 @@ backups.restore(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
 
+@pytest.mark.sqlite_only("restore makes an embedded workspace from a backup of its file")
 def test_restore_killed_never_leaves_the_secret_readable_by_others(drafted, tmp_path):
     archive = tmp_path / "backup.zip"
     drafted("backup", str(archive))
@@ -429,6 +429,7 @@ def test_restore_killed_never_leaves_the_secret_readable_by_others(drafted, tmp_
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only("restore makes an embedded workspace from a backup of its file")
 def test_restored_secret_is_owner_only(drafted, runner, tmp_path):
     archive = tmp_path / "backup.zip"
     drafted("backup", str(archive))
@@ -463,6 +464,7 @@ def nfs_over(monkeypatch, folder: Path) -> None:
     monkeypatch.setattr(filesystems, "read_linux_mounts", lambda: table)
 
 
+@pytest.mark.sqlite_only("the refusal of an SQLite file on a network share")
 def test_a_workspace_on_a_network_share_is_refused(registered, monkeypatch):
     before = db_snapshot(registered.root), tree(registered.root)
     nfs_over(monkeypatch, registered.root.parent)
@@ -476,6 +478,7 @@ def test_a_workspace_on_a_network_share_is_refused(registered, monkeypatch):
     assert (db_snapshot(registered.root), tree(registered.root)) == before
 
 
+@pytest.mark.sqlite_only("the refusal of an SQLite file on a network share")
 def test_init_and_restore_on_a_network_share_are_refused(drafted, runner, tmp_path, monkeypatch):
     archive = tmp_path / "backup.zip"
     drafted("backup", str(archive))
@@ -513,16 +516,16 @@ def test_doctor_on_a_healthy_workspace(drafted):
     assert {c["check"]: c["status"] for c in report["checks"]}["secret"] == "ok"
 
 
+@pytest.mark.sqlite_only("damages commresp.db and puts it on a network share")
 def test_doctor_on_a_broken_workspace(drafted, monkeypatch):
     root = drafted.root
     (root / ".commresp-secret").chmod(0o644)
     profile = root / "commresp.toml"
     profile.write_text(
-        profile.read_text(encoding="utf-8").replace("[pdf]\n", "[pdf]\nsoffice = '/nowhere'\n")
-        + "\n[database]\nurl = 'postgresql://records.mission.example/geneva'\n",
+        profile.read_text(encoding="utf-8").replace("[pdf]\n", "[pdf]\nsoffice = '/nowhere'\n"),
         encoding="utf-8",
     )
-    conn = sqlite3.connect(root / "commresp.db")
+    conn = record(root)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     with open(root / "commresp.db", "r+b") as db:  # damage the schema page
@@ -540,16 +543,13 @@ def test_doctor_on_a_broken_workspace(drafted, monkeypatch):
         "libreoffice": "problem",
         "console": "ok",
         "secret": "problem",
-        "server": "problem",
     }
     assert result.stderr == (
-        "Error: 5 problems (database, location, libreoffice, secret, server); "
-        "fix each as its line says\n"
+        "Error: 4 problems (database, location, libreoffice, secret); fix each as its line says\n"
     )
     out = result.stdout
     assert "can be read by other users (mode 0644); run 'chmod 600 .commresp-secret'" in out
     assert "[pdf] soffice in commresp.toml is '/nowhere', which does not exist" in out
-    assert "has no team server mode" in out
     assert "is on a network share (nfs4" in out
 
 
@@ -639,9 +639,8 @@ def test_json_escapes_control_and_bidi_characters_as_the_text_does(run):
     # such a subject is refused at input (rules/input_text.py); one written into the record
     # before that check, or by another tool, must still be printed safely
     run(*REGISTER_AL_BEL_1_2025)
-    db = sqlite3.connect(run.root / "commresp.db")
-    with db:
-        db.execute("update communications set subject = ?", [subject])
+    db = record(run.root)
+    db.execute("update communications set subject = ?", [subject])
     db.close()
     raw = run("show", REF, "--json").stdout
     assert raw.isascii()
@@ -691,6 +690,7 @@ def test_what_open_finds_without_click(drafted):
         session.db.close()
 
 
+@pytest.mark.sqlite_only("an older commresp.db file")
 def test_doctor_on_a_database_of_an_older_commresp_is_a_warning(ws, runner):
     import shutil
 

@@ -114,6 +114,7 @@ def commresp(root: Path, *args: str) -> subprocess.CompletedProcess:
 # --- a full disk during draft --force -------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("a full disk under the SQLite file")
 def test_draft_force_on_a_full_disk_leaves_every_earlier_file_as_it_was(small_disk, runner):
     root = small_disk.path / "mission"
     run = _workspace(root, runner)
@@ -171,6 +172,7 @@ def _refused_with_the_cause(root: Path, cause: str) -> None:
     "trouble, cause",
     [("read-only", "read-only"), ("full", "no space left on the disk")],
 )
+@pytest.mark.sqlite_only("a full disk under the SQLite file")
 def test_a_full_or_read_only_disk_is_not_called_damaged(trouble, cause, small_disk, runner):
     root = small_disk.path / "mission"
     _workspace(root, runner)
@@ -208,6 +210,7 @@ def test_a_full_or_read_only_disk_is_not_called_damaged(trouble, cause, small_di
     assert commresp(root, "check").stdout == f"{root}: all in order\n"
 
 
+@pytest.mark.sqlite_only("the SQLite file in a read-only folder")
 @pytest.mark.slow
 def test_a_folder_one_may_not_write_in_is_read_and_refused_with_the_cause(tmp_path, runner):
     if os.geteuid() == 0:

@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.helpers import db_snapshot, tree
+from tests.helpers import db_snapshot, record, tree
 
 DRAFTS = Path("correspondence/AL-BEL-1-2025/drafts")
 OUT = Path("correspondence/AL-BEL-1-2025/out")
@@ -102,10 +102,9 @@ def test_render_makes_new_versions_and_records_them(answered):
         "response.en.v2.docx",
         "response.fr.v1.docx",
     ]
-    import sqlite3
 
     rows = (
-        sqlite3.connect(answered.root / "commresp.db")
+        record(answered.root)
         .execute(
             "select kind, language, version, sha256 from documents where format = 'docx' "
             "order by id"

@@ -7,7 +7,6 @@ test_documents.py; formula injection in exports in test_reports.py.)
 from __future__ import annotations
 
 import email.message
-import sqlite3
 from pathlib import Path
 
 import click
@@ -18,7 +17,7 @@ from hypothesis import strategies as st
 
 from commresp.cli import cli
 from commresp.workspace.files import safe_filename
-from tests.helpers import all_commands
+from tests.helpers import all_commands, db_dump, record
 
 
 @pytest.mark.parametrize(
@@ -97,9 +96,8 @@ def test_control_characters_are_escaped_in_terminal_output(run):
     )
     # … but a record written before that check (or by another tool) is still shown safely
     run(*register)
-    db = sqlite3.connect(run.root / "commresp.db")
-    with db:
-        db.execute("update communications set subject = ?", [subject])
+    db = record(run.root)
+    db.execute("update communications set subject = ?", [subject])
     db.close()
     for args in (["list"], ["status"], ["show", "AL BEL 1/2025"]):
         output = run(*args).output
@@ -176,9 +174,9 @@ def options_of(command) -> list[str]:
 
 
 def dump(root: Path) -> list[str]:
-    db = sqlite3.connect(root / "commresp.db")
+    db = record(root)
     try:
-        return list(db.iterdump())
+        return db_dump(db)
     finally:
         db.close()
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import docx
 
 from commresp.documents import forms
 from commresp.workspace import templates
-from tests.helpers import db_snapshot, tree
+from tests.helpers import db_snapshot, record, tree
 
 REF = "AL BEL 1/2025"
 ENQUIRIES = Path("correspondence/AL-BEL-1-2025/enquiries")
@@ -41,7 +40,7 @@ def test_a_failed_assign_leaves_no_form_and_the_next_one_writes_a_fresh_one(run)
     # once the wording is mended, assign writes new forms: the new question, the new code
     broken.unlink()
     run(*args, "--question", "The new question?", "--due", "2025-09-05")
-    db = sqlite3.connect(run.root / "commresp.db")
+    db = record(run.root)
     ids = dict(db.execute("select agency, id from enquiries"))
     db.close()
     for agency, lang in (("myria", "fr"), ("federal-police", "fr")):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+import contextlib
 import struct
 import zlib
 from pathlib import Path
@@ -12,7 +12,7 @@ import pytest
 from docx.shared import Cm
 
 from commresp.cli import cli
-from tests.helpers import first_page_header
+from tests.helpers import first_page_header, record
 
 OUT = Path("correspondence/AL-BEL-1-2025/out")
 
@@ -87,7 +87,7 @@ def test_import_then_render_writes_into_the_mission_letterhead(demo, runner, tmp
     body = [p.text for p in note.paragraphs if p.text.strip()]
     assert body[0].startswith("Ref : GP/CC")
 
-    with sqlite3.connect(demo / "commresp.db") as db:
+    with contextlib.closing(record(demo)) as db:
         rows = db.execute(
             "SELECT details FROM events WHERE action = 'letterhead-import'"
         ).fetchall()

@@ -206,6 +206,7 @@ def _restore(runner: CliRunner, archive: Path, target: Path, code: int = 0):
     return result
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 def test_backup_and_restore_give_the_same_workspace(runner, demo_run, demo, tmp_path):
     archive = tmp_path / "backup.zip"
     result = demo_run("backup", str(archive))
@@ -225,6 +226,7 @@ def test_backup_and_restore_give_the_same_workspace(runner, demo_run, demo, tmp_
     assert stat.S_IMODE((restored / ".commresp-secret").stat().st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 def test_backup_has_a_manifest_of_every_member(demo_run, tmp_path):
     archive = tmp_path / "backup.zip"
     report = _backup(demo_run, archive)
@@ -244,6 +246,7 @@ def test_backup_has_a_manifest_of_every_member(demo_run, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 def test_backup_copies_templates_and_leaves_out_unrecorded_files(demo_run, demo, tmp_path):
     (demo / "templates").mkdir()
     (demo / "templates" / "note_verbale.fr.md.j2").write_text("{{ ref }}\n")
@@ -259,6 +262,7 @@ def test_backup_copies_templates_and_leaves_out_unrecorded_files(demo_run, demo,
     assert f"{CASE}/out/.x.tmp" not in names
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 def test_backup_refuses_to_overwrite_a_file(demo_run, tmp_path):
     archive = tmp_path / "backup.zip"
     archive.write_bytes(b"an older backup")
@@ -286,6 +290,7 @@ for i in range(1, count + 1):
 """
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 @pytest.mark.slow
 def test_backup_while_another_process_writes(runner, run, ws, tmp_path):
     count = 300
@@ -401,6 +406,7 @@ REFUSED = {
 }
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 @pytest.mark.parametrize("name", list(REFUSED))
 def test_restore_refuses_a_bad_archive_and_writes_nothing(name, runner, good_archive, tmp_path):
     build, message = REFUSED[name]
@@ -416,6 +422,7 @@ def test_restore_refuses_a_bad_archive_and_writes_nothing(name, runner, good_arc
     assert listing(tmp_path) == before
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 def test_restore_refuses_a_folder_that_is_not_empty(runner, good_archive, tmp_path):
     target = tmp_path / "restored"
     target.mkdir()
@@ -425,6 +432,7 @@ def test_restore_refuses_a_folder_that_is_not_empty(runner, good_archive, tmp_pa
     assert listing(target) == {"notes.txt"}
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 def test_restore_into_an_empty_folder(runner, good_archive, tmp_path):
     target = tmp_path / "restored"
     target.mkdir()
@@ -433,6 +441,7 @@ def test_restore_into_an_empty_folder(runner, good_archive, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["restored"]
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 def test_restore_refuses_a_file_that_is_not_a_backup(runner, tmp_path):
     bad = tmp_path / "photo.zip"
     with zipfile.ZipFile(bad, "w") as zf:
@@ -482,6 +491,7 @@ def test_the_fixture_is_what_0_1_0_wrote():
     assert names == ["m001_register", "m002_enquiries", "m003_documents", "m004_search"]
 
 
+@pytest.mark.sqlite_only("the 0.1.0 SQLite file (the server's upgrade: test_postgres.py)")
 def test_a_0_1_0_database_opens_and_upgrades_without_losing_a_row(ws, run, tmp_path):
     path = _copy_old_db(ws)
     expected = _rows(path)
@@ -505,6 +515,7 @@ def test_a_0_1_0_database_opens_and_upgrades_without_losing_a_row(ws, run, tmp_p
     assert run.json("search", "Sri Lankan")
 
 
+@pytest.mark.sqlite_only("a newer SQLite file (the server's: test_postgres.py)")
 @pytest.mark.parametrize("journal", ["wal", "delete"])
 def test_a_database_of_a_newer_commresp_is_refused_and_left_unchanged(journal, ws, run):
     path = _copy_old_db(ws)

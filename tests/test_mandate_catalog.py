@@ -522,6 +522,7 @@ def test_an_english_letter_of_2014_gets_the_holders_gender_as_of_2014(run, monke
 # --- an older workspace ------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("the 0.1.0 SQLite file")
 def test_an_upgraded_0_1_0_workspace_gets_the_dated_catalog(run):
     import shutil
 

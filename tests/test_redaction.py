@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import sqlite3
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from docx2python import docx2python
 
 from commresp import redaction, rendering
-from tests.helpers import db_snapshot, tree
+from tests.helpers import db_snapshot, record, tree
 
 REF = "AL BEL 1/2025"
 OUT = Path("correspondence/AL-BEL-1-2025/out")
@@ -129,7 +128,7 @@ def marked(run, monkeypatch):
 
 def _documents(root: Path) -> list[tuple]:
     return (
-        sqlite3.connect(root / "commresp.db")
+        record(root)
         .execute(
             "select kind, language, version, format, path, redacted from documents "
             "where format != 'md' order by id"
@@ -499,7 +498,7 @@ def precedent(run):
 
 
 def _paragraph_id(root: Path, fragment: str) -> int:
-    db = sqlite3.connect(root / "commresp.db")
+    db = record(root)
     try:
         return db.execute(
             "select id from paragraphs where text like ? order by id", [f"%{fragment}%"]

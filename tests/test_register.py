@@ -276,6 +276,7 @@ def test_corrupt_profile_is_one_line(run):
     assert db_snapshot(run.root) == before
 
 
+@pytest.mark.sqlite_only("the damaged file is commresp.db")
 def test_corrupt_database_is_one_line(run):
     (run.root / "commresp.db").write_bytes(b"this is not a database" * 100)
     for side in ("commresp.db-wal", "commresp.db-shm"):

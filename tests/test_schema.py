@@ -1,8 +1,10 @@
 """The schema, pinned: a change here must come with a new numbered migration."""
 
+import pytest
 import sqlite_utils
 
 from commresp import store
+from tests.helpers import TEST_SERVER, record
 
 EXPECTED = {
     "mandates": {
@@ -165,6 +167,7 @@ EXPECTED = {
 }
 
 
+@pytest.mark.sqlite_only("the SQLite columns (the server's: test_server_schema_is_pinned)")
 def test_schema_is_pinned(ws):
     db = sqlite_utils.Database(ws / "commresp.db")
     actual = {
@@ -175,6 +178,38 @@ def test_schema_is_pinned(ws):
     assert actual == EXPECTED
 
 
+# PostgreSQL's types for the columns the migrations create with Python's (store.postgres)
+SERVER_TYPES = {str: "text", int: "bigint"}
+# what the server adds for search: the text of each communication, indexed (FTS5: a view's
+# external-content table, which the SQLite pin leaves out with the other *_fts tables)
+SERVER_ONLY = {"communication_search": {"communication_id": "bigint", "document": "tsvector"}}
+
+
+@pytest.mark.skipif(not TEST_SERVER, reason="needs COMMRESP_TEST_DATABASE_URL")
+def test_server_schema_is_pinned(ws):
+    db = record(ws)
+    actual = {t: db[t].columns_dict for t in db.table_names() if not t.startswith("_")}
+    expected = {
+        table: {column: SERVER_TYPES[kind] for column, kind in columns.items()}
+        for table, columns in EXPECTED.items()
+    }
+    assert actual == {**expected, **SERVER_ONLY}
+    # the same keys and indexes as on SQLite: ids numbered by the server, unique references
+    assert db["communications"].pks == ["id"]
+    assert db["communication_mandates"].pks == ["communication_id", "position"]
+    assert db.execute(
+        "select is_identity from information_schema.columns "
+        "where table_name = 'communications' and column_name = 'id'"
+    ).fetchone() == ("YES",)
+    unique = {
+        r[0]
+        for r in db.execute("select indexname from pg_indexes where indexdef like 'CREATE UNIQUE%'")
+    }
+    assert {"idx_communications_ref", "idx_answers_enquiry_id_revision"} <= unique
+    db.close()
+
+
+@pytest.mark.sqlite_only("SQLite's pragmas")
 def test_pragmas(ws):
     db = store.connect(ws / "commresp.db")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -197,7 +232,7 @@ MIGRATIONS = [
 
 
 def test_every_migration_is_applied_once(ws):
-    db = store.connect(ws / "commresp.db")
+    db = record(ws)  # the same steps, recorded the same way, on either backend
     names = [row["name"] for row in db.query("select name from _sqlite_migrations")]
     assert names == MIGRATIONS
     assert store.pending_migrations(db) == []
@@ -213,6 +248,7 @@ def test_known_migrations_are_the_ones_sqlite_utils_applies(tmp_path):
     fresh.close()
 
 
+@pytest.mark.sqlite_only("a newer SQLite file (the server's: test_postgres.py)")
 def test_database_from_a_newer_commresp_is_refused(ws):
     import pytest
 
@@ -227,6 +263,7 @@ def test_database_from_a_newer_commresp_is_refused(ws):
         store.connect(ws / "commresp.db")
 
 
+@pytest.mark.sqlite_only("FTS5's tables")
 def test_search_tables_ignore_accents(ws):
     db = store.connect(ws / "commresp.db")
     assert {"communications_fts", "answers_fts", "paragraphs_fts"} <= set(db.table_names())
@@ -234,6 +271,7 @@ def test_search_tables_ignore_accents(ws):
     assert "remove_diacritics 2" in sql
 
 
+@pytest.mark.sqlite_only("FTS5's tables (the server's: test_postgres.py)")
 def test_search_index_follows_every_change_of_what_it_indexes(registered):
     """communications_fts indexes a view (nothing stored twice); its triggers keep it exact."""
     db = store.connect(registered.root / "commresp.db")
@@ -256,6 +294,7 @@ def test_search_index_follows_every_change_of_what_it_indexes(registered):
     db.execute("insert into communications_fts (communications_fts) values ('integrity-check')")
 
 
+@pytest.mark.sqlite_only("the 0.1.0 SQLite file")
 def test_an_older_database_indexes_its_mandates_titles_when_upgraded(ws, run):
     import shutil
     from pathlib import Path

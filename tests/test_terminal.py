@@ -118,6 +118,7 @@ def test_columns_fit_any_width():
 # --- progress ---------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 def test_check_backup_and_restore_report_progress(registered, tmp_path):
     root = registered.root
     registered("assign", "AL BEL 1/2025", "--agency", "myria", "--question", "Q?")

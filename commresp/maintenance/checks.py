@@ -94,7 +94,39 @@ class Record:
     stored: dict[str, dict] = field(default_factory=dict)
 
 
+def _server_url(ws: Workspace) -> str | None:
+    from commresp.errors import CommrespError
+    from commresp.workspace import session
+
+    try:
+        profile = ws.profile()
+    except CommrespError:
+        profile = None
+    return session.database_url(profile, ws.root)
+
+
+def _check_server(url: str) -> tuple[list[Problem], Record | None]:
+    """The team server's record: reachable, not newer, up to date (read only)."""
+    from commresp.errors import CommrespError
+    from commresp.store import postgres
+
+    name = postgres.shown_url(url)
+    try:
+        db = postgres.open_connection(url)
+    except CommrespError as exc:
+        return [Problem("database", name, str(exc))], None
+    try:
+        return _inspect(db, name)
+    except (sqlite3.DatabaseError, CommrespError) as exc:
+        return [Problem("database", name, f"could not be read ({exc})")], None
+    finally:
+        db.close()
+
+
 def _check_database(ws: Workspace) -> tuple[list[Problem], Record | None]:
+    url = _server_url(ws)
+    if url is not None:
+        return _check_server(url)
     name = ws.db_path.name
     if not ws.db_path.is_file():
         return [Problem("database", name, f"missing; {DB_HINT}")], None

@@ -3,7 +3,8 @@
 What is checked, in order: the Python version; the workspace (found like every command finds
 it); its profile; its database (sound and up to date) and where it lives (never a network
 share); LibreOffice (for PDFs); the console's encoding; the secret that signs enquiry forms
-(owner-only); and, when ``[database] url`` is set, that this version has no team server mode.
+(owner-only); and, when ``[database] url`` is set, the team server (reachable, its driver
+installed).
 
 Each check is a :class:`Finding` with a status: ``ok``; ``warning`` (works, with a limit
 the line explains: no LibreOffice means no PDFs); ``problem`` (something to fix: the command
@@ -91,8 +92,9 @@ def run(explicit_workspace: str | None = None, probes: Probes | None = None) -> 
     except CommrespError as exc:
         profile = None
         found.append(Finding("profile", PROBLEM, str(exc)))
-    found.append(database(ws))
-    found.append(location(ws, probes))
+    url = _url(profile, env)
+    found.append(database(ws, url))
+    found.append(location(ws, probes, url))
     found.append(libreoffice_finding(profile, probes))
     found.append(console(probes.encoding))
     found.append(secret(ws, probes))
@@ -136,18 +138,33 @@ def profile_finding(profile: Profile) -> Finding:
     return Finding("profile", OK, f"{profile.path.name}: {profile.state_code}, {name}")
 
 
-def database(ws: workspace.Workspace) -> Finding:
+def _url(profile: Profile | None, env) -> str | None:
+    return (
+        env.get(ENV_DATABASE_URL)
+        or (profile.get("database.url", "") if profile is not None else "")
+        or None
+    )
+
+
+def database(ws: workspace.Workspace, url: str | None = None) -> Finding:
     problems = checks.database_problems(ws)
     if not problems:
+        if url is not None:
+            from commresp.store import postgres
+
+            return Finding("database", OK, f"{postgres.shown_url(url)}: reachable, up to date")
         return Finding("database", OK, f"{ws.db_path.name}: sound and up to date")
     status = WARNING if all(p.kind == "pending" for p in problems) else PROBLEM
     return Finding("database", status, "; ".join(p.line() for p in problems))
 
 
-def location(ws: workspace.Workspace, probes: Probes) -> Finding:
-    """The database's folder is on this computer, not on a share (see workspace.session)."""
+def location(ws: workspace.Workspace, probes: Probes, url: str | None = None) -> Finding:
+    """The database's folder is on this computer, not on a share (see workspace.session);
+    with a team server the folder holds no record, and may be anywhere."""
     from commresp.workspace.session import network_share_message
 
+    if url is not None:
+        return Finding("location", OK, "the record is on the team server, not in this folder")
     share = probes.network_filesystem(ws.root)
     if share:
         return Finding("location", PROBLEM, network_share_message(ws.db_path, share))
@@ -216,10 +233,16 @@ def team_server(profile: Profile | None, env) -> Finding | None:
     )
     if not url:
         return None
+    import importlib.util
+
     where = ENV_DATABASE_URL if env.get(ENV_DATABASE_URL) else "[database] url in commresp.toml"
-    return Finding(
-        "server",
-        PROBLEM,
-        f"{where} is set, but this version of commresp has no team server mode: the record "
-        "is commresp.db in the workspace; remove the setting",
-    )
+    if importlib.util.find_spec("psycopg") is None:
+        return Finding(
+            "server",
+            PROBLEM,
+            f"{where} asks for the team server, whose driver is not installed: run "
+            "'pip install \"commresp[server]\"'",
+        )
+    from commresp.store import postgres
+
+    return Finding("server", OK, f"the team's record, from {where}: {postgres.shown_url(url)}")

@@ -31,7 +31,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from commresp.errors import WorkspaceError
+from commresp.errors import BadDatabaseUrl, WorkspaceError
 
 DIALECT = "postgresql"
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -151,7 +151,7 @@ def connect_refused_message(url: str, exc: Exception) -> str:
     if role:
         return (
             f"the database server {where} has no role {role.group(1)}; ask its administrator to "
-            "add you ('commresp server add-user')"
+            "create it, or correct the URL's user"
         )
     database = re.search(r'database "([^"]+)" does not exist', text)
     if database:
@@ -163,8 +163,11 @@ def connect_refused_message(url: str, exc: Exception) -> str:
         return f"the database server {where} does not accept connections from this computer"
     if "timeout" in low or "timed out" in low:
         return f"the database server {where} did not answer within {CONNECT_TIMEOUT} s"
-    reason = text.splitlines()[-1] if text else type(exc).__name__
-    reason = re.sub(r"^connection to server .*? failed: ", "", reason)
+    if "invalid" in low and ("value" in low or "option" in low):
+        reason = text.splitlines()[0].removeprefix("connection is bad: ")
+        return f"the database URL {where!r} is malformed ({reason})"
+    reason = text.splitlines()[0] if text else type(exc).__name__
+    reason = re.sub(r"^.* failed: ", "", reason)
     return f"cannot reach the database server {where} ({reason})"
 
 
@@ -240,14 +243,25 @@ class Database:
             self.raw.close()
 
     def _run(self, sql: str, params: Any, rows_as_dicts: bool):
-        psycopg = _psycopg()
         from psycopg.rows import dict_row, tuple_row
 
-        try:
+        with self._errors():
             with self.raw.cursor(row_factory=dict_row if rows_as_dicts else tuple_row) as cur:
                 cur.execute(translate(sql), _params(params), prepare=False)
                 rows = cur.fetchall() if cur.description is not None else []
                 return rows, cur.description, cur.rowcount
+
+    def execute_many(self, sql: str, rows: Sequence[Sequence]) -> None:
+        """One statement for many rows, sent in one round trip."""
+        with self._errors(), self.raw.cursor() as cur:
+            cur.executemany(translate(sql), [_params(r) for r in rows])
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """The server's errors as the classes commresp handles (see the module's docstring)."""
+        psycopg = _psycopg()
+        try:
+            yield
         except psycopg.errors.IntegrityError as exc:
             raise ServerIntegrityError(str(exc).strip()) from exc
         except psycopg.errors.TransactionRollback as exc:  # deadlock, serialization
@@ -418,10 +432,10 @@ class Table:
     def count(self) -> int:
         return self.db.execute(f"select count(*) from {_ident(self.name)}").fetchone()[0]
 
-    def _insert_sql(self, keys: Sequence[str], conflict: str = "") -> str:
+    def _insert_sql(self, keys: Sequence[str], conflict: str = "", returning: bool = True) -> str:
         columns = ", ".join(_ident(k) for k in keys)
         marks = ", ".join("?" for _ in keys)
-        pks = self.pks
+        pks = self.pks if returning else []
         returning = f" returning {', '.join(_ident(k) for k in pks)}" if pks else ""
         return f"insert into {_ident(self.name)} ({columns}) values ({marks}){conflict}{returning}"
 
@@ -434,14 +448,13 @@ class Table:
         return self
 
     def insert_all(self, rows: Iterable[dict], **_ignored) -> Table:
-        for row in rows:
-            self.insert(row)
+        self._many(rows, lambda keys: self._insert_sql(keys, returning=False))
         return self
 
     def upsert_all(self, rows: Iterable[dict], pk: str | Sequence[str] | None = None) -> Table:
         keys_of_pk = [pk] if isinstance(pk, str) else list(pk or self.pks)
-        for row in rows:
-            keys = list(row)
+
+        def sql(keys: Sequence[str]) -> str:
             updates = [k for k in keys if k not in keys_of_pk]
             action = (
                 "do update set " + ", ".join(f"{_ident(k)} = excluded.{_ident(k)}" for k in updates)
@@ -449,8 +462,21 @@ class Table:
                 else "do nothing"
             )
             conflict = f" on conflict ({', '.join(_ident(k) for k in keys_of_pk)}) {action}"
-            self.db.execute(self._insert_sql(keys, conflict), [row[k] for k in keys])
+            return self._insert_sql(keys, conflict, returning=False)
+
+        self._many(rows, sql)
         return self
+
+    def _many(self, rows: Iterable[dict], sql_for) -> None:
+        """Rows with the same columns sent together (one round trip per batch, in order)."""
+        batch: list[dict] = []
+        for row in [*rows, None]:
+            if batch and (row is None or list(row) != list(batch[0])):
+                keys = list(batch[0])
+                self.db.execute_many(sql_for(keys), [[r[k] for k in keys] for r in batch])
+                batch = []
+            if row is not None:
+                batch.append(row)
 
     def upsert(self, row: dict, pk: str | Sequence[str] | None = None) -> Table:
         return self.upsert_all([row], pk=pk)
@@ -483,17 +509,23 @@ def _literal(value: Any) -> str:
 def check_url(url: str) -> dict:
     """The parts of a PostgreSQL URL; a :class:`WorkspaceError` for a malformed one."""
     if not is_url(url):
-        raise WorkspaceError(
+        raise BadDatabaseUrl(
             f"the database URL {shown_url(url)!r} is not a PostgreSQL URL; write it like "
             "postgresql://user@host/dbname"
         )
+    from urllib.parse import urlsplit
+
+    try:
+        urlsplit(url).port  # noqa: B018  (raises for a port that is not a number)
+    except ValueError as exc:
+        raise BadDatabaseUrl(f"the database URL {shown_url(url)!r} is malformed ({exc})") from None
     psycopg = _psycopg()
     try:
         return psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.Error as exc:
         reason = str(exc).strip().splitlines()[0]
         shown = shown_url(url)
-        raise WorkspaceError(f"the database URL {shown!r} is malformed ({reason})") from None
+        raise BadDatabaseUrl(f"the database URL {shown!r} is malformed ({reason})") from None
 
 
 def open_connection(url: str) -> Database:
@@ -509,9 +541,13 @@ def open_connection(url: str) -> Database:
             options=f"-c lock_timeout={LOCK_TIMEOUT_MS} -c TimeZone=UTC",
         )
     except psycopg.OperationalError as exc:
-        raise WorkspaceError(connect_refused_message(url, exc)) from None
+        line = connect_refused_message(url, exc)
+        if "is malformed" in line:
+            raise BadDatabaseUrl(line) from None
+        raise WorkspaceError(line) from None
     except psycopg.Error as exc:
-        raise WorkspaceError(f"the database URL {shown_url(url)!r} is malformed ({exc})") from None
+        shown = shown_url(url)
+        raise BadDatabaseUrl(f"the database URL {shown!r} is malformed ({exc})") from None
     return Database(raw, url)
 
 

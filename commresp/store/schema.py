@@ -732,17 +732,23 @@ def _connect_server(url: str) -> postgres.Database:
     try:
         _refuse_newer(db)
         if set(applied_migrations(db)) != set(_KNOWN):
-            with postgres.transaction(db):
-                # one process migrates; another opening the record meanwhile waits, then
-                # finds nothing pending
-                db.execute("select pg_advisory_xact_lock(hashtext('commresp migrations'))")
-                if _migrations.pending(db):
-                    _create_unaccent(db)
-                    _migrations.apply(db)
+            migrate_server(db)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def migrate_server(db: postgres.Database, *, stop_before: str | None = None) -> None:
+    """Apply the pending migrations to a server's record (all, or those before
+    ``stop_before``: how the tests make an older record), in one transaction."""
+    with postgres.transaction(db):
+        # one process migrates; another opening the record meanwhile waits, then finds
+        # nothing pending
+        db.execute("select pg_advisory_xact_lock(hashtext('commresp migrations'))")
+        if _migrations.pending(db):
+            _create_unaccent(db)
+            _migrations.apply(db, stop_before=stop_before)
 
 
 def _create_unaccent(db: postgres.Database) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from commresp import store, workspace
 from commresp.errors import BadInput, WorkspaceError
-from commresp.workspace import files, packaged, protection
+from commresp.workspace import files, packaged, protection, session
 from commresp.workspace.profile import PROFILES, check_profile, render_profile, values_for_state
-from commresp.workspace.session import database_url, refuse_network_share
+from commresp.workspace.session import refuse_network_share
 
 
 def create_workspace(
@@ -47,7 +47,7 @@ def create_workspace(
             f"{ws.root} already holds a commresp workspace; nothing was changed "
             "(use another folder, or delete it yourself to start over)"
         )
-    url = server or database_url(None)
+    url = server or session.database_url(None, ws.root)
     if url is None:
         refuse_network_share(ws.db_path)  # before anything is made there
     else:

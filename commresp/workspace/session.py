@@ -31,9 +31,9 @@ ENV_TODAY = "COMMRESP_TODAY"
 ENV_DATABASE_URL = "COMMRESP_DATABASE_URL"
 
 
-def database_url(profile: Profile | None) -> str | None:
-    """The team server's URL, from the environment or the profile; None for the embedded
-    record."""
+def database_url(profile: Profile | None, root: Path | None = None) -> str | None:
+    """The team server's URL for the workspace at ``root`` (its ``profile``), from the
+    environment or the profile; None for the embedded record."""
     url = os.environ.get(ENV_DATABASE_URL) or (
         profile.get("database.url", "") if profile is not None else ""
     )
@@ -51,7 +51,7 @@ class Session:
 
     @cached_property
     def db(self) -> sqlite_utils.Database:
-        url = self.database_url
+        url = database_url(self.profile, self.workspace.root)
         if url is not None:
             return store.connect(self.workspace.db_path, url=url)
         refuse_network_share(self.workspace.db_path)
@@ -66,7 +66,7 @@ class Session:
     @property
     def database_url(self) -> str | None:
         """The team server's URL, or None when the record is the embedded commresp.db."""
-        return database_url(self.profile)
+        return database_url(self.profile, self.workspace.root)
 
 
 def network_share_message(db_path: Path, fstype: str) -> str:
