@@ -29,6 +29,7 @@ from commresp.rules.language import (
     holder_title,
 )
 from commresp.workspace import packaged
+from tests.helpers import record
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LETTERS = FIXTURES / "letters"
@@ -311,7 +312,7 @@ def test_a_holder_the_catalog_lacks_can_be_added_and_is_used(run):
     run("register", "AL BEL 4/2025", "--date", "2025-07-01", "--mandate", "food")
     food = mandates_of(run, "AL BEL 4/2025")["food"]
     assert (food["holder_gender"], food["holder_name"]) == ("f", "Jane Example")
-    db = store.connect(run.root / "commresp.db")
+    db = record(run.root)
     actions = [r["action"] for r in db.query("select action from events order by id")]
     assert "mandate-holder-add" in actions
     bad = [

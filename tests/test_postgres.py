@@ -77,16 +77,31 @@ def test_the_profile_or_the_environment_chooses_the_server(run, backend):
 
 
 @server
-def test_init_writes_the_url_and_a_second_member_joins_the_same_record(runner, tmp_path):
-    """The first member's init sets an empty server database up; the second joins it."""
+def test_two_members_in_the_team_role_share_one_record(runner, tmp_path):
+    """As the README sets a team up: a role owning the database, a login per member in it;
+    the first member's init sets the empty database up, the second joins it."""
     from commresp.cli import cli
 
-    name = f"commresp_team_{os.getpid()}"
-    url = _empty_database(name)
+    pid = os.getpid()
+    team, name = f"commresp_team_{pid}", f"commresp_team_{pid}"
+    admin = _admin()
+    for statement in (
+        f'drop database if exists "{name}" with (force)',
+        f"drop role if exists ana_{pid}",
+        f"drop role if exists ben_{pid}",
+        f"drop role if exists {team}",
+        f"create role {team}",
+        f"create role ana_{pid} login in role {team}",
+        f"create role ben_{pid} login in role {team}",
+        f"create database \"{name}\" owner {team} template template0 encoding 'UTF8' locale 'C'",
+    ):
+        admin.execute(statement)
     saved = os.environ.pop(sessions.ENV_DATABASE_URL)
     try:
         a, b = tmp_path / "ana", tmp_path / "ben"
-        for root in (a, b):
+        for root, who in ((a, f"ana_{pid}"), (b, f"ben_{pid}")):
+            url = _with(_with(TEST_SERVER, path=f"/{name}"), user=who)
+            url += f"&options=-c%20role%3D{team}"
             result = runner.invoke(
                 cli, ["init", str(root), "--profile", "belgium", "--database-url", url]
             )
@@ -107,20 +122,48 @@ def test_init_writes_the_url_and_a_second_member_joins_the_same_record(runner, t
             ],  # fmt: skip
         )
         assert ok.exit_code == 0, ok.output
-        shown = runner.invoke(cli, ["-w", str(b), "list", "--json"])
-        assert '"AL BEL 1/2025"' in shown.output
+        ok = runner.invoke(
+            cli,
+            [
+                "-w",
+                str(b),
+                "assign",
+                "AL BEL 1/2025",
+                "--agency",
+                "myria",
+                "--question",
+                "Findings?",
+            ],  # fmt: skip
+        )
+        assert ok.exit_code == 0, ok.output
+        shown = runner.invoke(cli, ["-w", str(a), "show", "AL BEL 1/2025", "--json"])
+        assert '"assign"' in shown.output
         other = runner.invoke(cli, ["init", str(tmp_path / "x"), "--state", "MEX",
                                     "--database-url", url])  # fmt: skip
         assert other.exit_code == 1
         assert other.stderr.startswith("Error: the server's record is the mission of BEL")
         assert not (tmp_path / "x").exists()
+        import psycopg
+
+        with psycopg.connect(_with(TEST_SERVER, path=f"/{name}")) as check:
+            owners = check.execute(
+                "select distinct tableowner from pg_tables where schemaname = 'public'"
+            ).fetchall()
+        assert owners == [(team,)]  # the team's, whoever ran the first init
         db = store.connect(Path("unused"), url=url)
-        inits = [e for e in db.query("select details from events where action = 'init'")]
-        assert len(inits) == 2 and '"joined": "ben"' in inits[1]["details"]
+        inits = list(db.query("select details from events where action = 'init' order by id"))
         db.close()
+        assert len(inits) == 2 and '"joined": "ben"' in inits[1]["details"]
     finally:
         os.environ[sessions.ENV_DATABASE_URL] = saved
-        _drop(name)
+        for statement in (
+            f'drop database if exists "{name}" with (force)',
+            f"drop role if exists ana_{pid}",
+            f"drop role if exists ben_{pid}",
+            f"drop role if exists {team}",
+        ):
+            admin.execute(statement)
+        admin.close()
 
 
 # --- bad input and faults: one line each, nothing changed ------------------------------------

@@ -147,6 +147,7 @@ def test_check_backup_and_restore_report_progress(registered, tmp_path):
     )
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 def test_progress_is_drawn_on_a_terminal_and_not_on_a_pipe(registered, runner, tmp_path):
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=80)

@@ -21,11 +21,16 @@ from click.shell_completion import BashComplete, CompletionItem
 def _record(ctx: click.Context) -> Iterator[object | None]:
     """The workspace database, opened read-only in effect, or None."""
     from commresp import store, workspace
+    from commresp.store import postgres
+    from commresp.workspace import session
 
     db = None
     try:
         ws = workspace.find(ctx.find_root().params.get("workspace"))
-        if ws.db_path.is_file():
+        url = session.database_url(ws.profile(), ws.root)
+        if url is not None:
+            db = postgres.open_connection(url)
+        elif ws.db_path.is_file():
             db = store.open_unmigrated(ws.db_path)
     except Exception:  # completion must never print a traceback in the middle of a line
         db = None

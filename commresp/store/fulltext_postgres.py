@@ -119,7 +119,15 @@ def _search(db: Any, sql: str, match: str, params: Sequence) -> list[dict]:
     text = tsquery(match)
     if not text:
         return []
-    return list(db.query(sql.replace("{q}", _QUERY), [text, *params]))
+    rows = list(db.query(sql.replace("{q}", _QUERY), [text, *params]))
+    if "<->" in text:  # FTS5 marks a phrase once, not word by word: "[national action plan]"
+        for row in rows:
+            row["snippet"] = _ADJACENT.sub(r"\1", row["snippet"] or "")
+    return rows
+
+
+# two marked words with only spaces between them
+_ADJACENT = re.compile(r"\]( +)\[")
 
 
 def search_communications(db: Any, match: str, limit: int, window: int) -> list[dict]:
@@ -130,13 +138,13 @@ def search_communications(db: Any, match: str, limit: int, window: int) -> list[
               select s.communication_id as id, s.document from communication_search s, q
               where s.document @@ q.q order by s.communication_id desc limit ?),
             top as (select hits.id, ts_rank('{{0.1, 0.3, 0.5, 1.0}}', hits.document, q.q) as r
-                    from hits, q order by r desc, hits.id desc limit ?)
+                    from hits, q order by r desc, hits.id limit ?)
             select t.ref, 'communication' as kind, null as agency,
                    ts_headline('commresp', concat_ws(' … ', t.ref, t.subject, t.summary,
                                t.mandates, t.letter), q.q, '{_HEADLINE}') as snippet,
                    -top.r as rank
             from top join communication_texts t on t.id = top.id, q
-            order by top.r desc, top.id desc""",
+            order by top.r desc, top.id""",
         match,
         [window, limit],
     )
@@ -154,14 +162,14 @@ def search_answers(db: Any, match: str, limit: int, window: int) -> list[dict]:
               select a.id, a.text from answers a, q where {_ANSWER_DOC} @@ q.q
               order by a.id desc limit ?),
             top as (select a.id, a.text, ts_rank({_ANSWER_DOC}, q.q) as r
-                    from hits a, q order by r desc, a.id desc limit ?)
+                    from hits a, q order by r desc, a.id limit ?)
             select c.ref, 'answer' as kind, e.agency, a.revision,
                    ts_headline('commresp', top.text, q.q, '{_HEADLINE}') as snippet,
                    -top.r as rank
             from top join answers a on a.id = top.id
             join enquiries e on e.id = a.enquiry_id
             join communications c on c.id = e.communication_id, q
-            order by top.r desc, top.id desc""",
+            order by top.r desc, top.id""",
         match,
         [window, limit],
     )
@@ -177,14 +185,14 @@ def search_paragraphs(
               select p.id, p.text from paragraphs p, q where {_PARAGRAPH_DOC} @@ q.q
               order by p.id desc limit ?),
             top as (select p.id, p.text, ts_rank({_PARAGRAPH_DOC}, q.q) as r
-                    from hits p, q order by r desc, p.id desc limit ?)
+                    from hits p, q order by r desc, p.id limit ?)
             select p.id, c.ref, 'response' as kind, null as agency, p.language, p.text,
                    c.id as communication_id,
                    ts_headline('commresp', top.text, q.q, '{_HEADLINE}') as snippet,
                    -top.r as rank
             from top join paragraphs p on p.id = top.id
             join communications c on c.id = p.communication_id, q
-            where c.id != ? order by top.r desc, top.id desc limit ?""",
+            where c.id != ? order by top.r desc, top.id limit ?""",
         match,
         [window, limit + 200, exclude_communication or -1, limit],
     )

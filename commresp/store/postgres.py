@@ -530,15 +530,17 @@ def check_url(url: str) -> dict:
 
 def open_connection(url: str) -> Database:
     """Connect (no migration): the server's refusals as one line each."""
-    check_url(url)
+    given = check_url(url)
     psycopg = _psycopg()
+    # the URL's own options (e.g. "-c role=commresp", the team's role) come after ours
+    options = f"-c lock_timeout={LOCK_TIMEOUT_MS} -c TimeZone=UTC {given.get('options', '')}"
     try:
         raw = psycopg.connect(
             url,
             autocommit=True,
-            connect_timeout=CONNECT_TIMEOUT,
+            connect_timeout=given.get("connect_timeout", CONNECT_TIMEOUT),
             application_name="commresp",
-            options=f"-c lock_timeout={LOCK_TIMEOUT_MS} -c TimeZone=UTC",
+            options=options.strip(),
         )
     except psycopg.OperationalError as exc:
         line = connect_refused_message(url, exc)
