@@ -186,8 +186,10 @@ def make_workspace(root: Path, env: dict[str, str] | None = None) -> Path:
 def connect(root: Path):
     """The workspace database through commresp's own connection (settings and migrations)."""
     from commresp import store
+    from commresp.workspace import session
 
-    return store.connect(root / "commresp.db")
+    # the team server's record when COMMRESP_DATABASE_URL names one (bench_server.py)
+    return store.connect(root / "commresp.db", url=session.database_url(None, root))
 
 
 def open_db(root: Path):

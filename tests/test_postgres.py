@@ -315,6 +315,18 @@ def test_a_server_lost_mid_operation_leaves_nothing_half_written(registered):
     db.close()
 
 
+@server
+def test_what_is_for_the_embedded_file_only_says_so_in_one_line(registered, tmp_path):
+    for args, start in (
+        (["backup", str(tmp_path / "b.zip")], "Error: backups of a server record are not made"),
+        (["browse"], "Error: browse serves the embedded SQLite record only"),
+    ):
+        result = registered(*args, code=1)
+        assert result.stderr.startswith(start) and len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "b.zip").exists()
+    assert registered("check").exit_code == 0  # check reads the server's record
+
+
 # --- migrations on the server ----------------------------------------------------------------
 
 
@@ -431,3 +443,77 @@ def test_the_search_index_follows_every_change_of_what_it_indexes(registered):
     assert found("ZZYZX") == ["AL BEL 1/2025"]
     assert found("force") == ["AL BEL 1/2025"]  # accents ignored
     db.close()
+
+
+# --- the same answers from both backends -----------------------------------------------------
+
+QUERIES = [
+    "trafficking",
+    "traite des êtres humains",
+    "ETRES humains",
+    "Sri Lankan",
+    "Russian armed forces",
+    "national action plan",
+    "Myria",
+    "rapporteuse spéciale",
+    "mercenaires",
+    "AL BEL 1/2025",
+    "victims identification",
+    "nothing-like-this-anywhere",
+    # hostile input: FTS5 and tsquery syntax, quotes, control characters, other scripts
+    'AND OR NOT * " - ( ^',
+    '"\x00;--',
+    "traite' | 'x' & !",
+    "a:* <-> b",
+    "\\\\ '' \"\"",
+    "Łukasz Ивана Γιώργος 北京",
+    "é" * 50,
+]
+
+
+@server
+@pytest.mark.slow
+def test_search_finds_the_same_on_both_backends_in_the_demo(tmp_path, monkeypatch):
+    from datetime import date
+
+    from commresp import communications, demo, search
+    from commresp.workspace.session import open_session
+
+    monkeypatch.setenv("COMMRESP_TODAY", "2025-11-03")
+
+    def build(root: Path):
+        opened = open_session(str(demo.run(root, pdf=False).root))
+        communications.register(  # a later letter, to which the demo's reply is a precedent
+            opened,
+            "AL BEL 5/2025",
+            letter_date=date(2025, 10, 20),
+            mandates=[communications.MandateChoice.parse("trafficking:f")],
+            subject="Trafficking in human beings: national action plan",
+        )
+        return opened
+
+    on_server = build(tmp_path / "server")
+    url = os.environ.pop(sessions.ENV_DATABASE_URL)
+    try:
+        embedded = build(tmp_path / "embedded")
+        assert not hasattr(embedded.db, "dialect")  # sqlite-utils' own Database
+        expected = {q: search.search(embedded, q, limit=50) for q in QUERIES}
+        expected_precedents = search.precedents(embedded, "AL BEL 5/2025", limit=50)
+    finally:
+        os.environ[sessions.ENV_DATABASE_URL] = url
+    assert on_server.db.dialect == "postgresql"
+
+    def found(rows: list[dict]) -> set[tuple]:
+        return {(r["ref"], r["kind"], r["agency"], r["revision"]) for r in rows}
+
+    hits = 0
+    for query in QUERIES:
+        got = search.search(on_server, query, limit=50)
+        assert found(got) == found(expected[query]), query
+        hits += len(got)
+    assert hits > 20  # the comparison compared something
+    precedents = search.precedents(on_server, "AL BEL 5/2025", limit=50)
+    assert expected_precedents
+    assert {(p["ref"], p["text"]) for p in precedents} == {
+        (p["ref"], p["text"]) for p in expected_precedents
+    }

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from commresp import store
 from commresp.errors import CommrespError
-from commresp.workspace import Workspace, find
+from commresp.workspace import Workspace, find, session
 from commresp.workspace.session import ENV_TODAY
 
 if TYPE_CHECKING:
@@ -371,6 +371,11 @@ def make_datasette(
     if not isinstance(workspace, Workspace):
         workspace = find(workspace)
     profile = workspace.profile()
+    if session.database_url(profile, workspace.root) is not None:
+        raise CommrespError(
+            "browse serves the embedded SQLite record only (Datasette reads SQLite); this "
+            "workspace's record is on the team server: query it there, read-only"
+        )
     # Opening it the commresp way first checks it and brings its schema up to date.
     store.connect(workspace.db_path).close()
     title = f"{profile.mission_name('en').short}: communications"

@@ -445,6 +445,8 @@ class Table:
         returned = cursor.fetchone()
         if returned is not None:
             self.last_pk = returned[0] if len(returned) == 1 else tuple(returned)
+        if "id" in row:
+            self._follow_given_ids()
         return self
 
     def insert_all(self, rows: Iterable[dict], **_ignored) -> Table:
@@ -470,13 +472,27 @@ class Table:
     def _many(self, rows: Iterable[dict], sql_for) -> None:
         """Rows with the same columns sent together (one round trip per batch, in order)."""
         batch: list[dict] = []
+        given_ids = False
         for row in [*rows, None]:
             if batch and (row is None or list(row) != list(batch[0])):
                 keys = list(batch[0])
                 self.db.execute_many(sql_for(keys), [[r[k] for k in keys] for r in batch])
+                given_ids = given_ids or "id" in keys
                 batch = []
             if row is not None:
                 batch.append(row)
+        if given_ids:
+            self._follow_given_ids()
+
+    def _follow_given_ids(self) -> None:
+        """After rows inserted with their own ids, the next id the server gives is above them
+        (as SQLite's rowid is)."""
+        if self.pks == ["id"]:
+            self.db.execute(
+                "select setval(pg_get_serial_sequence(?, 'id'), "
+                f"(select max(id) from {_ident(self.name)}))",
+                [_ident(self.name)],
+            )
 
     def upsert(self, row: dict, pk: str | Sequence[str] | None = None) -> Table:
         return self.upsert_all([row], pk=pk)
