@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -168,6 +169,19 @@ def _server():
         state["defaults"].add(url)
         monkeypatch.setenv(sessions.ENV_DATABASE_URL, url)
 
+    def clone(source: Path, target: Path) -> None:
+        """``target`` (a copy of the workspace folder ``source``) gets a copy of its database."""
+        url = database_url(None, source)
+        name = next(databases.names)
+        databases.admin.execute(
+            "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s",
+            [urlsplit(url).path[1:]],
+        )
+        databases.admin.execute(f'create database "{name}" template "{urlsplit(url).path[1:]}"')
+        databases.made.append(name)
+        by_root[Path(target).resolve()] = _server_url(name)
+        state["owned"].append(_server_url(name))
+
     def end() -> None:
         for url in dict.fromkeys(state["owned"]):
             for root in [r for r, u in by_root.items() if u == url]:
@@ -176,7 +190,7 @@ def _server():
             databases.give_back(url)
         state.update(tmp=None, owned=None)
 
-    yield begin, end
+    yield begin, end, clone
     patch.undo()
     databases.close()
 
@@ -190,10 +204,30 @@ def backend(request, monkeypatch, tmp_path, _server) -> Iterator[str]:
     marker = request.node.get_closest_marker("sqlite_only")
     if marker is not None:
         pytest.skip(f"SQLite only: {marker.args[0] if marker.args else marker.kwargs}")
-    begin, end = _server
+    begin, end, _clone = _server
     begin(tmp_path, monkeypatch)
     yield "postgresql"
     end()
+
+
+@pytest.fixture
+def copy_workspace(_server):
+    """Copy a workspace folder and its record (on a server: its database too)."""
+
+    def copy(source: Path, target: Path, **copytree) -> Path:
+        shutil.copytree(source, target, **copytree)
+        if _server is not None:
+            _server[2](source, target)
+        return target
+
+    return copy
+
+
+def pytest_runtest_setup(item):
+    """Tests of the SQLite file itself are skipped on a server, before their fixtures run."""
+    marker = item.get_closest_marker("sqlite_only")
+    if TEST_SERVER and marker is not None:
+        pytest.skip(f"SQLite only: {marker.args[0] if marker.args else marker.kwargs}")
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from commresp.cli import cli
 from commresp.documents import letter_text
 from commresp.maintenance import doctor
 from commresp.workspace import files, filesystems, libreoffice, packaged
-from tests.helpers import REGISTER_AL_BEL_1_2025, db_snapshot, record, tree
+from tests.helpers import REGISTER_AL_BEL_1_2025, TEST_SERVER, db_snapshot, record, tree
 
 PROJECT = Path(__file__).resolve().parents[1]
 CASE = Path("correspondence/AL-BEL-1-2025")
@@ -508,7 +508,7 @@ def test_doctor_on_a_healthy_workspace(drafted):
         "libreoffice",
         "console",
         "secret",
-    ]
+    ] + (["server"] if TEST_SERVER else [])  # the team server, when the record is there
     assert all(line.split()[0] in ("ok", "warning") for line in lines[:-1])
     assert lines[-1] == "Everything commresp needs is in order"
     report = drafted.json("doctor")
