@@ -12,7 +12,7 @@ import pytest
 from docx2python import docx2python
 
 from commresp.rules import text_language
-from tests.helpers import Invoker, db_snapshot, events, read_eml, rows
+from tests.helpers import Invoker, db_snapshot, events, read_eml, record, rows
 
 REF = "AL BEL 1/2025"
 POLICE_EN = (
@@ -151,9 +151,7 @@ def test_a_short_answer_is_taken_in_its_forms_language(registered):
 
 
 def run_db(run):
-    import sqlite_utils
-
-    return sqlite_utils.Database(run.root / "commresp.db")
+    return record(run.root)  # the SQLite file or the server's database
 
 
 def test_identify_prefers_the_declared_language_unless_sure():
