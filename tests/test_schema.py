@@ -179,7 +179,7 @@ def test_schema_is_pinned(ws):
 
 
 # PostgreSQL's types for the columns the migrations create with Python's (store.postgres)
-SERVER_TYPES = {str: "text", int: "bigint"}
+SERVER_TYPES = {str: "text", int: "bigint", bytes: "bytea"}
 # what the server adds for search: the text of each communication, indexed (FTS5: a view's
 # external-content table, which the SQLite pin leaves out with the other *_fts tables)
 SERVER_ONLY = {"communication_search": {"communication_id": "bigint", "document": "tsvector"}}
