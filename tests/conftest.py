@@ -25,6 +25,7 @@ from click.testing import CliRunner
 
 from commresp import answers, communications, enquiries
 from commresp.cli import cli
+from commresp.workspace import Workspace
 from commresp.workspace import session as sessions
 from commresp.workspace.create import create_workspace
 from commresp.workspace.session import Session, open_session
@@ -147,6 +148,9 @@ def _server():
         if url is None or url not in state["defaults"] or root is None:
             return url  # the embedded record, or a server a test chose itself
         key = Path(root).resolve()
+        shared = Workspace(key).db_path.parent  # [database] path: another folder's record
+        if shared != key and shared in by_root:
+            return by_root[shared]
         if key not in by_root:
             mine = state["tmp"] is not None and key.is_relative_to(state["tmp"])
             if mine and url not in by_root.values():

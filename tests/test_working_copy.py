@@ -14,7 +14,14 @@ import pytest
 
 from commresp import store
 from commresp.workspace.session import open_session
-from tests.helpers import REGISTER_AL_BEL_1_2025, Invoker, db_snapshot, fill_form, write_txt
+from tests.helpers import (
+    REGISTER_AL_BEL_1_2025,
+    Invoker,
+    db_snapshot,
+    fill_form,
+    record,
+    write_txt,
+)
 from tests.helpers import letter as letter_parts
 
 REF = "AL BEL 1/2025"
@@ -36,7 +43,7 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def _record(root: Path) -> tuple[dict[str, str], dict[str, bytes]]:
-    db = store.connect(root / "commresp.db")
+    db = record(root)
     try:
         named = {r["path"]: r["sha256"] for r in db.query("select path, sha256 from stored_files")}
         kept = {r["sha256"]: bytes(r["data"]) for r in db.query("select sha256, data from blobs")}
@@ -171,7 +178,7 @@ def test_a_colleague_opens_every_file_from_their_own_folder(rendered, colleague)
 
 
 def _counts(root: Path) -> tuple[int, int]:
-    db = store.connect(root / "commresp.db")
+    db = record(root)
     try:
         return db["documents"].count, db["events"].count
     finally:
@@ -229,9 +236,10 @@ def test_two_members_editing_one_draft_the_second_is_refused_and_both_texts_kept
 # --- a workspace made before the record kept bytes -------------------------------------
 
 
+@pytest.mark.sqlite_only("an older commresp.db whose files are taken in")
 def test_the_files_of_an_older_workspace_are_taken_in_verified(rendered):
     root = rendered.root
-    db = store.connect(root / "commresp.db")
+    db = record(root)
     with store.transaction(db):
         for table in ("stored_files", "copy_bases", "blob_intake", "blobs"):
             db.execute(f"delete from {table}")
@@ -253,6 +261,7 @@ def test_the_files_of_an_older_workspace_are_taken_in_verified(rendered):
 # --- check and backup know the record's bytes --------------------------------------------
 
 
+@pytest.mark.sqlite_only("check --restore reads the embedded record only (not yet on a server)")
 def test_check_reports_a_file_differing_from_the_record_and_restores_it(rendered):
     letter = rendered.root / FOLDER / "incoming" / "letter.txt"
     note = rendered.root / FOLDER / "out" / "note_verbale.fr.v1.docx"
@@ -289,8 +298,9 @@ def test_check_restore_keeps_a_hand_edited_draft(rendered):
     assert draft.read_bytes() == edited
 
 
+@pytest.mark.sqlite_only("names the damaged commresp.db")
 def test_check_finds_bytes_in_the_record_that_lost_their_sha256(rendered):
-    db = store.connect(rendered.root / "commresp.db")
+    db = record(rendered.root)
     digest = db.execute("select sha256 from stored_files where path like '%letter.txt'").fetchone()[
         0
     ]
@@ -336,6 +346,7 @@ def _tamper_backup(archive: Path, out: Path, tmp_path: Path) -> None:
                     new.writestr(info, zf.read(info.filename))
 
 
+@pytest.mark.sqlite_only("backups of the SQLite file")
 def test_restore_verifies_every_sha256_of_the_record(rendered, tmp_path):
     archive = tmp_path / "backup.zip"
     rendered("backup", str(archive))
