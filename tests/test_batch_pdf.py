@@ -10,6 +10,7 @@ through UNO) when a Python with both ``uno`` and ``unoserver`` is found (``.ci/r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -19,12 +20,11 @@ import time
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from pypdf import PdfReader
 
 from commresp import rendering
 from commresp.workspace.files import sha256_file
-from tests.helpers import db_snapshot, events, rows, tree
+from tests.helpers import db_snapshot, events, record, rows, tree
 
 REFS = ["AL BEL 1/2025", "UA BEL 2/2025", "AL BEL 3/2025"]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -67,12 +67,12 @@ def pdf_text(path: Path) -> str:
 
 
 def documents(run, fmt: str) -> list[dict]:
-    with sqlite_utils.Database(run.root / "commresp.db") as db:
+    with contextlib.closing(record(run.root)) as db:  # either backend
         return rows(db, "documents", format=fmt)
 
 
 def renders(run) -> list[dict]:
-    with sqlite_utils.Database(run.root / "commresp.db") as db:
+    with contextlib.closing(record(run.root)) as db:  # either backend
         return [e for e in events(db) if e["action"] == "render"]
 
 
