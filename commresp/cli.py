@@ -153,6 +153,7 @@ def _register_commands() -> None:
         maintenance_cmds,
         reports_cmds,
         search_cmds,
+        server_cmds,
         workspace_cmds,
     )
 
@@ -170,6 +171,7 @@ def _register_commands() -> None:
         catalog_cmds,
         demo_cmds,
         maintenance_cmds,
+        server_cmds,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)

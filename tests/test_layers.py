@@ -26,6 +26,7 @@ OPERATIONS = {
     "redaction",
     "rendering",
     "search",
+    "server",
 }
 
 # What each layer may import from commresp, besides itself and ``commresp.errors``.

@@ -1,0 +1,109 @@
+"""The team's server: set up a PostgreSQL database as the record, and add its members.
+
+``init`` is run once by whoever owns the database (a PostgreSQL superuser, or the owner the
+server's administrator created it for): it builds the schema (the same numbered migrations
+as a workspace's file), creates the five roles of :mod:`commresp.rules.roles` as PostgreSQL
+group roles with their grants, and installs the rules the server enforces itself (the audit
+log append-only, the actor of every event its login, approvals by approvers only).  Run again
+after an upgrade, it migrates and grants the new tables.  ``add_user`` adds a member: a login
+in one group.  The server, not the client, decides what a member may do.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from commresp.errors import BadInput, NotPermitted, WorkspaceError
+from commresp.rules import roles
+
+
+@dataclass
+class Setup:
+    database: str
+    tables: list[str]
+    groups: list[str]
+
+
+@dataclass
+class Member:
+    name: str
+    role: str
+    password: str | None  # generated here, shown once; None when given or not wanted
+    database: str
+
+
+def _open(url: str):
+    from commresp import store
+    from commresp.store import postgres
+
+    if not postgres.is_url(url):
+        raise BadInput(
+            f"{postgres.shown_url(url)!r} is not a PostgreSQL URL; write it like "
+            "postgresql://owner@db.mission.example/commresp"
+        )
+    return store.connect(Path("unused"), url=url)
+
+
+def init(url: str) -> Setup:
+    """Build (or upgrade) the record at ``url`` and (re)create its roles and grants."""
+    from commresp.store import postgres, postgres_roles
+
+    db = _open(url)
+    try:
+        with postgres.transaction(db):
+            if not postgres_roles.owns_database(db):
+                raise NotPermitted(
+                    f"{postgres_roles.login_role(db)[0]} does not own the database "
+                    f"{postgres_roles.database_name(db)}; run 'commresp server init' as its "
+                    "owner (or a PostgreSQL superuser)"
+                )
+            tables = postgres_roles.install(db)
+            database = postgres_roles.database_name(db)
+    finally:
+        db.close()
+    return Setup(database, tables, [postgres_roles.group(database, r) for r in roles.ROLES])
+
+
+def add_user(url: str, name: str, role: str, *, password: str | None = None,
+             generate: bool = True) -> Member:  # fmt: skip
+    """Add the member ``name`` with ``role``; a password is generated unless one is given
+    (or ``generate`` is False: the server authenticates them otherwise, e.g. by certificate)."""
+    from commresp.store import postgres, postgres_roles
+
+    try:
+        roles.check_role(role)
+        postgres_roles.check_name(name, "member name")
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    made = None
+    if password is None and generate:
+        password = made = secrets.token_urlsafe(18)
+    db = _open(url)
+    try:
+        database = postgres_roles.database_name(db)
+        if not postgres_roles.has_groups(db):
+            raise WorkspaceError(
+                f"the database {database} has no commresp roles yet; run "
+                f"'commresp server init {postgres.shown_url(url)}' first"
+            )
+        try:
+            with postgres.transaction(db):
+                postgres_roles.create_member(db, name, role, password)
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+    finally:
+        db.close()
+    return Member(name, role, made, database)
+
+
+def members(url: str) -> list[dict]:
+    """The members of the record at ``url`` and their roles."""
+    from commresp.store import postgres_roles
+
+    db = _open(url)
+    try:
+        return postgres_roles.members(db)
+    finally:
+        db.close()
