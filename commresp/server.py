@@ -107,3 +107,49 @@ def members(url: str) -> list[dict]:
         return postgres_roles.members(db)
     finally:
         db.close()
+
+
+@dataclass
+class Imported:
+    database: str
+    copied: dict[str, int]
+
+
+def import_workspace(session, url: str) -> Imported:
+    """Copy this workspace's record (its files' bytes included) into the empty record at
+    ``url``, in one transaction that commits only once every count and sha256 agrees."""
+    from commresp.store import postgres, postgres_roles, transfer
+
+    if session.database_url:
+        raise BadInput(
+            "this workspace's record is already on a server; server import copies an "
+            "embedded one (commresp.db)"
+        )
+    source = session.db
+    target = _open(url)
+    try:
+        database = postgres_roles.database_name(target)
+        with postgres.transaction(target):
+            if not postgres_roles.owns_database(target):
+                raise NotPermitted(
+                    f"only the owner of {database} may import a workspace into it; run "
+                    "'commresp server import' as the owner"
+                )
+            there = transfer.record_size(target)
+            if any(there.values()):
+                raise WorkspaceError(
+                    f"the server's record {database} is not empty ({there['communications']} "
+                    f"communications, {there['events']} events); server import only goes "
+                    "into an empty one, and nothing was copied"
+                )
+            with transfer.snapshot(source):
+                copied = transfer.copy_record(source, target)
+                problems = transfer.verify(source, target)
+            if problems:
+                raise WorkspaceError(
+                    "the copy does not match the workspace, so nothing was kept on the server: "
+                    + "; ".join(problems[:3])
+                )
+    finally:
+        target.close()
+    return Imported(database, copied)

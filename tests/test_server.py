@@ -205,3 +205,29 @@ def test_bad_member_names_and_roles_are_refused_before_the_server_is_asked(team)
     )  # fmt: skip
     assert "is not a plain PostgreSQL name" in bad.stderr
     assert team.sql("select count(*) from pg_roles where rolname like 'robert%%'") == [(0,)]
+
+
+def test_server_import_of_the_demo_workspace(runner, tmp_path, monkeypatch):
+    monkeypatch.delenv(sessions.ENV_DATABASE_URL, raising=False)
+    team = Team(runner, tmp_path)
+    try:
+        demo = tmp_path / "demo"
+        team.run("demo", str(demo), "--no-pdf")
+        team.run("server", "init", team.owner_url)
+        out = team.run("-w", str(demo), "server", "import", team.owner_url).stdout
+        assert "Verified" in out
+        import sqlite3
+
+        local = sqlite3.connect(demo / "commresp.db")
+        for table in ("communications", "events", "answers", "documents", "mandates"):
+            mine = local.execute(f"select count(*) from {table}").fetchone()[0]
+            assert team.sql(f"select count(*) from {table}") == [(mine,)], table
+        ours = local.execute("select actor, action from events order by id").fetchall()
+        assert [tuple(r) for r in team.sql("select actor, action from events order by id")] == ours
+        # the next id continues after the copied ones
+        assert team.sql("select count(*) from communications") == [(1,)]
+        again = team.run("-w", str(demo), "server", "import", team.owner_url, code=1)
+        assert "is not empty (1 communications" in again.stderr
+        assert team.sql("select count(*) from communications") == [(1,)]
+    finally:
+        team.close()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from commresp.commands import pass_session
 from commresp.rules.roles import MAY, ROLES
 
 
@@ -137,6 +138,36 @@ def members(obj, url):
 
     for member in team.members(_url(obj, url)):
         click.echo(f"{member['name']:<24} {member['role']}")
+
+
+@server.command("import")
+@click.argument("url")
+@pass_session
+def import_(session, url):
+    """Copy this workspace's record into an empty team server, verified.
+
+    Every row and every stored file's bytes are copied in one transaction on the server, which
+    is committed only once each table's count and each file's sha256 agree; the workspace
+    itself is left as it is. Run it as the database's owner, after 'commresp server init'. It
+    refuses a server whose record is not empty (so running it twice changes nothing).
+
+    \b
+    Example:
+        commresp server init postgresql://commresp@db.mission.example/commresp
+        commresp server import postgresql://commresp@db.mission.example/commresp
+    """
+    from commresp import server as team
+
+    imported = team.import_workspace(session, url)
+    total = sum(imported.copied.values())
+    tables = len(imported.copied)
+    click.echo(f"Copied      {total} rows of {tables} tables into {imported.database}")
+    for table, count in imported.copied.items():
+        click.echo(f"  {table:<24} {count}")
+    click.echo(
+        "Verified    every count and sha256. Next: set [database] url in commresp.toml to "
+        "the server (each member with their own login)"
+    )
 
 
 COMMANDS = [server]
