@@ -31,7 +31,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from commresp.errors import BadDatabaseUrl, WorkspaceError
+from commresp.errors import BadDatabaseUrl, NotPermitted, WorkspaceError
 
 DIALECT = "postgresql"
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -231,6 +231,19 @@ class Database:
         self.conn = Connection(self)
         self._pks: dict[str, list[str]] = {}
         self._columns: dict[str, dict[str, str]] = {}
+        # The login and the commresp groups it is in, read when connecting (a refusal inside
+        # a transaction cannot ask the server any more): what a "permission denied" names.
+        self.login = ""
+        self.groups: list[str] = []
+
+    def read_login(self) -> None:
+        """Learn this connection's login and its groups (one query, outside transactions)."""
+        rows = self.execute(
+            "select session_user, r.rolname from pg_roles r "
+            "where pg_has_role(session_user, r.oid, 'MEMBER') and not r.rolcanlogin"
+        ).fetchall()
+        self.login = rows[0][0] if rows else self.raw.info.user
+        self.groups = [row[1] for row in rows]
 
     def __repr__(self) -> str:
         return f"<postgresql {shown_url(self.url)}>"
@@ -264,6 +277,8 @@ class Database:
             yield
         except psycopg.errors.IntegrityError as exc:
             raise ServerIntegrityError(str(exc).strip()) from exc
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise NotPermitted(self.refusal(exc)) from None
         except psycopg.errors.TransactionRollback as exc:  # deadlock, serialization
             raise ServerError(f"database is busy ({str(exc).strip()})") from exc
         except psycopg.errors.LockNotAvailable as exc:
@@ -276,6 +291,19 @@ class Database:
             if self.raw.closed:
                 raise WorkspaceError(connection_lost_message(self.url, exc)) from None
             raise ServerError(str(exc).strip()) from exc
+
+    def refusal(self, exc: Exception) -> str:
+        """One line for what the server's permissions refused, naming the member's role."""
+        from commresp.store import postgres_roles
+
+        reason = (str(exc).strip().splitlines() or ["permission denied"])[0]
+        database = self.raw.info.dbname
+        role = postgres_roles.role_of(database, self.groups)
+        held = f"{self.login} is a {role}" if role else f"{self.login} has no commresp role"
+        return (
+            f"the server refused this ({reason}): {held} in {database}; ask the team's admin "
+            "for another role ('commresp server add-user')"
+        )
 
     def execute(self, sql: str, params: Any = None) -> _Cursor:
         rows, description, rowcount = self._run(sql, params, rows_as_dicts=False)
@@ -566,7 +594,9 @@ def open_connection(url: str) -> Database:
     except psycopg.Error as exc:
         shown = shown_url(url)
         raise BadDatabaseUrl(f"the database URL {shown!r} is malformed ({exc})") from None
-    return Database(raw, url)
+    db = Database(raw, url)
+    db.read_login()
+    return db
 
 
 @contextlib.contextmanager

@@ -53,7 +53,7 @@ def create_workspace(
     else:
         db = store.connect(ws.db_path, url=url)  # a server that refuses: nothing is made
         try:
-            _join_or_seed(db, values.state_code, profile, actor, root)
+            _join_or_seed(db, values.state_code, profile, actor)
         finally:
             db.close()
     root.mkdir(parents=True, exist_ok=True)
@@ -93,8 +93,9 @@ def _seed(db, state_code: str, profile: str | None, actor: str | None, **details
     )
 
 
-def _join_or_seed(db, state_code: str, profile: str | None, actor: str | None, root: Path):
-    """The server's record seeded by its first member; a later member joins it as it is."""
+def _join_or_seed(db, state_code: str, profile: str | None, actor: str | None) -> None:
+    """The server's record seeded by its first member; a later member joins it as it is,
+    writing nothing there."""
     with store.transaction(db):
         first = store.first_event(db, "init")
         if first is None:
@@ -106,12 +107,8 @@ def _join_or_seed(db, state_code: str, profile: str | None, actor: str | None, r
                 f"the server's record is the mission of {theirs}, not {state_code}; run "
                 f"'commresp init --state {theirs}' (or the team's --profile) to join it"
             )
-        store.add_event(
-            db,
-            actor=workspace.actor(actor),
-            action="init",
-            details={"state": state_code, "profile": profile or "", "joined": root.name},
-        )
+        # joining changes nothing on the record (a reader may join): the folder is the
+        # member's own, and what they do from it is audited under their login
 
 
 def _toml_string(value: str) -> str:

@@ -53,7 +53,10 @@ class Session:
     def db(self) -> sqlite_utils.Database:
         url = database_url(self.profile, self.workspace.root)
         if url is not None:
-            return store.connect(self.workspace.db_path, url=url)
+            db = store.connect(self.workspace.db_path, url=url)
+            # on the server, who acts is who logged in (the server writes it in every event)
+            self.actor = db.login or self.actor
+            return db
         refuse_network_share(self.workspace.db_path)
         db = store.connect(self.workspace.db_path)
         if not store.intake_done(db) and not db.conn.execute("PRAGMA query_only").fetchone()[0]:
