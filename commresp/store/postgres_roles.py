@@ -19,7 +19,9 @@ from commresp.rules.roles import ROLES
 # schema is either here or read-only for all (:data:`APPEND_ONLY` and the migrations' own
 # table); tests/test_postgres_roles.py checks that against the real schema.
 WRITES: dict[str, tuple[str, ...]] = {
-    "reader": (),
+    # which draft each member's folder was filled from: the folder's bookkeeping, written by
+    # fetch, not the record's content
+    "reader": ("copy_bases",),
     "coordinator": (
         "communications",
         "communication_mandates",
@@ -30,10 +32,12 @@ WRITES: dict[str, tuple[str, ...]] = {
         "answers",
         "agencies",
         "communication_search",  # the search index, kept by triggers as the writer
+        "blobs",  # the bytes of every stored file, and which file holds which
+        "stored_files",
     ),
     "drafter": ("documents", "outgoing_counters", "clearances"),
     "approver": (),
-    "admin": ("mandates", "mandate_holders"),
+    "admin": ("mandates", "mandate_holders", "blob_intake"),
 }
 # Inserted by every role that writes, never updated or deleted by anyone.
 APPEND_ONLY: tuple[str, ...] = ("events",)
