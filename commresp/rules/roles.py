@@ -14,8 +14,7 @@ ROLES = ("reader", "coordinator", "drafter", "approver", "admin")
 
 # What each role adds to the one before it, for `server add-user --help` and the README.
 MAY = {
-    "reader": "read everything: list, status, show, search, report, calendar, export, fetch, "
-    "browse",
+    "reader": "read everything: list, status, show, search, answers, report, export, fetch",
     "coordinator": "register and edit communications, add agencies, assign, remind, import "
     "answers, mark confidential terms",
     "drafter": "draft, render, submit for clearance, send, mark sent and published",

@@ -47,6 +47,14 @@ class ServerIntegrityError(sqlite3.IntegrityError):
     """A constraint the server enforced (unique, foreign key, not null)."""
 
 
+class ServerRefused(NotPermitted):
+    """A permission the server refused; ``reason`` is the server's own first line."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class ServerError(sqlite3.OperationalError):
     """Any other error the server reported."""
 
@@ -278,7 +286,8 @@ class Database:
         except psycopg.errors.IntegrityError as exc:
             raise ServerIntegrityError(str(exc).strip()) from exc
         except psycopg.errors.InsufficientPrivilege as exc:
-            raise NotPermitted(self.refusal(exc)) from None
+            reason = (str(exc).strip().splitlines() or ["permission denied"])[0]
+            raise ServerRefused(self.refusal(reason), reason) from None
         except psycopg.errors.TransactionRollback as exc:  # deadlock, serialization
             raise ServerError(f"database is busy ({str(exc).strip()})") from exc
         except psycopg.errors.LockNotAvailable as exc:
@@ -292,11 +301,10 @@ class Database:
                 raise WorkspaceError(connection_lost_message(self.url, exc)) from None
             raise ServerError(str(exc).strip()) from exc
 
-    def refusal(self, exc: Exception) -> str:
+    def refusal(self, reason: str) -> str:
         """One line for what the server's permissions refused, naming the member's role."""
         from commresp.store import postgres_roles
 
-        reason = (str(exc).strip().splitlines() or ["permission denied"])[0]
         database = self.raw.info.dbname
         role = postgres_roles.role_of(database, self.groups)
         held = f"{self.login} is a {role}" if role else f"{self.login} has no commresp role"

@@ -758,9 +758,9 @@ def _create_unaccent(db: postgres.Database) -> None:
     db.execute("savepoint unaccent")
     try:
         db.execute("create extension unaccent")
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.OperationalError, postgres.ServerRefused) as exc:
         db.execute("rollback to savepoint unaccent")
-        reason = str(exc).splitlines()[0]
+        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
         raise WorkspaceError(fulltext_postgres.EXTENSION_MISSING.format(reason=reason)) from None
     db.execute("release savepoint unaccent")
 
