@@ -32,7 +32,6 @@ import time
 from pathlib import Path
 
 import common
-from bench_holidays import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOBS = "commresp/store/blobs.py"
@@ -41,19 +40,6 @@ LETTER = (
     "Excellency,\n\nWe have the honour to address you in our capacities as Special "
     "Rapporteurs, pursuant to Human Rights Council resolutions.\n\n" + "The facts. " * 400
 )
-
-
-def default_base() -> str:
-    """The parent of the commit that added the record's bytes (store/blobs.py)."""
-    added = subprocess.run(
-        ["git", "-C", str(ROOT), "log", "--diff-filter=A", "--format=%H", "--", BLOBS],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    if not added:
-        raise SystemExit(f"{BLOBS} is not committed yet: give --base COMMIT")
-    return f"{added[-1]}^"
 
 
 def lifecycle(argv: list[str], ws: Path, env: dict, ref: str, letter: Path) -> list[list[str]]:
@@ -146,7 +132,7 @@ def main() -> None:
     parser.add_argument("--base", help="commit to compare with (default: before the bytes)")
     common.add_common_options(parser)
     args = parser.parse_args()
-    base = args.base or default_base()
+    base = args.base or common.commit_before_added(BLOBS)
     print(common.describe_machine())
     short = ["git", "-C", str(ROOT), "rev-parse", "--short", base]
     print(f"Before: {subprocess.check_output(short, text=True).strip()}")
@@ -154,8 +140,8 @@ def main() -> None:
     with common.temp_dir("commresp-bench-blobs-", args.keep) as tmp:
         env = common.bench_env(tmp, as_is=args.as_is)
         # both sides started alike: 'python -m commresp' on a tree extracted from git
-        old_env = dict(env, PYTHONPATH=str(extract(base, tmp / "base")))
-        env = dict(env, PYTHONPATH=str(extract("HEAD", tmp / "head")))
+        old_env = dict(env, PYTHONPATH=str(common.extract(base, tmp / "base")))
+        env = dict(env, PYTHONPATH=str(common.extract("HEAD", tmp / "head")))
         new_argv = old_argv = [common.PYTHON, "-m", "commresp"]
         letter = tmp / "letter.txt"
         letter.write_text(LETTER, encoding="utf-8")

@@ -23,11 +23,9 @@ each version assigns in its own Belgian workspace, one fresh communication per r
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import common
@@ -51,34 +49,6 @@ ONE_COUNTRY = (
 )
 
 
-def default_base() -> str:
-    """The parent of the commit that added the single-country loader."""
-    added = subprocess.run(
-        ["git", "-C", str(ROOT), "log", "--diff-filter=A", "--format=%H", "--", LOADER],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    if not added:
-        raise SystemExit(f"{LOADER} is not committed yet: give --base COMMIT")
-    return f"{added[-1]}^"
-
-
-def extract(commit: str, dest: Path) -> Path:
-    """The package of ``commit`` as an importable tree (its templates and example inside)."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", commit, "commresp", "templates", "correspondence"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(dest, filter="data")
-    # what setup.cfg's package_dir does for an installed commresp
-    (dest / "commresp" / "templates").symlink_to(dest / "templates")
-    (dest / "commresp" / "example").symlink_to(dest / "correspondence")
-    return dest
-
-
 def register(argv: list[str], ws: Path, env: dict[str, str], count: int) -> list[str]:
     """``count`` fresh communications, each to be assigned once."""
     refs = [f"AL BEL {n}/2025" for n in range(1, count + 1)]
@@ -97,14 +67,14 @@ def main() -> None:
     parser.add_argument("--base", help="commit to compare with (default: before the loader)")
     common.add_common_options(parser)
     args = parser.parse_args()
-    base = args.base or default_base()
+    base = args.base or common.commit_before_added(LOADER)
     print(common.describe_machine())
     short = ["git", "-C", str(ROOT), "rev-parse", "--short", base]
     print(f"Before: {subprocess.check_output(short, text=True).strip()}")
 
     with common.temp_dir("commresp-bench-holidays-", args.keep) as tmp:
         env = common.bench_env(tmp, as_is=args.as_is)
-        old_env = dict(env, PYTHONPATH=str(extract(base, tmp / "base")))
+        old_env = dict(env, PYTHONPATH=str(common.extract(base, tmp / "base")))
         new_argv, old_argv = [common.COMMRESP], [common.PYTHON, "-m", "commresp"]
         new_ws, old_ws = tmp / "after", tmp / "before"
         subprocess.run([*new_argv, "init", str(new_ws), "--profile", "belgium"], env=env,

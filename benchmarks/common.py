@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import hashlib
 import importlib.util
+import io
 import json
 import os
 import random
@@ -23,6 +24,7 @@ import statistics
 import struct
 import subprocess
 import sys
+import tarfile
 import tempfile
 import termios
 import time
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PYTHON = sys.executable
 COMMRESP = str(BIN / "commresp")
@@ -136,6 +139,38 @@ def describe_machine() -> str:
         f"{time.strftime('%Y-%m-%d %H:%M')}\n"
         f"installed beside commresp (hidden from sqlite-utils at start-up): {', '.join(heavy)}"
     )
+
+
+# --- the code before a change ---------------------------------------------------------------
+
+
+def commit_before_added(path: str) -> str:
+    """The parent of the commit that added ``path``: the code before that change, to compare
+    with (``--base`` in the scripts that do)."""
+    added = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "--diff-filter=A", "--format=%H", "--", path],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    if not added:
+        raise SystemExit(f"{path} is not committed yet: give --base COMMIT")
+    return f"{added[-1]}^"
+
+
+def extract(commit: str, dest: Path) -> Path:
+    """The package of ``commit`` as an importable tree (its templates and example inside)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, "commresp", "templates", "correspondence"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    # what setup.cfg's package_dir does for an installed commresp
+    (dest / "commresp" / "templates").symlink_to(dest / "templates")
+    (dest / "commresp" / "example").symlink_to(dest / "correspondence")
+    return dest
 
 
 # --- workspaces ---------------------------------------------------------------------------
