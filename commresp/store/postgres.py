@@ -301,12 +301,19 @@ class Database:
                 raise WorkspaceError(connection_lost_message(self.url, exc)) from None
             raise ServerError(str(exc).strip()) from exc
 
-    def refusal(self, reason: str) -> str:
-        """One line for what the server's permissions refused, naming the member's role."""
+    @property
+    def role(self) -> str | None:
+        """This login's role in the record's team (None: the record has no roles yet, or the
+        login is in none of them)."""
         from commresp.store import postgres_roles
 
+        return postgres_roles.role_of(self.raw.info.dbname, self.groups)
+
+    def refusal(self, reason: str) -> str:
+        """One line for what the server's permissions refused, naming the member's role."""
+
         database = self.raw.info.dbname
-        role = postgres_roles.role_of(database, self.groups)
+        role = self.role
         held = f"{self.login} is a {role}" if role else f"{self.login} has no commresp role"
         return (
             f"the server refused this ({reason}): {held} in {database}; ask the team's admin "

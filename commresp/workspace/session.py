@@ -54,8 +54,10 @@ class Session:
         url = database_url(self.profile, self.workspace.root)
         if url is not None:
             db = store.connect(self.workspace.db_path, url=url)
-            # on the server, who acts is who logged in (the server writes it in every event)
-            self.actor = db.login or self.actor
+            # in a team set up with 'server init', who acts is who logged in (the server
+            # writes it in every event); a record without roles keeps --actor
+            if db.role:
+                self.actor = db.login
             return db
         refuse_network_share(self.workspace.db_path)
         db = store.connect(self.workspace.db_path)
