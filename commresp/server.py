@@ -35,14 +35,9 @@ class Member:
 
 
 def _open(url: str):
+    """The record at ``url``, migrated (a URL that is not PostgreSQL's: BadDatabaseUrl)."""
     from commresp import store
-    from commresp.store import postgres
 
-    if not postgres.is_url(url):
-        raise BadInput(
-            f"{postgres.shown_url(url)!r} is not a PostgreSQL URL; write it like "
-            "postgresql://owner@db.mission.example/commresp"
-        )
     return store.connect(Path("unused"), url=url)
 
 
