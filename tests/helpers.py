@@ -74,6 +74,21 @@ class Invoker:
         return json.loads(self(*args, "--json").stdout)
 
 
+def second_folder(runner: CliRunner, first: Path, root: Path) -> Invoker:
+    """A colleague's folder on the record of the folder ``first``: its profile names that
+    folder's commresp.db (on a server, both folders have the server's URL already)."""
+    result = runner.invoke(cli, ["init", str(root), "--profile", "belgium"])
+    assert result.exit_code == 0, result.output
+    profile = root / "commresp.toml"
+    text = profile.read_text(encoding="utf-8")
+    assert "\n[database]" not in text
+    profile.write_text(
+        text + f'\n[database]\npath = "{(first / "commresp.db").as_posix()}"\n',
+        encoding="utf-8",
+    )
+    return Invoker(runner, root)
+
+
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
     """Every command of a click group, depth first, as (path of names, command)."""
     for name, command in sorted(group.commands.items()):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from commresp import store
-from tests.helpers import record
+from tests.helpers import Invoker, record
 
 WORKERS = 8
 PER_WORKER = 50  # 400 communications in all
@@ -429,8 +429,12 @@ def _mixed_worker(root: str, worker: int, forms: list[str], queue) -> None:
 
 
 @pytest.mark.slow
-def test_eight_processes_mixing_imports_drafts_renders_and_assigns_on_the_same_cases(run, tmp_path):
-    from tests.helpers import fill_form
+def test_eight_processes_in_two_folders_mixing_imports_drafts_renders_and_assigns(
+    run, runner, tmp_path
+):
+    """Eight colleagues, four in each of two folders on one record (design.md §11), work on
+    the same three communications at once."""
+    from tests.helpers import fill_form, second_folder
 
     for ref in CASES:
         run("register", ref, "--date", "2025-07-22", "--mandate", "trafficking:f")
@@ -451,12 +455,13 @@ def test_eight_processes_mixing_imports_drafts_renders_and_assigns_on_the_same_c
             form = run.root / f"correspondence/{slug}/enquiries/enquiry-{agency}.fr.docx"
             typed = [[("", f"Worker {w}, round {r}: {agency} on {ref}.", False)]]
             forms[w, r] = str(fill_form(form, tmp_path / f"form-{w}-{r}.docx", typed))
+    folders = (run.root, second_folder(runner, run.root, tmp_path / "colleague").root)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     processes = [
         context.Process(
             target=_mixed_worker,
-            args=(str(run.root), w, [forms[w, r] for r in range(MIXED_ROUNDS)], queue),
+            args=(str(folders[w % 2]), w, [forms[w, r] for r in range(MIXED_ROUNDS)], queue),
         )
         for w in range(WORKERS)
     ]
@@ -482,8 +487,13 @@ def test_eight_processes_mixing_imports_drafts_renders_and_assigns_on_the_same_c
         """select c.slug, a.stored_file from answers a join enquiries e on e.id = a.enquiry_id
            join communications c on c.id = e.communication_id"""
     ).fetchall()
-    assert all((run.root / f"correspondence/{s}/answers/{f}").is_file() for s, f in stored)
     assert len(set(stored)) == len(stored)
+    # each folder was working: answers were imported in both
+    here = [
+        [f for s, f in stored if (root / f"correspondence/{s}/answers/{f}").is_file()]
+        for root in folders
+    ]
+    assert all(here) and len(here[0]) + len(here[1]) >= len(stored)
     # one outgoing number per case, gap-free, whatever the number of drafts
     outgoing = sorted(r[0] for r in db.execute("select outgoing_ref from communications"))
     assert outgoing == [f"GP/CC 2025/{i}" for i in range(1, len(CASES) + 1)]
@@ -492,7 +502,13 @@ def test_eight_processes_mixing_imports_drafts_renders_and_assigns_on_the_same_c
     events = db.execute("select count(*) from events").fetchone()[0]
     assert events == events_before + len(outcomes)
     db.close()
-    run("check")
+    # each folder gets every file of the record, and then finds nothing wrong
+    for root in folders:
+        member = Invoker(runner, root)
+        for ref in CASES:
+            member("fetch", ref)
+        assert all((root / f"correspondence/{s}/answers/{f}").is_file() for s, f in stored)
+        member("check")
 
 
 def _check_lines(run) -> list[str]:

@@ -20,6 +20,7 @@ from tests.helpers import (
     db_snapshot,
     fill_form,
     record,
+    second_folder,
     write_txt,
 )
 from tests.helpers import letter as letter_parts
@@ -152,19 +153,7 @@ def test_a_command_fills_the_file_it_needs_from_the_record(rendered):
 @pytest.fixture
 def colleague(rendered, runner, tmp_path) -> Invoker:
     """A second folder whose profile points at the first one's record."""
-    root = tmp_path / "colleague"
-    result = runner.invoke(
-        __import__("commresp.cli").cli.cli, ["init", str(root), "--profile", "belgium"]
-    )
-    assert result.exit_code == 0, result.output
-    profile = root / "commresp.toml"
-    text = profile.read_text(encoding="utf-8")
-    assert "\n[database]" not in text
-    profile.write_text(
-        text + f'\n[database]\npath = "{(rendered.root / "commresp.db").as_posix()}"\n',
-        encoding="utf-8",
-    )
-    return Invoker(runner, root)
+    return second_folder(runner, rendered.root, tmp_path / "colleague")
 
 
 def test_a_colleague_opens_every_file_from_their_own_folder(rendered, colleague):
