@@ -29,7 +29,12 @@ TOKEN = re.compile(
 )
 
 
-def _secret(session: Session) -> bytes:
+def form_secret(session: Session) -> bytes:
+    """The secret that signs this record's forms: on a team's server the record's own (so a
+    form one member sent is accepted from another's folder), else the workspace's
+    owner-only file beside ``commresp.db``."""
+    if session.database_url:
+        return store.form_secret(session.db)
     path = session.workspace.secret_path
     try:
         return path.read_bytes().strip()
@@ -62,7 +67,9 @@ def check_token(session: Session, token: str | None, source: str) -> dict:
             f"{source}: the form code {token.strip()!r} is malformed; "
             "ask the agency to return the form as it was sent"
         )
-    expected = make_token(_secret(session), match["slug"], match["agency"], int(match["enquiry"]))
+    expected = make_token(
+        form_secret(session), match["slug"], match["agency"], int(match["enquiry"])
+    )
     if not hmac.compare_digest(expected, match.group()):
         raise FormRejected(
             f"{source}: the form code does not check out (altered or not made "
@@ -196,7 +203,7 @@ def _write_form_and_mail(
             agency_name=_agency_name(agency, lang),
             due_date_text=language.long_date(due, lang),
             questions=json.loads(enquiry["questions"]),
-            token=make_token(_secret(session), comm["slug"], agency["slug"], enquiry["id"]),
+            token=make_token(form_secret(session), comm["slug"], agency["slug"], enquiry["id"]),
             header_lines=session.profile.letterhead(lang),
         )
         form_now = staged.replace_with(

@@ -113,6 +113,7 @@ class Imported:
 def import_workspace(session, url: str) -> Imported:
     """Copy this workspace's record (its files' bytes included) into the empty record at
     ``url``, in one transaction that commits only once every count and sha256 agrees."""
+    from commresp import enquiries, store
     from commresp.store import postgres, postgres_roles, transfer
 
     if session.database_url:
@@ -140,6 +141,11 @@ def import_workspace(session, url: str) -> Imported:
             with transfer.snapshot(source):
                 copied = transfer.copy_record(source, target)
                 problems = transfer.verify(source, target)
+            # the forms this workspace already sent must still be accepted from the server
+            secret = enquiries.form_secret(session)
+            store.set_form_secret(target, secret)
+            if store.form_secret(target) != secret:
+                problems.append("the form secret differs")
             if problems:
                 raise WorkspaceError(
                     "the copy does not match the workspace, so nothing was kept on the server: "

@@ -182,7 +182,12 @@ def test_schema_is_pinned(ws):
 SERVER_TYPES = {str: "text", int: "bigint", bytes: "bytea"}
 # what the server adds for search: the text of each communication, indexed (FTS5: a view's
 # external-content table, which the SQLite pin leaves out with the other *_fts tables)
-SERVER_ONLY = {"communication_search": {"communication_id": "bigint", "document": "tsvector"}}
+# and the form secret, which on a team's server belongs to the record (m011_form_secret; the
+# embedded record keeps it in the owner-only file beside commresp.db)
+SERVER_ONLY = {
+    "communication_search": {"communication_id": "bigint", "document": "tsvector"},
+    "form_secret": {"id": "bigint", "secret": "text"},
+}
 
 
 @pytest.mark.skipif(not TEST_SERVER, reason="needs COMMRESP_TEST_DATABASE_URL")
@@ -228,6 +233,7 @@ MIGRATIONS = [
     "m008_letter_search",
     "m009_confidential_origin",
     "m010_blobs",
+    "m011_form_secret",
 ]
 
 

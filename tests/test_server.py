@@ -8,16 +8,22 @@ members whose names start with that database's, all dropped at the end.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import itertools
+import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import docx
 import pytest
 
 from commresp.rules.roles import ROLES
 from commresp.store import postgres_roles
 from commresp.workspace import session as sessions
+from tests.helpers import REGISTER_AL_BEL_1_2025, fill_form
 
 SERVER = os.environ.get("COMMRESP_TEST_DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(not SERVER, reason="needs COMMRESP_TEST_DATABASE_URL")
@@ -111,7 +117,8 @@ def test_init_makes_the_five_roles_and_grants_every_table(team):
     tables = {r[0] for r in team.sql("select tablename from pg_tables where schemaname='public'")}
     granted = {t for writes in postgres_roles.WRITES.values() for t in writes}
     # every table is written by some role, read-only for all, or the migrations' own
-    assert tables - granted - set(postgres_roles.APPEND_ONLY) == {"_sqlite_migrations"}
+    others = set(postgres_roles.APPEND_ONLY) | set(postgres_roles.PRIVATE)
+    assert tables - granted - others == {"_sqlite_migrations"}
     # run again (after an upgrade): the same, nothing duplicated
     team.run("server", "init", team.owner_url)
 
@@ -147,6 +154,12 @@ def test_a_reader_can_read_and_the_server_refuses_their_writes(team):
     assert line.startswith("Error: the server refused") and "reader" in line
     assert team.sql("select ref from communications") == [(REF,)]
     assert team.sql("select count(*) from events") == before
+    # nor may a reader see the secret that signs the forms (they could forge an answer)
+    with team.psycopg.connect(team.url("guest"), autocommit=True) as conn:
+        with pytest.raises(team.psycopg.errors.InsufficientPrivilege):
+            conn.execute("select secret from form_secret")
+    with team.psycopg.connect(team.url("marie"), autocommit=True) as conn:
+        assert conn.execute("select count(*) from form_secret").fetchone() == (1,)
 
 
 def test_the_actor_is_the_login_whatever_the_client_says(team):
@@ -224,6 +237,9 @@ def test_server_import_of_the_demo_workspace(runner, tmp_path, monkeypatch):
             assert team.sql(f"select count(*) from {table}") == [(mine,)], table
         ours = local.execute("select actor, action from events order by id").fetchall()
         assert [tuple(r) for r in team.sql("select actor, action from events order by id")] == ours
+        # the forms the workspace sent are still accepted: the server signs with its secret
+        secret = (demo / ".commresp-secret").read_text().strip()
+        assert team.sql("select secret from form_secret") == [(secret,)]
         # the next id continues after the copied ones
         assert team.sql("select count(*) from communications") == [(1,)]
         again = team.run("-w", str(demo), "server", "import", team.owner_url, code=1)
@@ -231,3 +247,116 @@ def test_server_import_of_the_demo_workspace(runner, tmp_path, monkeypatch):
         assert team.sql("select count(*) from communications") == [(1,)]
     finally:
         team.close()
+
+
+# --- the issue's scenario: two members, two folders, one server ------------------------------
+
+
+@contextlib.contextmanager
+def _away(folder: Path) -> Iterator[None]:
+    """A member's folder out of reach (renamed) while another member works: nothing the other
+    does can read it."""
+    hidden = folder.with_name(folder.name + "-away")
+    folder.rename(hidden)
+    try:
+        yield
+    finally:
+        hidden.rename(folder)
+
+
+def test_two_members_two_folders_one_server(team, tmp_path, monkeypatch):
+    """A registers and assigns; B imports the agencies' answers and drafts; A renders. An
+    approver approves (B, a drafter, is refused by the server) and A sends. B opens A's
+    rendered .docx from B's own folder, and 'show' names each step's login."""
+    logins = {who: team.add(who, role) for who, role in
+              (("ana", "drafter"), ("ben", "drafter"), ("hom", "approver"))}  # fmt: skip
+    a, b, hom = team.folder("ana"), team.folder("ben"), team.folder("hom")
+    for root in (a, b, hom):  # the mission's rule, in each member's profile: no reply unapproved
+        with open(root / "commresp.toml", "a", encoding="utf-8") as f:
+            f.write("\n[clearance]\nrequired = true\n")
+    run = team.run
+
+    # A: register and assign
+    run("-w", str(a), *REGISTER_AL_BEL_1_2025)
+    run("-w", str(a), "assign", REF, "--agency", "myria", "--question", "Findings?",
+        "--question", "Measures?")  # fmt: skip
+    form = a / "correspondence/AL-BEL-1-2025/enquiries/enquiry-myria.fr.docx"
+    assert form.is_file()
+    # the agency fills in the form it was e-mailed, and sends it back to B
+    mailbox = tmp_path / "from-myria"
+    mailbox.mkdir()
+    returned = fill_form(form, mailbox / form.name, [
+        [("", "Myria found none of the persons named.", False)],
+        [("", "Victims receive a residence permit.", False)],
+    ])  # fmt: skip
+
+    # B, without A's folder: import the answer and draft
+    with _away(a):
+        run("-w", str(b), "answer", "import", str(returned))
+        run("-w", str(b), "draft", REF, "--date", "2025-08-01")
+    assert not (b / "correspondence/AL-BEL-1-2025/out").exists()
+
+    # A renders (from the drafts B wrote, which A's folder fills from the record) and submits
+    with _away(b):
+        run("-w", str(a), "render", REF)
+        run("-w", str(a), "submit", REF)
+    response = "correspondence/AL-BEL-1-2025/out/response.en.v1.docx"
+    assert (a / response).is_file()
+    assert "Myria found none of the persons named." in "\n".join(
+        p.text for p in docx.Document(a / response).paragraphs
+    )
+
+    # B is a drafter: the server refuses B's approval (the profile names no approvers, so the
+    # client would have let it through), and nothing changes
+    before = team.sql("select status from communications"), team.sql("select count(*) from events")
+    refused = run("-w", str(b), "approve", REF, code=1)
+    line = refused.stderr.strip()
+    assert "\n" not in line and line.startswith("Error: ")
+    assert f"only an approver may approve a reply: {logins['ben']} is not one" in line
+    assert team.sql("select outcome, decided_by from clearances") == [("pending", None)]
+    assert (team.sql("select status from communications"),
+            team.sql("select count(*) from events")) == before  # fmt: skip
+
+    # the approver approves from a folder of their own, and A sends
+    with _away(a), _away(b):
+        run("-w", str(hom), "approve", REF)
+    run("-w", str(a), "send", REF)  # the e-mail to the registry, the approved files attached
+    run("-w", str(a), "mark-sent", REF, "--on", "2025-08-01")
+    assert team.sql("select status from communications") == [("sent",)]
+
+    # B opens A's rendered .docx from B's own folder, A's out of reach
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "xdg-open").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "xdg-open").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    with _away(a):
+        opened = run("-w", str(b), "open", REF, "--lang", "en").stdout
+    mine = b / response
+    assert opened == f"Opened {mine}\n"
+    recorded = team.sql(
+        "select sha256 from documents where path = %s", [response]
+    )  # fmt: skip
+    assert recorded == [(hashlib.sha256(mine.read_bytes()).hexdigest(),)]
+    assert mine.read_bytes() == (a / response).read_bytes()
+    assert "Myria found none of the persons named." in "\n".join(
+        p.text for p in docx.Document(mine).paragraphs
+    )
+
+    # show: who did what, by login
+    shown = json.loads(run("-w", str(b), "show", REF, "--json").stdout)
+    done = {}
+    for event in shown["events"]:
+        done.setdefault(event["action"], set()).add(event["actor"])
+    expected = {
+        "register": "ana", "assign": "ana", "answer": "ben", "draft": "ben",
+        "render": "ana", "submit": "ana", "approve": "hom", "send-draft": "ana",
+        "mark-sent": "ana",
+    }  # fmt: skip
+    assert {action: done.get(action) for action in expected} == {
+        action: {logins[who]} for action, who in expected.items()
+    }, shown["events"]
+    assert shown["clearance"]["decided_by"] == logins["hom"]
+    text = run("-w", str(b), "show", REF).stdout.split("\nTimeline\n")[1]
+    timeline = [line.split()[1:3] for line in text.splitlines() if line.strip()]
+    assert [logins["ana"], "register"] in timeline and [logins["hom"], "approve"] in timeline

@@ -16,8 +16,9 @@ import re
 from commresp.rules.roles import ROLES
 
 # The tables each role may write, beyond what the roles before it write.  Every table of the
-# schema is either here or read-only for all (:data:`APPEND_ONLY` and the migrations' own
-# table); tests/test_postgres_roles.py checks that against the real schema.
+# schema is either here, append-only (:data:`APPEND_ONLY`), read by some only
+# (:data:`PRIVATE`), or read-only for all (the migrations' own table); tests/test_server.py
+# checks that against the real schema.
 WRITES: dict[str, tuple[str, ...]] = {
     # which draft each member's folder was filled from: the folder's bookkeeping, written by
     # fetch, not the record's content
@@ -41,6 +42,9 @@ WRITES: dict[str, tuple[str, ...]] = {
 }
 # Inserted by every role that writes, never updated or deleted by anyone.
 APPEND_ONLY: tuple[str, ...] = ("events",)
+# Read only by this role and those after it, written by nobody (the owner sets it): the
+# secret signing the forms, which would let a reader forge an agency's answer.
+PRIVATE: dict[str, str] = {"form_secret": "coordinator"}
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -86,6 +90,10 @@ def setup(database: str, tables: list[str]) -> list[str]:
         f"revoke all on all tables in schema public from {reader}",
         f"grant select on all tables in schema public to {reader}",
     ]
+    for table, role in PRIVATE.items():
+        if table in tables:
+            sql += [f"revoke select on {table} from {reader}",
+                    f"grant select on {table} to {group(database, role)}"]  # fmt: skip
     for role, writes in WRITES.items():
         name = group(database, role)
         for table in writes:

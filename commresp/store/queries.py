@@ -184,6 +184,17 @@ def update_communication_mandate(
     db["communication_mandates"].update((comm_id, position), fields)
 
 
+def form_secret(db: sqlite_utils.Database) -> bytes:
+    """The secret that signs enquiry forms, as a team's server keeps it (m011_form_secret)."""
+    return db.execute("select secret from form_secret where id = 1").fetchone()[0].encode("ascii")
+
+
+def set_form_secret(db: sqlite_utils.Database, secret: bytes) -> None:
+    """Make ``secret`` the server's form secret (``server import`` brings the workspace's, so
+    that the forms it already sent are still accepted)."""
+    db.execute("update form_secret set secret = ? where id = 1", [secret.decode("ascii")])
+
+
 def first_event(db: sqlite_utils.Database, action: str) -> dict | None:
     """The oldest audit event of ``action`` (its details decoded), or None."""
     rows = list(db.query("select * from events where action = ? order by id limit 1", [action]))

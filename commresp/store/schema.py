@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import sqlite3
 import sys
@@ -521,6 +522,18 @@ def m010_blobs(db: sqlite_utils.Database) -> None:
         not_null={"sha256"},
     )
     db["blob_intake"].create({"id": int, "done_at": str, "files": int}, pk="id")
+
+
+@migration
+def m011_form_secret(db: sqlite_utils.Database) -> None:
+    """On a team's server the form secret belongs to the record, not to one member's folder:
+    a form one member sends is imported by another.  The embedded record keeps its secret in
+    the owner-only ``.commresp-secret`` beside ``commresp.db``, as before."""
+    if not is_postgres(db):
+        return
+    # PostgreSQL-specific: read by coordinators and above only (store/postgres_roles.py)
+    db["form_secret"].create({"id": int, "secret": str}, pk="id", not_null={"secret"})
+    db["form_secret"].insert({"id": 1, "secret": secrets.token_hex(32)})
 
 
 def now() -> str:

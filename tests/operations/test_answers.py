@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from commresp import answers, enquiries
+from commresp import answers, enquiries, store
 from commresp.errors import BadInput, FormRejected
 from commresp.workspace.files import sha256_file
 from tests.helpers import (
@@ -151,8 +151,13 @@ def test_forms_that_cannot_be_trusted_store_nothing(assigned, tmp_path):
         answers.import_files,
         [not_a_form],
     )
-    # a secret that is not the one the forms were made with: every code is refused
-    assigned.workspace.secret_path.write_text("0" * 64)
+    # a secret that is not the one the forms were made with: every code is refused (on a
+    # team's server the secret is the record's)
+    if assigned.database_url:
+        with store.transaction(assigned.db):
+            store.set_form_secret(assigned.db, b"0" * 64)
+    else:
+        assigned.workspace.secret_path.write_text("0" * 64)
     refused(assigned, FormRejected, "does not check out", answers.import_files, [returned])
 
 
