@@ -42,18 +42,22 @@ def _open(url: str):
 
 
 def init(url: str) -> Setup:
-    """Build (or upgrade) the record at ``url`` and (re)create its roles and grants."""
+    """Build (or upgrade) the record at ``url`` and (re)create its roles and grants; refused,
+    before anything is tried, to a login that does not own the database."""
+    from commresp import store
     from commresp.store import postgres, postgres_roles
 
-    db = _open(url)
+    db = store.open_server(url)  # not migrated yet: who runs it is checked first
     try:
+        if not postgres_roles.owns_database(db):
+            raise NotPermitted(
+                f"{postgres_roles.login_role(db)[0]} does not own the database "
+                f"{postgres_roles.database_name(db)}; run 'commresp server init' as its "
+                f"owner ({postgres_roles.database_owner(db)}) or a PostgreSQL superuser; "
+                "nothing was changed"
+            )
+        store.migrate_server(db)
         with postgres.transaction(db):
-            if not postgres_roles.owns_database(db):
-                raise NotPermitted(
-                    f"{postgres_roles.login_role(db)[0]} does not own the database "
-                    f"{postgres_roles.database_name(db)}; run 'commresp server init' as its "
-                    "owner (or a PostgreSQL superuser)"
-                )
             tables = postgres_roles.install(db)
             database = postgres_roles.database_name(db)
     finally:

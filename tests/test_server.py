@@ -211,6 +211,95 @@ def test_only_an_approver_can_approve(team):
     ]
 
 
+def _setup_state(team) -> list:
+    """What server init sets up: the migrations, the tables' grants, the team's roles and
+    memberships, the triggers, and the audit log."""
+    return [
+        team.sql("select name from _sqlite_migrations order by id"),
+        team.sql(
+            "select relname, relacl::text from pg_class "
+            "where relnamespace = 'public'::regnamespace order by relname"
+        ),
+        team.sql(
+            "select m.rolname, g.rolname from pg_auth_members a join pg_roles m on "
+            "m.oid = a.member join pg_roles g on g.oid = a.roleid "
+            "where g.rolname like %s order by 1, 2",
+            [team.database + "\\_%"],
+        ),
+        team.sql("select tgname from pg_trigger where not tgisinternal order by 1"),
+        team.sql("select count(*) from events"),
+    ]
+
+
+def test_server_init_by_a_member_is_refused_in_one_line_and_changes_nothing(team):
+    login = team.add("marie", "admin")  # even an admin: only the database's owner sets it up
+    before = _setup_state(team)
+    refused = team.run("server", "init", team.url("marie"), code=1)
+    assert refused.stderr == (
+        f"Error: {login} does not own the database {team.database}; run 'commresp server "
+        "init' as its owner (postgres) or a PostgreSQL superuser; nothing was changed\n"
+    )
+    assert _setup_state(team) == before
+
+
+def _older_team(runner, tmp_path) -> tuple[Team, str]:
+    """A team's record made by the commresp before this one (every migration but the last),
+    with its roles and a member, as 'server init' and 'add-user' left it then."""
+    from commresp import store
+    from commresp.store import postgres
+
+    team = Team(runner, tmp_path)
+    old = postgres.open_connection(team.owner_url)
+    try:
+        store.migrate_server(old, stop_before=store.known_migrations()[-1])
+        with postgres.transaction(old):
+            postgres_roles.install(old)
+            postgres_roles.create_member(old, f"{team.database}_marie", "drafter", "pw-marie")
+    finally:
+        old.close()
+    team.passwords["marie"] = "pw-marie"
+    return team, f"{team.database}_marie"
+
+
+def test_a_member_on_a_record_to_upgrade_is_told_whom_to_ask(runner, tmp_path, monkeypatch):
+    from commresp import store
+
+    monkeypatch.delenv(sessions.ENV_DATABASE_URL, raising=False)
+    team, login = _older_team(runner, tmp_path)
+    try:
+        older, newest = store.known_migrations()[-2:]
+        before = _setup_state(team)
+        expected = (
+            f"Error: the server's record is at migration {older}, this commresp needs "
+            f"{newest}; ask the record's owner (postgres) to run 'commresp server init URL' "
+            "with their login; nothing was changed\n"
+        )
+        folder = tmp_path / "marie"
+        joined = team.run(
+            "init", str(folder), "--profile", "belgium", "--database-url", team.url("marie"),
+            code=1,
+        )  # fmt: skip
+        assert joined.stderr == expected
+        assert not folder.exists()
+        assert team.run("server", "members", "--url", team.url("marie"), code=1).stderr == expected
+        # nor may the member run server init on it: they do not own it
+        refused = team.run("server", "init", team.url("marie"), code=1).stderr
+        assert refused.startswith(f"Error: {login} does not own the database {team.database}")
+        assert _setup_state(team) == before
+        # the owner upgrades it; the member then joins and works
+        team.run("server", "init", team.owner_url)
+        assert team.sql("select name from _sqlite_migrations order by id")[-1] == (newest,)
+        owner = str(tmp_path / "owner")
+        team.run("init", owner, "--profile", "belgium", "--database-url", team.owner_url)
+        team.folder("marie")
+        team.run(
+            "-w", str(folder), "register", REF, "--date", "2025-07-22", "--mandate", "trafficking"
+        )
+        assert team.sql("select actor from events where action = 'register'") == [(login,)]
+    finally:
+        team.close()
+
+
 def test_bad_member_names_and_roles_are_refused_before_the_server_is_asked(team):
     bad = team.run(
         "server", "add-user", "Robert'); drop table events;--", "--role", "drafter",

@@ -230,6 +230,24 @@ def owns_database(db) -> bool:
     )
 
 
+def may_migrate(db) -> bool:
+    """Whether this login may change the record's schema: create in it, and own its tables
+    (the migrations' own table stands for them; an empty record has none yet)."""
+    create, owns = db.execute(
+        "select has_schema_privilege('public', 'CREATE'), (select pg_has_role(session_user, "
+        "c.relowner, 'MEMBER') from pg_class c "
+        "where c.oid = to_regclass('public._sqlite_migrations'))"
+    ).fetchone()
+    return bool(create) and owns is not False
+
+
+def database_owner(db) -> str:
+    """The login (or role) that owns the database."""
+    return db.execute(
+        "select pg_get_userbyid(d.datdba) from pg_database d where d.datname = current_database()"
+    ).fetchone()[0]
+
+
 def has_groups(db) -> bool:
     """Whether ``server init`` made the database's groups."""
     names = [group(database_name(db), role) for role in ROLES]

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from commresp.errors import WorkspaceError
-from commresp.store import fulltext_postgres, postgres
+from commresp.store import fulltext_postgres, postgres, postgres_roles
 from commresp.store.dialects import is_postgres
 
 
@@ -740,16 +740,37 @@ def _migrate(db: sqlite_utils.Database) -> None:
                 _migrations.apply(db)
 
 
-def _connect_server(url: str) -> postgres.Database:
+def _connect_server(url: str, *, migrate: bool = True) -> postgres.Database:
     db = postgres.open_connection(url)
     try:
         _refuse_newer(db)
-        if set(applied_migrations(db)) != set(_KNOWN):
+        if migrate and set(applied_migrations(db)) != set(_KNOWN):
+            refuse_unowned_migration(db)
             migrate_server(db)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def open_server(url: str) -> postgres.Database:
+    """The record at ``url`` as it is: a newer one refused, an older one not migrated (what
+    ``server init`` opens, to check who runs it before it changes anything)."""
+    return _connect_server(url, migrate=False)
+
+
+def refuse_unowned_migration(db: postgres.Database) -> None:
+    """A member who may not change the record's schema (its tables are the owner's) cannot
+    migrate it: say which migration it is at and who must, before anything is tried."""
+    if postgres_roles.may_migrate(db):
+        return
+    applied = applied_migrations(db)
+    at = f"is at migration {applied[-1]}" if applied else "has no tables yet"
+    raise WorkspaceError(
+        f"the server's record {at}, this commresp needs {_KNOWN[-1]}; ask the record's "
+        f"owner ({postgres_roles.database_owner(db)}) to run 'commresp server init URL' "
+        "with their login; nothing was changed"
+    )
 
 
 def migrate_server(db: postgres.Database, *, stop_before: str | None = None) -> None:
