@@ -282,6 +282,17 @@ def test_a_member_on_a_record_to_upgrade_is_told_whom_to_ask(runner, tmp_path, m
         assert joined.stderr == expected
         assert not folder.exists()
         assert team.run("server", "members", "--url", team.url("marie"), code=1).stderr == expected
+        # a folder of marie's pointed at the record (COMMRESP_DATABASE_URL wins over its own)
+        mine = tmp_path / "marie-embedded"
+        team.run("init", str(mine), "--profile", "belgium")
+        monkeypatch.setenv(sessions.ENV_DATABASE_URL, team.url("marie"))
+        assert team.run("-w", str(mine), "list", code=1).stderr == expected
+        checked = team.run("-w", str(mine), "check", code=1).stdout.splitlines()
+        assert checked[0].endswith(
+            f"is not up to date (pending: {newest}); only its owner (postgres) can upgrade it: "
+            "ask them to run 'commresp server init URL'"
+        )
+        monkeypatch.delenv(sessions.ENV_DATABASE_URL)
         # nor may the member run server init on it: they do not own it
         refused = team.run("server", "init", team.url("marie"), code=1).stderr
         assert refused.startswith(f"Error: {login} does not own the database {team.database}")

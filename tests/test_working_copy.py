@@ -13,6 +13,7 @@ import docx
 import pytest
 
 from commresp import store
+from commresp.store import dialects, postgres
 from commresp.workspace.session import open_session
 from tests.helpers import (
     REGISTER_AL_BEL_1_2025,
@@ -250,7 +251,6 @@ def test_the_files_of_an_older_workspace_are_taken_in_verified(rendered):
 # --- check and backup know the record's bytes --------------------------------------------
 
 
-@pytest.mark.sqlite_only("check --restore reads the embedded record only (not yet on a server)")
 def test_check_reports_a_file_differing_from_the_record_and_restores_it(rendered):
     letter = rendered.root / FOLDER / "incoming" / "letter.txt"
     note = rendered.root / FOLDER / "out" / "note_verbale.fr.v1.docx"
@@ -287,7 +287,6 @@ def test_check_restore_keeps_a_hand_edited_draft(rendered):
     assert draft.read_bytes() == edited
 
 
-@pytest.mark.sqlite_only("names the damaged commresp.db")
 def test_check_finds_bytes_in_the_record_that_lost_their_sha256(rendered):
     db = record(rendered.root)
     digest = db.execute("select sha256 from stored_files where path like '%letter.txt'").fetchone()[
@@ -297,9 +296,9 @@ def test_check_finds_bytes_in_the_record_that_lost_their_sha256(rendered):
         db.execute("update blobs set data = ? where sha256 = ?", [b"tampered", digest])
     db.close()
     result = rendered("check", code=1)
-    assert f"commresp.db: the bytes kept as {digest[:12]}… no longer have that sha256" in (
-        result.output
-    )
+    # the record named as check names it: commresp.db, or the server's URL
+    name = postgres.shown_url(db.url) if dialects.is_postgres(db) else "commresp.db"
+    assert f"{name}: the bytes kept as {digest[:12]}… no longer have that sha256" in (result.output)
 
 
 def _tamper_backup(archive: Path, out: Path, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from commresp import store
+from commresp.store import dialects
 from commresp.workspace import SECRET_NAME, Workspace, files, protection
 
 # Folders of a communication where every file must be on record: a stray form in enquiries/
@@ -201,13 +202,17 @@ def _inspect(db, name: str) -> tuple[list[Problem], Record | None]:
         return problems, None  # a newer schema: what it records is not ours to judge
     pending = store.pending_migrations(db)
     if pending:
+        how = "any command that opens it upgrades it, e.g. 'commresp status'"
+        if dialects.is_postgres(db):
+            from commresp.store import postgres_roles
+
+            if not postgres_roles.may_migrate(db):  # a member: the tables are the owner's
+                how = (
+                    f"only its owner ({postgres_roles.database_owner(db)}) can upgrade it: "
+                    "ask them to run 'commresp server init URL'"
+                )
         problems.append(
-            Problem(
-                "pending",
-                name,
-                f"is not up to date (pending: {', '.join(pending)}); any command that opens "
-                "it upgrades it, e.g. 'commresp status'",
-            )
+            Problem("pending", name, f"is not up to date (pending: {', '.join(pending)}); {how}")
         )
         if "m003_documents" in pending:  # older than the tables the file checks read
             return problems, None
@@ -400,9 +405,15 @@ class Restored:
 def restore_from_record(ws: Workspace) -> list[Restored]:
     """Put back, from the bytes the record keeps, every file of commresp's own that is
     missing or whose bytes differ from the record, and every missing draft (a draft edited
-    here is the drafter's and is kept).  Only files change; the record is read, not
-    written."""
-    db = store.open_unmigrated(ws.db_path)
+    here is the drafter's and is kept).  Only files change; the record (the embedded one,
+    or the team server's) is read, not written."""
+    url = _server_url(ws)
+    if url is not None:
+        from commresp.store import postgres
+
+        db = postgres.open_connection(url)  # as check reads it: not migrated, not changed
+    else:
+        db = store.open_unmigrated(ws.db_path)
     try:
         if "m010_blobs" in store.pending_migrations(db):
             return []
