@@ -275,9 +275,11 @@ def assign(
         for lang, texts in (translations or {}).items()
     }
     translated = {lang: texts for lang, texts in translated.items() if texts}
-    unknown = [lang for lang in translated if lang not in QUESTION_LANGUAGES]
+    unknown = [lang for lang in translated if lang not in document_kinds.FORM_LANGUAGES]
     if unknown:
-        raise BadInput(f"--question-{unknown[0]}: forms are in {', '.join(QUESTION_LANGUAGES)}")
+        raise BadInput(
+            f"--question-{unknown[0]}: forms are in {', '.join(document_kinds.FORM_LANGUAGES)}"
+        )
     if not questions and not translated:
         raise BadInput("give at least one --question, or --questions FILE")
     slugs = list(dict.fromkeys(a.strip().lower() for a in agencies))
@@ -365,10 +367,6 @@ def assign(
             },
         )
     return created
-
-
-# The languages a form may be in (an agency's working language), and so of --question-LANG.
-QUESTION_LANGUAGES = ("fr", "en", "es", "nl")
 
 
 def language_warnings(questions: Sequence[str], subject: str, lang: str) -> list[str]:

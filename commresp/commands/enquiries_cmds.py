@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ import click
 from commresp.commands import DATE, WORKING_DAYS, json_option, pass_session, warn
 from commresp.commands.completion import AGENCY, REF
 from commresp.commands.output import clean, emit_json, table
+from commresp.rules.document_kinds import FORM_LANGUAGES, LANGUAGE_NAMES
 
 
 def warn_no_address(agencies: list[str]) -> None:
@@ -26,6 +29,29 @@ def warn_no_address(agencies: list[str]) -> None:
             f"{', '.join(agencies)}): address them in your mail client, or set one for each "
             "with 'commresp agencies edit SLUG --email …' (see 'commresp agencies --no-email')"
         )
+
+
+def question_options(func: Callable) -> Callable:
+    """``--question-fr``, ``--question-en``…: one option per language a form may be in
+    (``FORM_LANGUAGES``), handed to the command as ``translations`` ({language: questions},
+    the languages given only)."""
+
+    @functools.wraps(func)
+    def gather(*args, **kwargs):
+        given = {lang: list(kwargs.pop(f"questions_{lang}")) for lang in FORM_LANGUAGES}
+        return func(*args, translations={k: v for k, v in given.items() if v}, **kwargs)
+
+    for lang in reversed(FORM_LANGUAGES):  # click lists them in the order written: fr first
+        name = LANGUAGE_NAMES[lang]
+        gather = click.option(
+            f"--question-{lang}",
+            f"questions_{lang}",
+            multiple=True,
+            metavar="TEXT",
+            help=f"A question in {name}, asked on the {name} forms instead of --question. "
+            "Repeatable.",
+        )(gather)
+    return gather
 
 
 @click.command()
@@ -59,22 +85,7 @@ def warn_no_address(agencies: list[str]) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A text file of questions, one per line.",
 )
-@click.option(
-    "--question-fr", "questions_fr", multiple=True, metavar="TEXT",
-    help="A question in French, asked on the French forms instead of --question. Repeatable.",
-)  # fmt: skip
-@click.option(
-    "--question-en", "questions_en", multiple=True, metavar="TEXT",
-    help="A question in English, for the English forms. Repeatable.",
-)  # fmt: skip
-@click.option(
-    "--question-es", "questions_es", multiple=True, metavar="TEXT",
-    help="A question in Spanish, for the Spanish forms. Repeatable.",
-)  # fmt: skip
-@click.option(
-    "--question-nl", "questions_nl", multiple=True, metavar="TEXT",
-    help="A question in Dutch, for the Dutch forms. Repeatable.",
-)  # fmt: skip
+@question_options
 @json_option
 @pass_session
 def assign(
@@ -85,10 +96,7 @@ def assign(
     due_in,
     questions,
     questions_file,
-    questions_fr,
-    questions_en,
-    questions_es,
-    questions_nl,
+    translations,
     as_json,
 ):
     """Ask agencies for findings: a .docx form and an e-mail draft for each.
@@ -109,16 +117,6 @@ def assign(
     asked = list(questions)
     if questions_file is not None:
         asked += enquiries.read_questions(questions_file)
-    translations = {
-        lang: list(texts)
-        for lang, texts in (
-            ("fr", questions_fr),
-            ("en", questions_en),
-            ("es", questions_es),
-            ("nl", questions_nl),
-        )
-        if texts
-    }
     created = enquiries.assign(
         session,
         ref,

@@ -20,6 +20,12 @@ REPLY = (NOTE_VERBALE, RESPONSE)
 # Special Procedures); the profile says which goes out.
 REPLY_LANGUAGES = ("fr", "en", "es")
 
+# The languages an enquiry form and its e-mail may be in (an agency's working language: the
+# packaged enquiry_form.LANG.toml), and so those of `assign --question-LANG`.
+FORM_LANGUAGES = ("fr", "en", "es", "nl")
+# Their names in English, for messages and help texts.
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "nl": "Dutch"}
+
 # The language each document goes out in when neither the profile nor the table of States
 # says (as Belgium's reply: the note verbale in French, the response in English).
 DEFAULT_LANGUAGE = {NOTE_VERBALE: "fr", RESPONSE: "en"}

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from commresp.rules.document_kinds import LANGUAGE_NAMES
+
 # Words frequent in one of the languages and rare or absent in the other three.
 FUNCTION_WORDS = {
     "en": set(
@@ -148,8 +150,6 @@ class Marked:
             f"{LANGUAGE_NAMES.get(self.target, self.target)}"
         )
 
-
-LANGUAGE_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "nl": "Dutch"}
 
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:\s*")
 _MARKUP = re.compile(r"\[\^[^\]]+\]|[*_#|>`]|<!--.*?-->")
