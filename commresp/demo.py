@@ -62,7 +62,7 @@ def agency_reply(
     attached) in ``folder``, as the agency would send it back."""
     from commresp import store
     from commresp.errors import BadInput
-    from commresp.workspace import ENQUIRIES, files
+    from commresp.workspace import ENQUIRIES, files, working_copy
 
     case = tomllib.loads((example_dir() / "case.toml").read_text(encoding="utf-8"))
     comm = communications.get(session, ref_text)
@@ -86,6 +86,7 @@ def agency_reply(
             f"'commresp assign \"{comm['ref']}\" --agency {agency} --question …'"
         )
     form = session.workspace.folder(comm["slug"], ENQUIRIES) / enquiry["form_file"]
+    working_copy.ensure(session, form)  # from the record when another member's folder sent it
     target = folder / (f"reply-from-{agency}.eml" if as_email else form.name)
     if target.exists():
         raise BadInput(f"{target} already exists; nothing was written")

@@ -364,6 +364,16 @@ def test_a_form_sent_from_one_folder_is_imported_in_the_other(rendered, colleagu
     assert "correspondence/AL-BEL-2-2025/answers/myria.r1.docx" in named
 
 
+def test_demo_reply_plays_an_agency_asked_from_another_folder(rendered, colleague, tmp_path):
+    second = tmp_path / "from-fps-justice"
+    rendered("assign", REF, "--agency", "fps-justice", "--question", "Q?")
+    played = colleague("demo", "reply", REF, "--agency", "fps-justice", "-o", str(second))
+    returned = Path(played.stdout.strip())
+    assert returned.parent == second and returned.is_file()
+    colleague("--actor", "bert", "answer", "import", str(returned))
+    assert "correspondence/AL-BEL-1-2025/answers/fps-justice.r1.docx" in _record(rendered.root)[0]
+
+
 def test_the_letterhead_imported_in_one_folder_renders_the_other(rendered, colleague):
     from commresp.workspace import templates
 
