@@ -317,14 +317,25 @@ def test_a_server_lost_mid_operation_leaves_nothing_half_written(registered):
 
 
 @server
-def test_what_is_for_the_embedded_file_only_says_so_in_one_line(registered, tmp_path):
-    for args, start in (
-        (["backup", str(tmp_path / "b.zip")], "Error: backups of a server record are not made"),
-        (["browse"], "Error: browse serves the embedded SQLite record only"),
-    ):
-        result = registered(*args, code=1)
-        assert result.stderr.startswith(start) and len(result.stderr.splitlines()) == 1
-    assert not (tmp_path / "b.zip").exists()
+def test_backup_of_a_server_record_is_the_usual_archive_and_a_bad_restore_is_one_line(
+    registered, tmp_path
+):
+    import json
+    import zipfile
+
+    archive = tmp_path / "b.zip"
+    out = registered("backup", str(archive)).stdout
+    assert out.startswith("Backed up the server's record")
+    with zipfile.ZipFile(archive) as zf:
+        manifest = json.loads(zf.read("MANIFEST.json"))
+    assert manifest["format_version"] == 1 and manifest["source"]["kind"] == "server"
+    # a restore into a server that cannot be reached: one line, nothing written
+    result = registered(
+        "restore", str(archive), str(tmp_path / "r"), "--database-url",
+        "postgresql://ana@127.0.0.1:1/commresp", code=1,
+    )  # fmt: skip
+    assert result.stderr.startswith("Error: cannot reach the database server")
+    assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "r").exists()
     assert registered("check").exit_code == 0  # check reads the server's record
 
 

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -460,3 +461,249 @@ def test_two_members_two_folders_one_server(team, tmp_path, monkeypatch):
     text = run("-w", str(b), "show", REF).stdout.split("\nTimeline\n")[1]
     timeline = [line.split()[1:3] for line in text.splitlines() if line.strip()]
     assert [logins["ana"], "register"] in timeline and [logins["hom"], "approve"] in timeline
+
+
+# --- backup, restore and browse of a server's record -------------------------------------------
+
+
+def _case(team, folder: Path, number: int, *, render: bool = False) -> str:
+    ref = f"AL BEL {number}/2025"
+    team.run("-w", str(folder), "register", ref, "--date", "2025-07-22", "--mandate", "torture")
+    if render:
+        team.run("-w", str(folder), "draft", ref, "--date", "2025-07-31", "--force")
+        team.run("-w", str(folder), "render", ref)
+    return ref
+
+
+def _archive(path: Path) -> tuple[dict, dict[str, bytes], Path]:
+    """The manifest, the members' bytes, and the archive's record unpacked beside it."""
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("MANIFEST.json"))
+        members = {n: zf.read(n) for n in zf.namelist() if n != "MANIFEST.json"}
+    record = path.with_suffix(".db")
+    record.write_bytes(members["commresp.db"])
+    return manifest, members, record
+
+
+def _new_database(team, suffix: str) -> tuple[str, str]:
+    """A second, empty database for a restore, dropped with the team's."""
+    name = f"{team.database}_{suffix}"
+    team.admin.execute(f"drop database if exists {name} with (force)")
+    team.admin.execute(f"create database {name}")
+    return name, _url(name)
+
+
+def _drop_database(team, name: str) -> None:
+    team.admin.execute(f"drop database if exists {name} with (force)")
+
+
+def _sql(url: str, statement: str) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(statement).fetchall()
+
+
+def test_a_backup_of_a_server_record_is_consistent_while_a_member_writes(team):
+    import hashlib
+    import sqlite3
+    import subprocess
+    import sys
+
+    team.add("marie", "drafter")
+    marie = team.folder("marie")
+    _case(team, marie, 1, render=True)
+    owner = team.tmp_path / "owner"
+    # marie keeps registering (each with its letter's file) while the owner backs up
+    writer = subprocess.Popen(
+        [
+            sys.executable, "-c",
+            "import sys\nfrom click.testing import CliRunner\nfrom commresp.cli import cli\n"
+            "for n in range(100, 160):\n"
+            "    r = CliRunner().invoke(cli, ['-w', sys.argv[1], 'register', f'AL BEL {n}/2025',"
+            " '--date', '2025-07-22', '--mandate', 'torture'])\n"
+            "    assert r.exit_code == 0, r.output\n",
+            str(marie),
+        ],
+    )  # fmt: skip
+    archives = []
+    try:
+        while writer.poll() is None and team.sql("select count(*) from communications") < [(3,)]:
+            time.sleep(0.05)  # the writer under way before the first backup
+        while writer.poll() is None and len(archives) < 6:
+            archives.append(team.tmp_path / f"b{len(archives)}.zip")
+            team.run("-w", str(owner), "backup", str(archives[-1]))
+    finally:
+        assert writer.wait(timeout=300) == 0
+    for path in archives:
+        manifest, members, record = _archive(path)
+        assert manifest["source"]["kind"] == "server"
+        assert manifest["source"]["database"] == team.database
+        listed = {m["name"]: m for m in manifest["members"]}
+        assert set(listed) == set(members)
+        snap = sqlite3.connect(record)
+        # every file the snapshot names is in the archive, with the bytes it names
+        for file, digest in snap.execute("select path, sha256 from stored_files"):
+            assert hashlib.sha256(members[file]).hexdigest() == digest, file
+        # one moment: every communication has its register event, and nothing more
+        comms = snap.execute("select count(*) from communications").fetchone()[0]
+        registers = snap.execute("select count(*) from events where action='register'")
+        assert registers.fetchone()[0] == comms
+        snap.close()
+    # the last backup, after the writer: counts equal the server's
+    team.run("-w", str(owner), "backup", str(team.tmp_path / "last.zip"))
+    _, _, record = _archive(team.tmp_path / "last.zip")
+    snap = sqlite3.connect(record)
+    for table in ("communications", "events", "stored_files", "blobs", "mandates"):
+        mine = snap.execute(f"select count(*) from {table}").fetchone()[0]
+        assert team.sql(f"select count(*) from {table}") == [(mine,)], table
+    assert snap.execute("select count(*) from communications").fetchone()[0] == 61
+
+
+def test_restore_into_an_empty_server_database(team):
+    team.add("marie", "drafter")
+    marie = team.folder("marie")
+    ref = _case(team, marie, 1, render=True)
+    archive = team.tmp_path / "team.zip"
+    team.run("-w", str(marie), "backup", str(archive))
+    name, url = _new_database(team, "restored")
+    try:
+        # a member who does not own the database: refused, nothing written
+        refused = team.run(
+            "restore", str(archive), str(team.tmp_path / "no"), "--database-url",
+            _url(name, f"{team.database}_marie", team.passwords["marie"]), code=1,
+        )  # fmt: skip
+        assert refused.stderr.startswith("Error: only the owner of")
+        assert len(refused.stderr.splitlines()) == 1
+        assert not (team.tmp_path / "no").exists()
+        assert _sql(url, "select count(*) from pg_tables where schemaname = 'public'") == [(0,)]
+
+        restored = team.tmp_path / "restored"
+        out = team.run("restore", str(archive), str(restored), "--database-url", url).stdout
+        assert "every count and sha256 verified" in out and "server add-user" in out
+        assert not (restored / "commresp.db").exists()
+        for table in ("communications", "events", "documents", "stored_files", "mandates"):
+            assert _sql(url, f"select count(*) from {table}") == team.sql(
+                f"select count(*) from {table}"
+            ), table
+        blobs = "select sha256, encode(sha256(data), 'hex') from blobs order by sha256"
+        assert _sql(url, blobs) == team.sql(blobs)
+        assert all(a == b for a, b in _sql(url, blobs))
+        actions = "select actor, action from events order by id"
+        assert _sql(url, actions) == team.sql(actions)
+        assert (f"{team.database}_marie", "render") in _sql(url, actions)  # not the restorer
+        # the team's roles are set up in it; the restored folder works on it
+        groups = _sql(url, f"select count(*) from pg_roles where rolname like '{name}\\_%%'")
+        assert groups == [(len(ROLES),)]
+        shown = team.run("-w", str(restored), "show", ref).stdout
+        assert f"{team.database}_marie" in shown and "render" in shown
+        found = team.run("-w", str(restored), "search", "torture", "--json").stdout
+        assert ref in found
+        docx = next((restored / "correspondence").rglob("response.en.v1.docx"))
+        docx.unlink()
+        team.run("-w", str(restored), "fetch", ref)
+        assert docx.is_file()
+        team.run("-w", str(restored), "check")
+        # into a record that is not empty: refused, unchanged
+        before = _sql(url, "select count(*) from events")
+        again = team.run(
+            "restore", str(archive), str(team.tmp_path / "again"), "--database-url", url, code=1
+        )
+        assert "is not empty (1 communications" in again.stderr
+        assert len(again.stderr.splitlines()) == 1
+        assert _sql(url, "select count(*) from events") == before
+        assert not (team.tmp_path / "again").exists()
+    finally:
+        _drop_database(team, name)
+        for role in ROLES:
+            team.admin.execute(f"drop role if exists {postgres_roles.group(name, role)}")
+
+
+def test_a_server_archive_restores_as_an_embedded_workspace(team):
+    import tomllib
+
+    team.add("marie", "drafter")
+    marie = team.folder("marie")
+    ref = _case(team, marie, 1, render=True)
+    archive = team.tmp_path / "team.zip"
+    team.run("-w", str(marie), "backup", str(archive))
+    restored = team.tmp_path / "embedded"
+    out = team.run("restore", str(archive), str(restored)).stdout
+    assert "[database] url of its commresp.toml was dropped" in out
+    profile = tomllib.loads((restored / "commresp.toml").read_text())
+    assert "url" not in profile.get("database", {})
+    assert (restored / "commresp.db").is_file()
+    team.run("-w", str(restored), "check")
+    assert ref in team.run("-w", str(restored), "show", ref).stdout
+
+
+def test_a_restore_into_an_unreachable_server_is_one_line_and_writes_nothing(team):
+    team.add("marie", "drafter")
+    archive = team.tmp_path / "team.zip"
+    team.run("-w", str(team.folder("marie")), "backup", str(archive))
+    target = team.tmp_path / "nowhere"
+    refused = team.run(
+        "restore", str(archive), str(target), "--database-url",
+        "postgresql://ana@127.0.0.1:1/commresp", code=1,
+    )  # fmt: skip
+    assert refused.stderr.startswith("Error: cannot reach the database server")
+    assert len(refused.stderr.splitlines()) == 1 and not target.exists()
+    assert not [p for p in team.tmp_path.iterdir() if p.name.startswith(".nowhere")]
+
+
+def _get(ds, path):
+    import asyncio
+
+    async def go():
+        await ds.invoke_startup()
+        return await ds.client.get(path)
+
+    return asyncio.run(go())
+
+
+def test_browse_on_a_server_serves_a_snapshot_of_what_the_login_may_read(team):
+    pytest.importorskip("datasette")
+    from commresp.maintenance.browse import close_snapshot, make_datasette
+
+    team.add("marie", "drafter")
+    team.add("guest", "reader")
+    marie = team.folder("marie")
+    ref = _case(team, marie, 1, render=True)
+    guest = team.folder("guest")
+    ds = make_datasette(guest)
+    snapshot = ds.commresp_snapshot
+    try:
+        assert snapshot.path.is_file() and snapshot.database == team.database
+        assert oct(snapshot.path.parent.stat().st_mode & 0o777) == "0o700"
+        # a colleague's later write is not in it: it is one moment's
+        _case(team, marie, 2)
+        rows = _get(ds, "/commresp/communications.json?_shape=array").json()
+        assert [r["ref"] for r in rows] == [ref]
+        found = _get(ds, "/commresp/communications.json?_shape=array&_search=torture").json()
+        assert [r["ref"] for r in found] == [ref]
+        # the files' bytes and the confidential terms are not even in the snapshot
+        assert "blobs" not in snapshot.tables and "confidential_terms" not in snapshot.tables
+        assert _get(ds, "/commresp/blobs.json").status_code == 403
+        import sqlite3
+
+        copied = sqlite3.connect(snapshot.path)
+        assert copied.execute("select count(*) from blobs").fetchone()[0] == 0
+        assert copied.execute("select count(*) from stored_files").fetchone()[0] > 0
+        copied.close()
+        meta = _get(ds, "/-/metadata.json").json()
+        assert "A snapshot of the server's record" in meta["description"]
+        assert "restart browse for a newer one" in meta["description"]
+    finally:
+        close_snapshot(ds)
+    assert not snapshot.path.exists() and not snapshot.path.parent.exists()
+    # with --include-confidential, what the login may read comes too (a reader may read all)
+    ds = make_datasette(guest, include_confidential=True)
+    try:
+        assert "blobs" in ds.commresp_snapshot.tables
+        rows = _get(ds, "/commresp/communications.json?_shape=array&_sort=ref").json()
+        assert [r["ref"] for r in rows] == [ref, "AL BEL 2/2025"]
+    finally:
+        close_snapshot(ds)

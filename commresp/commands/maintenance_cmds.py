@@ -78,6 +78,9 @@ def backup(session, file, compress, as_json):
     under a temporary name and never replaces an existing file. The database is stored
     as it is unless --compress. A progress bar shows on a terminal.
 
+    On a team server, the archive is the same: the server's record as of one moment,
+    as a commresp.db, and every file it names, from the record itself.
+
     \b
     Example:
         commresp backup ~/backups/geneva-2025-10-10.zip
@@ -95,8 +98,12 @@ def backup(session, file, compress, as_json):
             f"Left out {clean(relative)}: not on record in the database (see 'commresp check')",
             err=True,
         )
+    what = session.workspace.root
+    if result.source:
+        source = result.source
+        what = f"the server's record {source['database']} (as of {source['taken_at']})"
     click.echo(
-        f"Backed up {session.workspace.root} to {result.path}: {result.members} files, "
+        f"Backed up {what} to {result.path}: {result.members} files, "
         f"{result.size:,} bytes, migrations up to {result.migrations[-1]}"
     )
 
@@ -104,22 +111,33 @@ def backup(session, file, compress, as_json):
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--database-url",
+    metavar="URL",
+    help="Restore the record into this empty PostgreSQL database (as its owner); "
+    "DIRECTORY becomes a workspace on it.",
+)
 @json_option
-def restore(file, directory, as_json):
+def restore(file, directory, database_url, as_json):
     """Restore a backup into a new folder, after verifying every file it holds.
 
     DIRECTORY must not exist or be empty. A damaged or altered archive, or one with unsafe
     file names, is refused and nothing is written. The restored workspace is then checked.
     A progress bar shows on a terminal.
 
+    With --database-url, the record goes into that server's empty database (its owner
+    only; every count and sha256 verified before it commits; the team's roles set up as
+    'server init' does). Without it, a server's archive restores as an embedded workspace.
+
     \b
     Example:
         commresp restore ~/backups/geneva-2025-10-10.zip missions/geneva-restored
+        commresp restore geneva.zip ~/geneva --database-url postgresql://admin@db.mission/commresp
     """
     from commresp.maintenance import backups
 
     with terminal_progress() as progress:
-        result = backups.restore(file, directory, progress)
+        result = backups.restore(file, directory, progress, database_url=database_url)
     if not as_json:
         for leftover in result.leftovers:
             click.echo(
@@ -128,6 +146,22 @@ def restore(file, directory, as_json):
                 err=True,
             )
         click.echo(f"Restored {file} into {result.path}: {result.members} files")
+        if result.database:
+            rows = sum(result.copied.values())
+            click.echo(
+                f"Copied {rows} rows of {len(result.copied)} tables into {result.database}, "
+                "every count and sha256 verified; its roles and grants set up"
+            )
+            kept = ", ".join(f"{m['name']} ({m['role']})" for m in result.logins) or "none"
+            click.echo(
+                f"Members are logins of the server, not in the archive (in its groups now: "
+                f"{kept}); add each with 'commresp server add-user NAME --role ROLE --url URL'"
+            )
+        elif result.url_dropped:
+            click.echo(
+                "Made from a server's record, restored as an embedded workspace (commresp.db): "
+                "the [database] url of its commresp.toml was dropped"
+            )
     _report(
         result.problems,
         result.path,

@@ -196,7 +196,8 @@ def browse(session, host, port, include_confidential):
     """Browse and search the record read-only in a web browser (Datasette).
 
     Needs the optional extra: pip install 'commresp[browse]'. Datasette cannot change the
-    database; colleagues keep working while it runs.
+    database; colleagues keep working while it runs. On a team server it serves a snapshot
+    of what your login may read, taken when browse starts (and removed when it stops).
 
     \b
     Example:
@@ -206,15 +207,23 @@ def browse(session, host, port, include_confidential):
     from commresp.maintenance import browse as browsing
 
     ds = browsing.make_datasette(session.workspace, include_confidential=include_confidential)
-    import uvicorn
+    try:
+        import uvicorn
 
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(
-            f"Warning: anyone who can reach {host}:{port} can read the whole record.", err=True
-        )
-    click.echo(f"Browsing {session.workspace.db_path} read-only at http://{host}:{port}/commresp")
-    click.echo("Press Ctrl+C to stop.")
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(
+                f"Warning: anyone who can reach {host}:{port} can read the whole record.",
+                err=True,
+            )
+        snapshot = ds.commresp_snapshot
+        what = session.workspace.db_path if snapshot is None else snapshot.database
+        click.echo(f"Browsing {what} read-only at http://{host}:{port}/commresp")
+        if snapshot is not None:
+            click.echo(snapshot.line() + ".")
+        click.echo("Press Ctrl+C to stop.")
+        uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+    finally:
+        browsing.close_snapshot(ds)
 
 
 COMMANDS = [report, export, browse]

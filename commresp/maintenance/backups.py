@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from commresp import __version__, store
 from commresp.errors import BackupRefused, BadInput
 from commresp.maintenance import checks
+from commresp.store.dialects import is_postgres
 from commresp.workspace import (
     DATABASE_NAME,
     PROFILE_NAME,
@@ -82,6 +83,8 @@ class BackupResult:
     size: int
     migrations: list[str]
     left_out: list[str] = field(default_factory=list)
+    # a server record's: {"kind": "server", "database": …, "taken_at": …}; None: the file's
+    source: dict | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -90,6 +93,7 @@ class BackupResult:
             "size": self.size,
             "migrations": self.migrations,
             "left_out": self.left_out,
+            "source": self.source or {"kind": "embedded"},
         }
 
 
@@ -100,6 +104,14 @@ class RestoreResult:
     problems: list[checks.Problem]
     # folders left beside the target by restores that were interrupted (killed)
     leftovers: list[Path] = field(default_factory=list)
+    # where the archive's record came from (its manifest's "source"; None: an embedded one)
+    source: dict | None = None
+    # restored into a server: its database, the rows copied, the logins in its groups
+    database: str | None = None
+    copied: dict[str, int] = field(default_factory=dict)
+    logins: list[dict] = field(default_factory=list)
+    # an archive of a server record restored as an embedded workspace: its URL dropped
+    url_dropped: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -107,6 +119,11 @@ class RestoreResult:
             "members": self.members,
             "problems": [p.as_dict() for p in self.problems],
             "leftovers": [str(p) for p in self.leftovers],
+            "source": self.source or {"kind": "embedded"},
+            "database": self.database,
+            "copied": self.copied,
+            "logins": self.logins,
+            "url_dropped": self.url_dropped,
         }
 
 
@@ -143,7 +160,8 @@ def backup(
     marker = _leave_marker(ws, target, tmp, snapshot_dir)
     try:
         with os.fdopen(fd, "wb") as handle:
-            result = _write_archive(ws, db, handle, snapshot_dir, progress, compress)
+            write = _write_server_archive if is_postgres(db) else _write_archive
+            result = write(ws, db, handle, snapshot_dir, progress, compress)
             handle.flush()
             os.fsync(handle.fileno())
         _publish(tmp, target)
@@ -244,6 +262,86 @@ def _write_archive(
     return BackupResult(Path(), count + 1, 0, migrations, left_out)
 
 
+def _write_server_archive(
+    ws: Workspace,
+    db,
+    handle: BinaryIO,
+    scratch: Path,
+    progress: checks.Progress = checks.no_progress,
+    compress: bool = False,
+) -> BackupResult:
+    """A server record's archive, in the same format: the record as of one moment exported
+    into ``commresp.db`` (:func:`commresp.store.transfer.export_to_file`), and every file it
+    names written from the bytes it keeps (on a server the record is the truth, not this
+    member's working copy); the profile, the secret and the templates are this folder's."""
+    from commresp.store import postgres_roles, transfer
+
+    snapshot = scratch / DATABASE_NAME
+    progress("Copying the server's record", 0, 1)
+    taken, _copied = transfer.export_to_file(db, snapshot, whole=True)
+    progress("Copying the server's record", 1, 1)
+    source = {"kind": "server", "database": postgres_roles.database_name(db), "taken_at": taken}
+    snap = store.open_unmigrated(snapshot)
+    listing = scratch / "members.jsonl"
+    count = 0
+    try:
+        migrations = store.applied_migrations(snap)
+        on_record: set[str] = set()
+        templates = [p for p in checks.walk(ws.root / "templates") if p.is_file()]
+        total = _size(snapshot) + sum(_size(ws.root / n) for n in (PROFILE_NAME, SECRET_NAME))
+        total += store.stored_files_size(snap) + sum(_size(p) for p in templates)
+        meter = _Meter("Archiving", total, progress)
+        with (
+            zipfile.ZipFile(
+                handle,
+                "w",
+                compression=zipfile.ZIP_DEFLATED,
+                compresslevel=COMPRESS_LEVEL,
+                allowZip64=True,
+            ) as zf,
+            open(listing, "w", encoding="utf-8") as entries,
+        ):
+
+            def note(entry: dict) -> None:
+                nonlocal count
+                entries.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                count += 1
+
+            note(_add_file(zf, snapshot, DATABASE_NAME, meter, compress))
+            for name in (PROFILE_NAME, SECRET_NAME):
+                if (ws.root / name).is_file():
+                    note(_add_file(zf, ws.root / name, name, meter))
+            for row in store.iter_stored_files(snap):
+                if not _safe_name(row["path"]):  # a tampered record: never an unsafe member
+                    continue
+                data = store.get_blob(snap, row["sha256"]) or b""
+                note(_add_bytes(zf, data, row["path"], row["updated_at"], meter))
+                on_record.add(row["path"])
+            # the folder's own templates the record does not hold (a letterhead not imported)
+            for relative, path in _plain_files(ws, templates, []):
+                if relative not in on_record:
+                    with contextlib.suppress(FileNotFoundError):
+                        note(_add_file(zf, path, relative, meter))
+            entries.close()
+            with zf.open(_zipinfo(MANIFEST_NAME, datetime.now()), "w") as manifest:
+                _write_manifest(manifest, migrations, listing, source)
+    finally:
+        snap.close()
+    return BackupResult(Path(), count + 1, 0, migrations, [], source)
+
+
+def _add_bytes(zf: zipfile.ZipFile, data: bytes, name: str, when: str, meter: _Meter) -> dict:
+    """One member from bytes in memory (a stored file, read from the record)."""
+    try:
+        moment = datetime.fromisoformat(when)
+    except (TypeError, ValueError):
+        moment = datetime.now()
+    with zf.open(_zipinfo(name, moment), "w", force_zip64=len(data) > 1 << 30) as member:
+        member.write(data)
+    meter.add(len(data))
+    return {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
 def _walk(folder: Path):
     """Every file under ``folder``, one at a time (no list of them all)."""
     for dirpath, _dirnames, filenames in os.walk(folder):
@@ -295,8 +393,12 @@ def _plain_files(ws: Workspace, paths, left_out: list[str]):
         yield relative, path
 
 
-def _write_manifest(out: BinaryIO, migrations: list[str], listing: Path) -> None:
-    """MANIFEST.json, copied from the listing as it is read: one member per line."""
+def _write_manifest(
+    out: BinaryIO, migrations: list[str], listing: Path, source: dict | None = None
+) -> None:
+    """MANIFEST.json, copied from the listing as it is read: one member per line.  A server
+    record's archive says so in ``source`` (its database, when the snapshot was taken): a
+    key older readers do not look at, so the format stays 1."""
     head = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -304,6 +406,8 @@ def _write_manifest(out: BinaryIO, migrations: list[str], listing: Path) -> None
         "created_at": store.now(),
         "migrations": migrations,
     }
+    if source is not None:
+        head["source"] = source
     out.write(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8") + b', "members": [')
     with open(listing, "rb") as entries:
         for i, line in enumerate(entries):
@@ -384,15 +488,30 @@ def _add_file(
 
 
 def restore(
-    archive: Path, target: Path, progress: checks.Progress = checks.no_progress
+    archive: Path,
+    target: Path,
+    progress: checks.Progress = checks.no_progress,
+    *,
+    database_url: str | None = None,
 ) -> RestoreResult:
-    """Unpack a backup into ``target`` (new or empty) after verifying all of it; then check."""
+    """Unpack a backup into ``target`` (new or empty) after verifying all of it; then check.
+
+    With ``database_url``, the record goes into that server's empty database instead (as
+    ``server import`` copies one: its owner only, one transaction, every count and sha256
+    verified before it commits, the team's roles and grants installed in it), and ``target``
+    becomes a workspace on that server whose working copy holds the archive's files.
+    Without it, an archive of a server record restores as an embedded workspace: its
+    profile's ``[database] url`` is dropped."""
     target = Path(os.path.abspath(target))
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BadInput(f"{target} exists and is not an empty folder; restore into a new folder")
     if not archive.is_file():
         raise BadInput(f"{archive} does not exist")
-    refuse_network_share(target / DATABASE_NAME)
+    if database_url is None:
+        refuse_network_share(target / DATABASE_NAME)
+    else:
+        _refuse_unless_owner(database_url)
+    into: dict = {}
     try:
         with zipfile.ZipFile(archive) as zf:
             manifest = _read_manifest(zf, archive)
@@ -412,6 +531,13 @@ def restore(
                     meter.add(entry["size"])
                 # the bytes of every stored file kept in the record, each by its sha256
                 _verify_blobs(staging / DATABASE_NAME, archive, progress)
+                source = manifest.get("source")
+                source = source if isinstance(source, dict) else None
+                if database_url is not None:
+                    into = _into_server(staging, database_url, progress)
+                    _set_url(staging, database_url)
+                elif source is not None and source.get("kind") == "server":
+                    into["url_dropped"] = _set_url(staging, None)
                 os.chmod(staging, 0o777 & ~_umask())  # as a new folder would be
                 if target.exists():
                     target.rmdir()  # empty, checked above
@@ -422,10 +548,67 @@ def restore(
                 raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, struct.error) as exc:
         raise BackupRefused(f"{archive.name} is damaged ({exc}); nothing was restored") from None
-    # Open it as any command would (upgrading a backup made by an older commresp), then check.
-    store.connect(target / DATABASE_NAME).close()
+    if database_url is None:
+        # Open it as any command would (upgrading a backup made by an older commresp).
+        store.connect(target / DATABASE_NAME).close()
     problems = checks.run(Workspace(target), progress)
-    return RestoreResult(target, len(members) + 1, problems, leftovers)
+    return RestoreResult(target, len(members) + 1, problems, leftovers, source, **into)
+
+
+def _refuse_unless_owner(url: str) -> None:
+    """Only the owner of the server's database restores into it: asked before anything
+    is verified or written (a wrong URL, an unreachable server: one line, nothing written)."""
+    from commresp.store import postgres, postgres_roles
+
+    db = postgres.open_connection(url)
+    try:
+        if not postgres_roles.owns_database(db):
+            raise BackupRefused(
+                f"only the owner of {postgres_roles.database_name(db)} may restore a record "
+                "into it; run 'commresp restore … --database-url' as the owner (nothing was "
+                "restored)"
+            )
+    finally:
+        db.close()
+
+
+def _into_server(staging: Path, url: str, progress: checks.Progress) -> dict:
+    """Copy the verified record unpacked in ``staging`` into the empty database at ``url``
+    (committed only once every count and sha256 agrees), then install the team's roles and
+    grants in it, as ``server init`` does; the staging folder then holds no commresp.db."""
+    from commresp.store import postgres_roles, transfer
+
+    progress("Copying the record into the server", 0, 1)
+    source = store.connect(staging / DATABASE_NAME)  # an older archive's record upgraded
+    try:
+        server = store.connect(staging / DATABASE_NAME, url=url)
+        try:
+            database = postgres_roles.database_name(server)
+            copied = transfer.import_into(
+                source, server, what="restore --database-url", then=postgres_roles.install
+            )
+            logins = postgres_roles.members(server)
+        finally:
+            server.close()
+    finally:
+        source.close()
+    for suffix in ("", "-wal", "-shm"):
+        (staging / (DATABASE_NAME + suffix)).unlink(missing_ok=True)
+    progress("Copying the record into the server", 1, 1)
+    return {"database": database, "copied": copied, "logins": logins}
+
+
+def _set_url(staging: Path, url: str | None) -> bool:
+    """Point the unpacked profile at ``url`` (None: drop its ``[database] url``); whether
+    its text changed."""
+    from commresp.workspace import profile
+
+    path = staging / PROFILE_NAME
+    text = files.read_text(path)
+    changed = profile.with_database_url(text, url)
+    if changed != text:
+        files.write_text(path, changed)
+    return changed != text
 
 
 def _read_manifest(zf: zipfile.ZipFile, archive: Path) -> dict:

@@ -15,13 +15,23 @@ Every CSV Datasette sends (a table, a query, a canned query, all rows with ``_st
 through an ASGI wrapper registered in-process as a Datasette plugin: cells are neutralised
 as in ``commresp export`` (:mod:`commresp.rules.cells`), every field quoted, UTF-8 with a
 byte-order mark.  The home page opens on the status dashboard, a canned query.
+
+On a team server (Datasette reads SQLite only), browse serves a snapshot: the server's record
+as of one moment, exported into an owner-only temporary SQLite file
+(:func:`commresp.store.transfer.export_to_file`): only the tables this login may read, and
+never ``blobs`` or ``confidential_terms`` unless ``--include-confidential``.  The page and
+the command say when it was taken; the file is removed when browse stops
+(:func:`close_snapshot`).
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from datetime import date
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -187,17 +197,25 @@ CONFIDENTIAL_TABLES = ("confidential_terms", "blobs")
 CONFIDENTIAL_COLUMNS = (("events", "details"),)
 
 
-def metadata(title: str, include_confidential: bool = False) -> dict[str, Any]:
+def metadata(
+    title: str, include_confidential: bool = False, snapshot: Snapshot | None = None
+) -> dict[str, Any]:
     """Datasette metadata: title, table and column descriptions, full-text search, canned
-    queries; the confidential tables hidden unless ``include_confidential``."""
+    queries; the confidential tables hidden unless ``include_confidential``; on a server,
+    when the ``snapshot`` served was taken."""
     tables = {name: dict(spec) for name, spec in TABLES.items()}
     if not include_confidential:
         for name in CONFIDENTIAL_TABLES:
             tables[name] = {**tables[name], "hidden": True, "allow": False}
+    description = (
+        "The mission's record of communications from the UN Special "
+        "Procedures, read-only. Written by commresp; change it with commresp commands."
+    )
+    if snapshot is not None:
+        description += " " + snapshot.line() + "."
     return {
         "title": title,
-        "description": "The mission's record of communications from the UN Special "
-        "Procedures, read-only. Written by commresp; change it with commresp commands.",
+        "description": description,
         "databases": {
             DATABASE: {
                 "description": "Communications, enquiries to agencies, their answers, the "
@@ -358,11 +376,70 @@ def _datasette_class() -> type[Datasette]:
     return CommrespDatasette
 
 
+@dataclass
+class Snapshot:
+    """What browse serves on a team server: a copy of the record as of ``taken_at``."""
+
+    path: Path
+    database: str
+    taken_at: str  # UTC ISO 8601
+    tables: list[str]  # those copied (this login may read them)
+    folder: Path | None = None  # made for it, removed by close_snapshot
+
+    def line(self) -> str:
+        when = datetime.fromisoformat(self.taken_at)
+        return (
+            f"A snapshot of the server's record {self.database} taken at "
+            f"{when:%H:%M} UTC on {when:%Y-%m-%d}; restart browse for a newer one"
+        )
+
+
+def take_snapshot(
+    url: str, folder: Path | None = None, *, include_confidential: bool = False
+) -> Snapshot:
+    """Export what this login may read of the server's record at ``url`` into an
+    owner-only SQLite file (in ``folder``, else a new temporary one)."""
+    from commresp.store import postgres_roles, transfer
+
+    made = None
+    if folder is None:
+        folder = made = Path(tempfile.mkdtemp(prefix="commresp-browse-"))  # owner-only
+    path = folder / "commresp-snapshot.db"
+
+    def wanted(table: str) -> bool:
+        return include_confidential or table not in transfer.CONFIDENTIAL
+
+    try:
+        server = store.connect(path, url=url)
+        try:
+            taken, copied = transfer.export_to_file(server, path, tables=wanted)
+            database = postgres_roles.database_name(server)
+        finally:
+            server.close()
+    except BaseException:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+        raise
+    return Snapshot(path, database, taken, sorted(copied), made)
+
+
+def close_snapshot(ds: Datasette) -> None:
+    """Remove the snapshot a server's browse served (nothing for an embedded record)."""
+    snapshot = getattr(ds, "commresp_snapshot", None)
+    if snapshot is not None and snapshot.folder is not None:
+        shutil.rmtree(snapshot.folder, ignore_errors=True)
+
+
 def make_datasette(
-    workspace: Workspace | str | os.PathLike, *, include_confidential: bool = False
+    workspace: Workspace | str | os.PathLike,
+    *,
+    include_confidential: bool = False,
+    snapshot_folder: Path | None = None,
 ) -> Datasette:
     """A Datasette serving the workspace database read-only as ``/commresp``; confidential
-    terms only with ``include_confidential``."""
+    terms only with ``include_confidential``.  On a team server it serves a snapshot
+    (:func:`take_snapshot`, in ``snapshot_folder`` if given), kept as ``ds.commresp_snapshot``
+    and removed by :func:`close_snapshot`."""
     try:
         import datasette.app  # noqa: F401  (the class below is made once, then cached)
     except ImportError:
@@ -371,24 +448,25 @@ def make_datasette(
     if not isinstance(workspace, Workspace):
         workspace = find(workspace)
     profile = workspace.profile()
-    if session.database_url(profile, workspace.root) is not None:
-        raise CommrespError(
-            "browse serves the embedded SQLite record only (Datasette reads SQLite); this "
-            "workspace's record is on the team server: query it there, read-only"
-        )
-    # Opening it the commresp way first checks it and brings its schema up to date.
-    store.connect(workspace.db_path).close()
+    url = session.database_url(profile, workspace.root)
+    snapshot = None
+    if url is not None:
+        snapshot = take_snapshot(url, snapshot_folder, include_confidential=include_confidential)
+        path = snapshot.path
+    else:
+        # Opening it the commresp way first checks it and brings its schema up to date.
+        store.connect(workspace.db_path).close()
+        path = workspace.db_path
     title = f"{profile.mission_name('en').short}: communications"
     ds = Datasette(
-        metadata=metadata(title, include_confidential),
+        metadata=metadata(title, include_confidential, snapshot),
         settings={"allow_download": False, "suggest_facets": False},
     )
+    ds.commresp_snapshot = snapshot
     if "_memory" in ds.databases:
         ds.remove_database("_memory")
     ds.add_database(
-        _read_only_database_class(include_confidential)(
-            ds, path=str(workspace.db_path), is_mutable=True
-        ),
+        _read_only_database_class(include_confidential)(ds, path=str(path), is_mutable=True),
         name=DATABASE,
     )
     return ds

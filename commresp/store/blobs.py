@@ -76,6 +76,20 @@ def all_stored_files(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query("select * from stored_files order by path"))
 
 
+def iter_stored_files(db: sqlite_utils.Database) -> Iterator[dict]:
+    """Every file on record, by path, one at a time (memory stays flat), with its size."""
+    yield from db.query(
+        "select f.*, b.size from stored_files f join blobs b on b.sha256 = f.sha256 order by f.path"
+    )
+
+
+def stored_files_size(db: sqlite_utils.Database) -> int:
+    """The bytes of every file on record, added up (a content held twice counts twice)."""
+    return db.execute(
+        "select coalesce(sum(b.size), 0) from stored_files f join blobs b on b.sha256 = f.sha256"
+    ).fetchone()[0]
+
+
 def iter_blobs(db: sqlite_utils.Database, chunk: int = 200) -> Iterator[tuple[str, bytes]]:
     """Every kept content as (sha256, bytes), a few at a time (so memory stays flat)."""
     last = ""

@@ -328,6 +328,14 @@ class Database:
         rows, _, _ = self._run(sql, params, rows_as_dicts=True)
         return iter(rows)
 
+    def stream(self, sql: str, params: Any = None, batch: int = 500) -> Iterator[list[tuple]]:
+        """The rows of ``sql`` as tuples, ``batch`` at a time through a server-side cursor
+        (inside the caller's transaction), so that memory does not grow with the result."""
+        with self._errors(), self.raw.cursor(name="commresp_stream") as cur:
+            cur.execute(translate(sql), _params(params))
+            while rows := cur.fetchmany(batch):
+                yield rows
+
     def table_names(self) -> list[str]:
         return [
             r[0]
@@ -636,3 +644,21 @@ def transaction(db: Database) -> Iterator[Database]:
             "committing: the change may or may not be recorded; check with 'commresp show' "
             "once the server is back"
         ) from None
+
+
+@contextlib.contextmanager
+def read_snapshot(db: Database) -> Iterator[str]:
+    """Read the record as of one moment (REPEATABLE READ, READ ONLY): colleagues go on
+    writing and none of it shows in what is read here.  Yields when the snapshot was
+    taken (UTC ISO 8601, to the second)."""
+    db.execute("begin isolation level repeatable read read only")
+    try:
+        taken = db.execute(
+            "select to_char(transaction_timestamp() at time zone 'UTC', "
+            '\'YYYY-MM-DD"T"HH24:MI:SS"+00:00"\')'
+        ).fetchone()[0]
+        yield taken
+    finally:
+        if not db.raw.closed:
+            with contextlib.suppress(Exception):
+                db.execute("rollback")

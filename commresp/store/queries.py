@@ -19,6 +19,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from commresp.errors import WorkspaceError
 from commresp.store.dialects import dialect, is_postgres
 from commresp.store.reporting import enquiry_overdue, reply_overdue
 from commresp.store.schema import now
@@ -193,6 +194,17 @@ def set_form_secret(db: sqlite_utils.Database, secret: bytes) -> None:
     """Make ``secret`` the server's form secret (``server import`` brings the workspace's, so
     that the forms it already sent are still accepted)."""
     db.execute("update form_secret set secret = ? where id = 1", [secret.decode("ascii")])
+
+
+def keep_form_secret(db: sqlite_utils.Database, secret: bytes) -> None:
+    """Make ``secret`` the server's form secret and read it back (inside the transaction of
+    a copy into the server: ``server import``, ``restore --database-url``)."""
+    set_form_secret(db, secret)
+    if form_secret(db) != secret:
+        raise WorkspaceError(
+            "the copy does not match the original, so nothing was kept on the server: the "
+            "form secret differs"
+        )
 
 
 def first_event(db: sqlite_utils.Database, action: str) -> dict | None:

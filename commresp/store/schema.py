@@ -893,8 +893,6 @@ def foreign_key_errors(db: sqlite_utils.Database) -> list[dict]:
 def vacuum_into(db: sqlite_utils.Database, target: Path) -> None:
     """A transactionally consistent copy of the database (readers and writers go on)."""
     if is_postgres(db):
-        raise WorkspaceError(
-            "backups of a server record are not made by commresp yet; use the server's own "
-            "(pg_dump)"
-        )
+        # a server's record is copied by store.transfer.export_to_file (repeatable read)
+        raise WorkspaceError("VACUUM INTO copies the embedded SQLite record only")
     db.execute("VACUUM INTO ?", [str(target)])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -689,3 +690,44 @@ def checklist(profile: Profile) -> list[str]:
         f"holidays: {holidays}, national only; set state.holidays_subdivision for a region"
     )
     return lines
+
+
+_TABLE_HEADER = re.compile(r"^\s*\[\s*([^\]\s]+)\s*\]\s*(#.*)?$")
+_URL_KEY = re.compile(r"^\s*url\s*=")
+_DOTTED_URL_KEY = re.compile(r"^\s*database\s*\.\s*url\s*=")
+
+
+def with_database_url(text: str, url: str | None) -> str:
+    """The profile ``text`` with its ``[database] url`` set to ``url``, or dropped (None):
+    how a restored workspace is pointed at a server, or made embedded again.  Everything
+    else (comments included) is kept as written."""
+    lines, table, header = [], "", None
+    for line in text.splitlines(keepends=True):
+        match = _TABLE_HEADER.match(line)
+        if match:
+            table = match.group(1)
+            if table == "database":
+                header = len(lines)
+        elif (table == "database" and _URL_KEY.match(line)) or (
+            table == "" and _DOTTED_URL_KEY.match(line)
+        ):
+            continue
+        lines.append(line)
+    if url is not None:
+        entry = f"url = {json.dumps(url)}\n"
+        if header is not None:
+            lines.insert(header + 1, entry)
+        else:
+            if lines and not lines[-1].endswith("\n"):
+                lines.append("\n")
+            lines.append(f"\n[database]\n{entry}")
+    result = "".join(lines)
+    try:
+        written = tomllib.loads(result).get("database", {}).get("url")
+    except tomllib.TOMLDecodeError:
+        written = ...
+    if written != url:
+        raise WorkspaceError(
+            f"cannot set [database] url in {PROFILE_NAME}: edit it by hand (nothing was changed)"
+        )
+    return result
