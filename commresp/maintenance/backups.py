@@ -35,7 +35,6 @@ import shutil
 import sqlite3
 import stat
 import struct
-import tempfile
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -154,11 +153,22 @@ def backup(
                 f"{target} is inside the workspace's {folder}/ folder, which the backup copies; "
                 "write it somewhere else"
             )
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    snapshot_dir = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".d"))
+    # The note naming the temporary files is written before they exist: a backup killed
+    # between making them and noting them would leave files beside the archive that nothing
+    # names (the cause of test_killed_backups_lose_no_archive… failing now and then).
+    tmp, snapshot_dir = _temporary_names(target)
     marker = _leave_marker(ws, target, tmp, snapshot_dir)
+    made: list[Path] = []
     try:
+        # owner-only, and never a file or folder that is already there (as mkstemp/mkdtemp)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(tmp, flags, 0o600)
+            made.append(tmp)
+            snapshot_dir.mkdir(mode=0o700)
+            made.append(snapshot_dir)
+        except FileExistsError:  # made by someone else in the instant since it was free
+            raise BadInput(f"{target.parent} changed as the backup started; run it again") from None
         with os.fdopen(fd, "wb") as handle:
             write = _write_server_archive if is_postgres(db) else _write_archive
             result = write(ws, db, handle, snapshot_dir, progress, compress)
@@ -166,13 +176,26 @@ def backup(
             os.fsync(handle.fileno())
         _publish(tmp, target)
     finally:
-        tmp.unlink(missing_ok=True)
-        shutil.rmtree(snapshot_dir, ignore_errors=True)
+        if tmp in made:
+            tmp.unlink(missing_ok=True)
+        if snapshot_dir in made:
+            shutil.rmtree(snapshot_dir, ignore_errors=True)
         if marker is not None:
             marker.unlink(missing_ok=True)
     result.path = target
     result.size = target.stat().st_size
     return result
+
+
+def _temporary_names(target: Path) -> tuple[Path, Path]:
+    """Free names beside ``target`` for the archive being written and the scratch folder:
+    ".<name>.<8 hex>.tmp" and ".<name>.<8 hex>.d"."""
+    while True:
+        token = secrets.token_hex(4)
+        tmp = target.parent / f".{target.name}.{token}.tmp"
+        scratch = target.parent / f".{target.name}.{token}.d"
+        if not (os.path.lexists(tmp) or os.path.lexists(scratch)):
+            return tmp, scratch
 
 
 def _leave_marker(ws: Workspace, target: Path, tmp: Path, snapshot_dir: Path) -> Path | None:
