@@ -638,6 +638,8 @@ def test_a_server_archive_restores_as_an_embedded_workspace(team):
     assert (restored / "commresp.db").is_file()
     team.run("-w", str(restored), "check")
     assert ref in team.run("-w", str(restored), "show", ref).stdout
+    # the search index was rebuilt from the rows: the letter's mandate finds it
+    assert ref in team.run("-w", str(restored), "search", "torture").stdout
 
 
 def test_a_restore_into_an_unreachable_server_is_one_line_and_writes_nothing(team):

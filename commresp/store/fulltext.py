@@ -143,3 +143,30 @@ def get_paragraphs(db: sqlite_utils.Database, ids: Sequence[int]) -> list[dict]:
 def add_letter_text(db: sqlite_utils.Database, comm_id: int, file: str, text: str) -> None:
     """Keep the text of an incoming letter, so search finds the communication by it."""
     db["letter_texts"].insert({"communication_id": comm_id, "file": file, "text": text})
+
+
+# SQLite-specific: the triggers that keep the FTS5 indexes in step, set aside while a whole
+# record is copied in (store.transfer.export_record), then the indexes rebuilt from the rows
+# once: about three times faster than re-indexing a communication at each of its rows.
+def suspend_index(db: sqlite_utils.Database) -> list[str]:
+    """Drop the search index's triggers (inside the caller's transaction); their SQL, for
+    :func:`resume_index`."""
+    triggers = db.execute(
+        "select name, sql from sqlite_master where type = 'trigger' and sql is not null"
+    ).fetchall()
+    for name, _sql in triggers:
+        db.execute(f"drop trigger [{name}]")
+    return [sql for _name, sql in triggers]
+
+
+def resume_index(db: sqlite_utils.Database, triggers: list[str]) -> None:
+    """Put back the triggers :func:`suspend_index` dropped, and rebuild every FTS5 index
+    from the rows now in the record."""
+    for sql in triggers:
+        db.execute(sql)
+    indexes = db.execute(
+        "select name from sqlite_master where type = 'table' and sql like 'CREATE VIRTUAL TABLE%'"
+        " and lower(sql) like '%using fts5%'"
+    ).fetchall()
+    for (name,) in indexes:
+        db.execute(f"insert into [{name}] ([{name}]) values ('rebuild')")

@@ -8,10 +8,10 @@ The search index on the server is rebuilt by its own triggers as the rows arrive
 its sha256 on the server itself; :func:`import_into` does both into an empty server record,
 committing only when they agree (``server import``, and ``restore --database-url``).
 
-:func:`export_record` goes the other way: the server's record as of one moment (a
-REPEATABLE READ, READ ONLY transaction) into a SQLite file made by the same migrations,
-streamed a batch of rows at a time, SQLite's search index kept by its own triggers as the rows
-arrive.  ``backup`` archives that file as it archives an embedded record, and ``browse``
+:func:`export_record` goes the other way: the server's record as of one moment (a REPEATABLE
+READ, READ ONLY transaction) into a SQLite file made by the same migrations, streamed a batch
+of rows at a time, SQLite's search index rebuilt once from the rows (its triggers set aside
+meanwhile).  ``backup`` archives that file as it archives an embedded record, and ``browse``
 serves it.  Why not ``pg_dump``: no PostgreSQL client of the server's major version is needed
 on a mission's desktop, the archive stays the one format ``restore`` knows (``commresp.db``,
 the files, ``MANIFEST.json``), and an archive made from a server restores as an embedded
@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from commresp.errors import NotPermitted, WorkspaceError
+from commresp.store import fulltext
 
 # Kept by the server's own triggers, or the migrations' bookkeeping: never copied.
 _NOT_COPIED = {"_sqlite_migrations", "communication_search"}
@@ -186,6 +187,7 @@ def export_record(server: Any, target: Any, *, tables: list[str] | None = None) 
     copied: dict[str, int] = {}
     try:
         conn.execute("begin immediate")
+        triggers = fulltext.suspend_index(target)  # the index rebuilt once, at the end
         for table in reversed(every):  # the catalogs the migrations seeded give way
             conn.execute(f"delete from [{table}]")
         for table in wanted:
@@ -205,6 +207,7 @@ def export_record(server: Any, target: Any, *, tables: list[str] | None = None) 
                     f"the snapshot's {table} has {copied[table]} rows, the server's {theirs}; "
                     "nothing was kept"
                 )
+        fulltext.resume_index(target, triggers)
         conn.execute("commit")
     except BaseException:
         if conn.in_transaction:
