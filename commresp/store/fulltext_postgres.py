@@ -196,3 +196,41 @@ def search_paragraphs(
         match,
         [window, limit + 200, exclude_communication or -1, limit],
     )
+
+
+# The triggers that keep communication_search in step, row by row; set aside while a whole
+# record is copied in (store.transfer.copy_record: only the owner may), then the index built
+# once from the rows: a row's trigger re-reads its communication's whole text each time.
+_INDEX_TRIGGERS = (
+    ("communications", "communications_search"),
+    ("communication_mandates", "communication_mandates_search"),
+    ("letter_texts", "letter_texts_search"),
+)
+
+
+def suspend_index(db: Any) -> list[tuple[str, str]]:
+    """Disable the search index's triggers (inside the caller's transaction); those that
+    were there, for :func:`resume_index`."""
+    present = {
+        row[0]
+        for row in db.execute(
+            "select tgname from pg_trigger where not tgisinternal and tgname in (?, ?, ?)",
+            [name for _table, name in _INDEX_TRIGGERS],
+        ).fetchall()
+    }
+    suspended = [(t, n) for t, n in _INDEX_TRIGGERS if n in present]
+    for table, name in suspended:
+        db.execute(f"alter table {table} disable trigger {name}")
+    return suspended
+
+
+def resume_index(db: Any, suspended: list[tuple[str, str]]) -> None:
+    """Enable the triggers again and index every communication in one statement."""
+    for table, name in suspended:
+        db.execute(f"alter table {table} enable trigger {name}")
+    if suspended:
+        db.execute(
+            f"""insert into communication_search (communication_id, document)
+                select t.id, {_WEIGHTED} from communication_texts t
+                on conflict (communication_id) do update set document = excluded.document"""
+        )

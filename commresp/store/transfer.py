@@ -3,7 +3,7 @@
 :func:`copy_record` copies every row of every table of a SQLite record into a PostgreSQL
 record made by the same migrations, parents before children (their foreign keys), in one
 transaction on the server; identity counters then continue after the highest id copied.
-The search index on the server is rebuilt by its own triggers as the rows arrive.
+The search index on the server is built once from the rows (its triggers set aside meanwhile).
 :func:`verify` compares the row counts of both and checks every stored file's bytes against
 its sha256 on the server itself; :func:`import_into` does both into an empty server record,
 committing only when they agree (``server import``, and ``restore --database-url``).
@@ -21,11 +21,12 @@ workspace or into a server alike.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
 from commresp.errors import NotPermitted, WorkspaceError
-from commresp.store import fulltext
+from commresp.store import fulltext, fulltext_postgres
 
 # Kept by the server's own triggers, or the migrations' bookkeeping: never copied.
 _NOT_COPIED = {"_sqlite_migrations", "communication_search"}
@@ -82,17 +83,20 @@ def copy_record(source: Any, target: Any) -> dict[str, int]:
     ).fetchone()
     if has_actor_trigger:
         target.execute("alter table events disable trigger events_actor")
+    suspended = fulltext_postgres.suspend_index(target)  # the index built once, at the end
     copied = {}
     for table in tables:
-        rows = list(source.query(f"select * from {table}"))
-        for start in range(0, len(rows), BATCH):
-            target[table].insert_all(rows[start : start + BATCH])
-        copied[table] = len(rows)
+        rows = source.query(f"select * from {table}")  # read as they are sent: memory stays flat
+        copied[table] = 0
+        while batch := list(itertools.islice(rows, BATCH)):
+            target[table].insert_all(batch)
+            copied[table] += len(batch)
         if "id" in target[table].columns_dict:
             target.execute(
                 f"select setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"coalesce((select max(id) from {table}), 0) + 1, false)"
             )
+    fulltext_postgres.resume_index(target, suspended)
     if has_actor_trigger:
         target.execute("alter table events enable trigger events_actor")
     return copied
@@ -229,6 +233,9 @@ def export_to_file(
 
     target = schema.connect(path, create=True)
     try:
+        # a new file, thrown away if this fails: no journal on disk, no waiting for it
+        target.conn.execute("PRAGMA journal_mode = MEMORY")
+        target.conn.execute("PRAGMA synchronous = OFF")
         with postgres.read_snapshot(server) as taken:
             every = copied_tables(target, server)
             wanted = [t for t in every if tables is None or tables(t)]
