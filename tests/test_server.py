@@ -629,7 +629,11 @@ def test_a_server_archive_restores_as_an_embedded_workspace(team):
     marie = team.folder("marie")
     ref = _case(team, marie, 1, render=True)
     archive = team.tmp_path / "team.zip"
-    team.run("-w", str(marie), "backup", str(archive))
+    stray = next((marie / "correspondence").iterdir()) / "out" / "notes.docx"
+    stray.write_bytes(b"a note of marie's own")
+    out = team.run("-w", str(marie), "backup", str(archive), "--json").stdout
+    # what her working copy holds that the record does not: named, not archived
+    assert json.loads(out)["left_out"] == [stray.relative_to(marie).as_posix()]
     restored = team.tmp_path / "embedded"
     out = team.run("restore", str(archive), str(restored)).stdout
     assert "[database] url of its commresp.toml was dropped" in out

@@ -296,7 +296,8 @@ def _write_server_archive(
     """A server record's archive, in the same format: the record as of one moment exported
     into ``commresp.db`` (:func:`commresp.store.transfer.export_to_file`), and every file it
     names written from the bytes it keeps (on a server the record is the truth, not this
-    member's working copy); the profile, the secret and the templates are this folder's."""
+    member's working copy); the profile, the secret and the templates are this folder's.
+    Files of the working copy the record does not name are listed in ``left_out``."""
     from commresp.store import postgres_roles, transfer
 
     snapshot = scratch / DATABASE_NAME
@@ -307,6 +308,7 @@ def _write_server_archive(
     snap = store.open_unmigrated(snapshot)
     listing = scratch / "members.jsonl"
     count = 0
+    left_out: list[str] = []
     try:
         migrations = store.applied_migrations(snap)
         on_record: set[str] = set()
@@ -341,16 +343,20 @@ def _write_server_archive(
                 note(_add_bytes(zf, data, row["path"], row["updated_at"], meter))
                 on_record.add(row["path"])
             # the folder's own templates the record does not hold (a letterhead not imported)
-            for relative, path in _plain_files(ws, templates, []):
+            for relative, path in _plain_files(ws, templates, left_out):
                 if relative not in on_record:
                     with contextlib.suppress(FileNotFoundError):
                         note(_add_file(zf, path, relative, meter))
+            # what this working copy holds that the record does not: named, not archived
+            for relative, _path in _plain_files(ws, _walk(ws.correspondence), left_out):
+                if relative not in on_record:
+                    left_out.append(relative)
             entries.close()
             with zf.open(_zipinfo(MANIFEST_NAME, datetime.now()), "w") as manifest:
                 _write_manifest(manifest, migrations, listing, source)
     finally:
         snap.close()
-    return BackupResult(Path(), count + 1, 0, migrations, [], source)
+    return BackupResult(Path(), count + 1, 0, migrations, sorted(left_out), source)
 
 
 def _add_bytes(zf: zipfile.ZipFile, data: bytes, name: str, when: str, meter: _Meter) -> dict:
