@@ -594,6 +594,9 @@ def test_restore_into_an_empty_server_database(team):
         assert all(a == b for a, b in _sql(url, blobs))
         actions = "select actor, action from events order by id"
         assert _sql(url, actions) == team.sql(actions)
+        assert _sql(url, "select secret from form_secret") == team.sql(
+            "select secret from form_secret"
+        )
         assert (f"{team.database}_marie", "render") in _sql(url, actions)  # not the restorer
         # the team's roles are set up in it; the restored folder works on it
         groups = _sql(url, f"select count(*) from pg_roles where rolname like '{name}\\_%%'")
@@ -640,10 +643,23 @@ def test_a_server_archive_restores_as_an_embedded_workspace(team):
     profile = tomllib.loads((restored / "commresp.toml").read_text())
     assert "url" not in profile.get("database", {})
     assert (restored / "commresp.db").is_file()
+    # the forms already sent still check out: the secret is the record's, not the folder's
+    [(secret,)] = team.sql("select secret from form_secret")
+    assert (restored / ".commresp-secret").read_bytes().strip() == secret.encode()
     team.run("-w", str(restored), "check")
     assert ref in team.run("-w", str(restored), "show", ref).stdout
     # the search index was rebuilt from the rows: the letter's mandate finds it
     assert ref in team.run("-w", str(restored), "search", "torture").stdout
+
+
+def test_a_readers_backup_is_refused_in_one_line_as_it_may_not_read_the_forms_secret(team):
+    team.add("guest", "reader")
+    archive = team.tmp_path / "guest.zip"
+    refused = team.run("-w", str(team.folder("guest")), "backup", str(archive), code=1)
+    line = refused.stderr
+    assert line.startswith("Error: the server refused this") and "is a reader" in line
+    assert len(refused.stderr.splitlines()) == 1
+    assert not archive.exists() and not [p for p in team.tmp_path.iterdir() if p.name[0] == "."]
 
 
 def test_a_restore_into_an_unreachable_server_is_one_line_and_writes_nothing(team):

@@ -296,12 +296,15 @@ def _write_server_archive(
     """A server record's archive, in the same format: the record as of one moment exported
     into ``commresp.db`` (:func:`commresp.store.transfer.export_to_file`), and every file it
     names written from the bytes it keeps (on a server the record is the truth, not this
-    member's working copy); the profile, the secret and the templates are this folder's.
+    member's working copy), the forms' secret the record's; the profile and the templates
+    are this folder's.
     Files of the working copy the record does not name are listed in ``left_out``."""
     from commresp.store import postgres_roles, transfer
 
     snapshot = scratch / DATABASE_NAME
     progress("Copying the server's record", 0, 1)
+    # the forms' secret is the record's on a server (a reader may not read it: refused here)
+    secret = store.form_secret(db)
     taken, _copied = transfer.export_to_file(db, snapshot, whole=True)
     progress("Copying the server's record", 1, 1)
     source = {"kind": "server", "database": postgres_roles.database_name(db), "taken_at": taken}
@@ -313,7 +316,7 @@ def _write_server_archive(
         migrations = store.applied_migrations(snap)
         on_record: set[str] = set()
         templates = [p for p in checks.walk(ws.root / "templates") if p.is_file()]
-        total = _size(snapshot) + sum(_size(ws.root / n) for n in (PROFILE_NAME, SECRET_NAME))
+        total = _size(snapshot) + _size(ws.profile_path) + len(secret) + 1
         total += store.stored_files_size(snap) + sum(_size(p) for p in templates)
         meter = _Meter("Archiving", total, progress)
         with (
@@ -333,9 +336,9 @@ def _write_server_archive(
                 count += 1
 
             note(_add_file(zf, snapshot, DATABASE_NAME, meter, compress))
-            for name in (PROFILE_NAME, SECRET_NAME):
-                if (ws.root / name).is_file():
-                    note(_add_file(zf, ws.root / name, name, meter))
+            if ws.profile_path.is_file():
+                note(_add_file(zf, ws.profile_path, PROFILE_NAME, meter))
+            note(_add_bytes(zf, secret + b"\n", SECRET_NAME, taken, meter))
             for row in store.iter_stored_files(snap):
                 if not _safe_name(row["path"]):  # a tampered record: never an unsafe member
                     continue
@@ -613,9 +616,14 @@ def _into_server(staging: Path, url: str, progress: checks.Progress) -> dict:
         server = store.connect(staging / DATABASE_NAME, url=url)
         try:
             database = postgres_roles.database_name(server)
-            copied = transfer.import_into(
-                source, server, what="restore --database-url", then=postgres_roles.install
-            )
+            # the forms already sent must still be accepted: the archive's secret is the record's
+            secret = (staging / SECRET_NAME).read_bytes().strip()
+
+            def then(db) -> None:
+                postgres_roles.install(db)
+                store.keep_form_secret(db, secret)
+
+            copied = transfer.import_into(source, server, what="restore --database-url", then=then)
             logins = postgres_roles.members(server)
         finally:
             server.close()
