@@ -253,13 +253,7 @@ def _write_archive(
         total += sum(_size(p) for folder in TOP_FOLDERS for p in _walk(ws.root / folder))
         meter = _Meter("Archiving", total, progress)
         with (
-            zipfile.ZipFile(
-                handle,
-                "w",
-                compression=zipfile.ZIP_DEFLATED,
-                compresslevel=COMPRESS_LEVEL,
-                allowZip64=True,
-            ) as zf,
+            _new_archive(handle) as zf,
             open(listing, "w", encoding="utf-8") as entries,
         ):
 
@@ -320,13 +314,7 @@ def _write_server_archive(
         total += store.stored_files_size(snap) + sum(_size(p) for p in templates)
         meter = _Meter("Archiving", total, progress)
         with (
-            zipfile.ZipFile(
-                handle,
-                "w",
-                compression=zipfile.ZIP_DEFLATED,
-                compresslevel=COMPRESS_LEVEL,
-                allowZip64=True,
-            ) as zf,
+            _new_archive(handle) as zf,
             open(listing, "w", encoding="utf-8") as entries,
         ):
 
@@ -450,6 +438,13 @@ def _write_manifest(
 # Level 1: a 650 MB database compresses in 4 s instead of 19 s at the default level 6, for
 # an archive about 15 % larger (measured by benchmarks/bench_scale.py).
 COMPRESS_LEVEL = 1
+
+
+def _new_archive(handle: BinaryIO) -> zipfile.ZipFile:
+    """The archive being written to ``handle``: deflated at COMPRESS_LEVEL, Zip64 allowed."""
+    return zipfile.ZipFile(
+        handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL, allowZip64=True
+    )
 
 
 def _zipinfo(name: str, when: datetime) -> zipfile.ZipInfo:
