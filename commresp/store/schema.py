@@ -12,6 +12,7 @@ checks, copies of the file) is SQLite-specific.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import shutil
@@ -20,10 +21,14 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from commresp.errors import WorkspaceError
 from commresp.store import fulltext_postgres, postgres, postgres_roles
 from commresp.store.dialects import is_postgres
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def _import_sqlite_utils():
@@ -42,7 +47,12 @@ def _import_sqlite_utils():
     return sqlite_utils, Migrations
 
 
-sqlite_utils, Migrations = _import_sqlite_utils()
+@functools.cache
+def _sqlite_utils():
+    """sqlite-utils, imported on first use: the embedded record's connection and the
+    migration runner need it, a server command that finds its record up to date does not
+    (it costs ~35 ms of imports, a quarter of what the server mode adds to a command)."""
+    return _import_sqlite_utils()[0]
 
 
 # How long a writer waits for the others before giving up (milliseconds).  Writers queue
@@ -52,16 +62,29 @@ sqlite_utils, Migrations = _import_sqlite_utils()
 # finds the database locked says so.
 BUSY_TIMEOUT_MS = 60_000
 
-_migrations = Migrations("commresp")
-# The names of the steps, in the order they are registered (and applied): sqlite-utils keeps
-# its own list private, so the known steps are recorded here as they are registered.
+# The steps, in the order they are registered (and applied), and their names: sqlite-utils'
+# Migrations, which applies them, keeps its own list private.
+_STEPS: list[Callable[[sqlite_utils.Database], None]] = []
 _KNOWN: list[str] = []
+# Where sqlite-utils' Migrations records the steps applied, and the name of commresp's set.
+MIGRATIONS_TABLE = "_sqlite_migrations"
+_MIGRATION_SET = "commresp"
 
 
 def migration(step: Callable[[sqlite_utils.Database], None]) -> Callable:
     """Register ``step`` as the next numbered migration (append only: never renumber)."""
+    _STEPS.append(step)
     _KNOWN.append(step.__name__)
-    return _migrations()(step)
+    return step
+
+
+@functools.cache
+def _migrations():
+    """sqlite-utils' ``Migrations`` with every step registered (imports sqlite-utils)."""
+    migrations = _import_sqlite_utils()[1](_MIGRATION_SET)
+    for step in _STEPS:
+        migrations()(step)
+    return migrations
 
 
 @migration
@@ -565,11 +588,11 @@ def connect(path: Path, *, create: bool = False, url: str | None = None) -> sqli
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         # no sqlite-utils plugins are used: skip their discovery (10-15 ms per command)
-        db = sqlite_utils.Database(conn, execute_plugins=False)
+        db = _sqlite_utils().Database(conn, execute_plugins=False)
         # Refuse a newer database before writing anything: switching to WAL rewrites the header.
-        _refuse_newer(db)
+        applied = _refuse_newer(db)
         if cause is not None:
-            pending = pending_migrations(db)
+            pending = [name for name in _KNOWN if name not in applied]
             if pending:
                 raise WorkspaceError(
                     f"{path.name} must be upgraded by this commresp ({', '.join(pending)}), "
@@ -579,7 +602,7 @@ def connect(path: Path, *, create: bool = False, url: str | None = None) -> sqli
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        _migrate(db)
+        _migrate(db, applied)
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
@@ -722,29 +745,34 @@ def write_refused(db: sqlite_utils.Database, exc: sqlite3.Error) -> WorkspaceErr
     return WorkspaceError(f"{cause}; nothing was changed")
 
 
-def _refuse_newer(db: sqlite_utils.Database) -> None:
-    unknown = set(applied_migrations(db)) - set(_KNOWN)
+def _refuse_newer(db: sqlite_utils.Database) -> list[str]:
+    """The migrations applied to ``db``; a :class:`WorkspaceError` if it has one this
+    commresp does not know."""
+    applied = applied_migrations(db)
+    unknown = set(applied) - set(_KNOWN)
     if unknown:
         raise WorkspaceError(
             "this database was written by a newer commresp (unknown migrations: "
             f"{', '.join(sorted(unknown))}); upgrade commresp to open it"
         )
+    return applied
 
 
-def _migrate(db: sqlite_utils.Database) -> None:
-    if set(applied_migrations(db)) != set(_KNOWN):
+def _migrate(db: sqlite_utils.Database, applied: list[str]) -> None:
+    if set(applied) != set(_KNOWN):
         # All pending steps in one write transaction (each step nests as a savepoint), so two
         # processes opening an old database at once cannot both run the same step.
         with transaction(db):
-            if _migrations.pending(db):
-                _migrations.apply(db)
+            if _migrations().pending(db):
+                _migrations().apply(db)
 
 
 def _connect_server(url: str, *, migrate: bool = True) -> postgres.Database:
     db = postgres.open_connection(url)
     try:
-        _refuse_newer(db)
-        if migrate and set(applied_migrations(db)) != set(_KNOWN):
+        # one look at the applied steps: a record that is up to date costs two round trips
+        applied = _refuse_newer(db)
+        if migrate and set(applied) != set(_KNOWN):
             refuse_unowned_migration(db)
             migrate_server(db)
     except BaseException:
@@ -780,9 +808,9 @@ def migrate_server(db: postgres.Database, *, stop_before: str | None = None) -> 
         # one process migrates; another opening the record meanwhile waits, then finds
         # nothing pending
         db.execute("select pg_advisory_xact_lock(hashtext('commresp migrations'))")
-        if _migrations.pending(db):
+        if _migrations().pending(db):
             _create_unaccent(db)
-            _migrations.apply(db, stop_before=stop_before)
+            _migrations().apply(db, stop_before=stop_before)
 
 
 def _create_unaccent(db: postgres.Database) -> None:
@@ -838,13 +866,22 @@ def known_migrations() -> list[str]:
 
 
 def applied_migrations(db: sqlite_utils.Database) -> list[str]:
-    """The migrations recorded in the database, in the order they were applied."""
-    return [m.name for m in _migrations.applied(db)]
+    """The migrations recorded in the database, in the order they were applied (what
+    sqlite-utils' ``Migrations.applied`` reads, asked without importing it)."""
+    if not db[MIGRATIONS_TABLE].exists():
+        return []
+    order = "id" if is_postgres(db) else "rowid"
+    rows = db.execute(
+        f"select name from {MIGRATIONS_TABLE} where migration_set = ? order by {order}",
+        [_MIGRATION_SET],
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def pending_migrations(db: sqlite_utils.Database) -> list[str]:
     """The known migrations the database has not had yet, in the order they would run."""
-    return [m.name for m in _migrations.pending(db)]
+    applied = set(applied_migrations(db))
+    return [name for name in _KNOWN if name not in applied]
 
 
 def open_unmigrated(path: Path) -> sqlite_utils.Database:
@@ -864,7 +901,7 @@ def open_unmigrated(path: Path) -> sqlite_utils.Database:
         except WorkspaceError as refused:
             raise sqlite3.OperationalError(str(refused)) from None
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return sqlite_utils.Database(conn)
+    return _sqlite_utils().Database(conn)
 
 
 # --- SQLite-specific: the health and the copy of the database file ----------------------
