@@ -30,7 +30,9 @@ from urllib.parse import urlsplit
 
 import common
 
-REF = "AL BEL 900/2025"
+# Above any number fill() gives (1… per type, State and year: at 100 000 communications
+# Belgium's 2025 alerts reach AL BEL 908/2025, past the 900 used before).
+REF = "AL BEL 900000/2025"
 LISTING = ("list", "status", "show REF")
 
 
