@@ -30,7 +30,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import common
 
@@ -40,23 +39,13 @@ REF = "AL BEL 900000/2025"
 LISTING = ("list", "status", "show REF")
 
 
-def _database_url(server: str, name: str) -> str:
-    return urlsplit(server)._replace(path=f"/{name}").geturl()
-
-
 def prepare(root: Path, n: int, env: dict[str, str]) -> float:
     """A workspace with N communications and REF answered, ready to draft; fill seconds."""
     common.make_workspace(root, env)
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)  # fill() connects as commresp would in this environment
-    try:
+    with common.environment(env):
         started = time.perf_counter()
         common.fill(root, n, enquiries_per=5)
         seconds = time.perf_counter() - started
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     for argv in (
         [
             "register",
@@ -158,7 +147,7 @@ def main() -> int:
             with common.temp_dir("bench-server", args.keep) as tmp:
                 sqlite_env = common.bench_env(tmp, as_is=args.as_is)
                 sqlite_env.pop("COMMRESP_DATABASE_URL", None)
-                url = _database_url(args.server, name)
+                url = common.database_url(args.server, name)
                 envs = {
                     "sqlite": sqlite_env,
                     "server": {**sqlite_env, "COMMRESP_DATABASE_URL": url},

@@ -32,7 +32,6 @@ import shutil
 import statistics
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import bench_backup
 import common
@@ -40,22 +39,12 @@ import common
 REF = "AL BEL 900/2025"
 
 
-def database_url(server: str, name: str) -> str:
-    return urlsplit(server)._replace(path=f"/{name}").geturl()
-
-
 def prepare(root: Path, n: int, env: dict[str, str]) -> None:
     """A workspace with N communications and REF rendered."""
     common.make_workspace(root, env)
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)  # fill() connects as commresp would in this environment
-    try:
+    with common.environment(env):
         common.fill(root, n, enquiries_per=5)
         common.forget_synthetic_files(root)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
     for argv in (
         ["register", REF, "--date", "2025-11-03", "--mandate", "trafficking:f",
          "--subject", "Forced labour of fishermen on the trawler Albatros"],
@@ -84,7 +73,7 @@ def main() -> int:
         admin.execute(f'drop database if exists "{name}" with (force)')
         admin.execute(f'create database "{name}"')
         made.append(name)
-        return database_url(args.server, name)
+        return common.database_url(args.server, name)
 
     try:
         for n in [int(s) for s in args.sizes.split(",")]:

@@ -33,6 +33,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -205,6 +206,25 @@ def bench_env(tmp: Path, *, as_is: bool = False) -> dict[str, str]:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     return env
+
+
+@contextlib.contextmanager
+def environment(env: dict[str, str]) -> Iterator[None]:
+    """This process's environment is ``env`` inside the block (fill() connects as commresp
+    would in that environment), and what it was again after."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def database_url(server: str, name: str) -> str:
+    """The URL of the database ``name`` on the server of the URL ``server``."""
+    return urlsplit(server)._replace(path=f"/{name}").geturl()
 
 
 def make_workspace(root: Path, env: dict[str, str] | None = None) -> Path:
