@@ -438,6 +438,7 @@ def test_restored_secret_is_owner_only(drafted, runner, tmp_path):
     assert stat.S_IMODE((tmp_path / "restored" / ".commresp-secret").stat().st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only("the form secret is a file of the embedded workspace")
 def test_check_reads_a_windows_acl(ws):
     from commresp.maintenance import checks
     from commresp.workspace import Workspace
@@ -587,6 +588,7 @@ def test_doctor_python_version():
     assert doctor.python_version((3, 13, 0)).status == "ok"
 
 
+@pytest.mark.sqlite_only("the form secret is a file of the embedded workspace")
 def test_doctor_reads_a_windows_acl(ws):
     probes = doctor.Probes(
         encoding="utf-8",

@@ -106,7 +106,12 @@ def test_assign_writes_a_form_and_an_email_per_agency_in_its_language(assigned):
 
 
 def test_form_code_is_on_the_form_but_the_secret_is_not(assigned):
-    secret = (assigned.root / ".commresp-secret").read_text().strip()
+    from commresp.enquiries import form_secret
+    from commresp.workspace.session import open_session
+
+    session = open_session(str(assigned.root))  # the workspace's file, or the server's record
+    secret = form_secret(session).decode("ascii")
+    session.db.close()
     for path in (assigned.root / ENQUIRIES).iterdir():
         data = path.read_bytes()
         if path.suffix == ".docx":

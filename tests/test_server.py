@@ -137,6 +137,24 @@ def test_members_and_their_roles(team):
     assert again.stderr.strip().endswith("is already a login on this server; choose another name")
 
 
+def test_a_members_folder_holds_no_form_secret_the_records_is_used(team):
+    """The form secret is the record's (m011): a member's folder has no copy to guard, and
+    check and doctor do not ask for one."""
+    team.add("marie", "coordinator")
+    root = team.folder("marie")
+    assert not (root / ".commresp-secret").exists()
+    team.run("-w", str(root), "register", "AL BEL 9/2025", "--date", "2025-07-22",
+             "--mandate", "torture")  # fmt: skip
+    team.run("-w", str(root), "assign", "AL BEL 9/2025", "--agency", "myria", "--question", "?")
+    assert not (root / ".commresp-secret").exists()
+    assert team.run("-w", str(root), "check").exit_code == 0
+    from commresp.cli import cli
+
+    doctor = team.runner.invoke(cli, ["-w", str(root), "doctor", "--json"])  # exit: the rest
+    [secret] = [f for f in json.loads(doctor.stdout)["checks"] if f["check"] == "secret"]
+    assert secret["status"] == "ok" and "the team's record keeps it" in secret["detail"]
+
+
 def test_a_reader_can_read_and_the_server_refuses_their_writes(team):
     team.add("marie", "drafter")
     team.add("guest", "reader")
@@ -585,6 +603,7 @@ def test_restore_into_an_empty_server_database(team):
         out = team.run("restore", str(archive), str(restored), "--database-url", url).stdout
         assert "every count and sha256 verified" in out and "server add-user" in out
         assert not (restored / "commresp.db").exists()
+        assert not (restored / ".commresp-secret").exists()  # the record keeps it
         for table in ("communications", "events", "documents", "stored_files", "mandates"):
             assert _sql(url, f"select count(*) from {table}") == team.sql(
                 f"select count(*) from {table}"

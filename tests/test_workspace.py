@@ -4,6 +4,8 @@ import os
 import stat
 import tomllib
 
+import pytest
+
 from commresp.cli import cli
 from commresp.rules import wording
 from commresp.workspace import packaged
@@ -32,6 +34,7 @@ def test_init_belgium_writes_the_profile_of_the_seed(ws):
     assert "# " in (ws / "commresp.toml").read_text()  # commented for the person editing it
 
 
+@pytest.mark.sqlite_only("the form secret is a file of the embedded workspace")
 def test_secret_is_private(ws):
     mode = stat.S_IMODE(os.stat(ws / ".commresp-secret").st_mode)
     assert mode == 0o600

@@ -602,7 +602,8 @@ def _refuse_unless_owner(url: str) -> None:
 def _into_server(staging: Path, url: str, progress: checks.Progress) -> dict:
     """Copy the verified record unpacked in ``staging`` into the empty database at ``url``
     (committed only once every count and sha256 agrees), then install the team's roles and
-    grants in it, as ``server init`` does; the staging folder then holds no commresp.db."""
+    grants in it, as ``server init`` does; the staging folder then holds no commresp.db and
+    no .commresp-secret (both are the server's now)."""
     from commresp.store import postgres_roles, transfer
 
     progress("Copying the record into the server", 0, 1)
@@ -626,6 +627,8 @@ def _into_server(staging: Path, url: str, progress: checks.Progress) -> dict:
         source.close()
     for suffix in ("", "-wal", "-shm"):
         (staging / (DATABASE_NAME + suffix)).unlink(missing_ok=True)
+    # the secret is the record's now: a copy in a member's folder would be one more to guard
+    (staging / SECRET_NAME).unlink(missing_ok=True)
     progress("Copying the record into the server", 1, 1)
     return {"database": database, "copied": copied, "logins": logins}
 

@@ -59,10 +59,11 @@ def create_workspace(
     root.mkdir(parents=True, exist_ok=True)
     ws.correspondence.mkdir(exist_ok=True)
     try:
-        # Per-workspace secret for form tokens (HMAC): readable by its owner only, from its
-        # first byte (mode 0600 on POSIX, an owner-only ACL on Windows).
-        protection.create_private(ws.secret_path, secrets.token_hex(32).encode("ascii"))
         if url is None:
+            # The secret for form tokens (HMAC), readable by its owner only from its first
+            # byte (mode 0600 on POSIX, an owner-only ACL on Windows); on a team's server it
+            # is the record's (m011_form_secret), so a member's folder has none.
+            protection.create_private(ws.secret_path, secrets.token_hex(32).encode("ascii"))
             db = store.connect(ws.db_path, create=True)
             with store.transaction(db):
                 _seed(db, values.state_code, profile, actor)
