@@ -63,8 +63,9 @@ class Problem:
 
 def run(ws: Workspace, progress: Progress = no_progress) -> list[Problem]:
     """Every problem found: the database, recorded files, strays, leftovers, the secret."""
+    url = _server_url(ws)
     progress("Checking the database", 0, 1)
-    problems, record = _check_database(ws)
+    problems, record = _check_database(ws, url)
     progress("Checking the database", 1, 1)
     correspondence = walk(ws.correspondence)  # once: it may hold thousands of folders
     if record is not None:
@@ -72,7 +73,7 @@ def run(ws: Workspace, progress: Progress = no_progress) -> list[Problem]:
         problems += _check_stored(ws, record)
         problems += _check_unrecorded(ws, record, correspondence)
     problems += _check_leftovers(ws, correspondence)
-    if _server_url(ws) is None:  # on a team's server the secret is the record's
+    if url is None:  # on a team's server the secret is the record's
         problems += _check_secret(ws)
     return problems
 
@@ -80,7 +81,7 @@ def run(ws: Workspace, progress: Progress = no_progress) -> list[Problem]:
 def database_problems(ws: Workspace) -> list[Problem]:
     """What is wrong with the database alone: missing, unreadable, damaged, newer or not yet
     upgraded (kind ``pending``: any command that opens it upgrades it)."""
-    return _check_database(ws)[0]
+    return _check_database(ws, _server_url(ws))[0]
 
 
 @dataclass
@@ -125,8 +126,9 @@ def _check_server(url: str) -> tuple[list[Problem], Record | None]:
         db.close()
 
 
-def _check_database(ws: Workspace) -> tuple[list[Problem], Record | None]:
-    url = _server_url(ws)
+def _check_database(ws: Workspace, url: str | None) -> tuple[list[Problem], Record | None]:
+    """The record's problems and what it says should be on disk: the team server's at
+    ``url``, else the workspace's commresp.db."""
     if url is not None:
         return _check_server(url)
     name = ws.db_path.name
